@@ -1,0 +1,18 @@
+from django.contrib import admin
+
+from organizations.models import Organization
+
+
+@admin.register(Organization)
+class OrganizationAdmin(admin.ModelAdmin):
+    list_display = ("name", "fiscal_code", "slug", "segregation_code", "station_id")
+    search_fields = ("name", "fiscal_code", "slug")
+    readonly_fields = ("next_iuv_base", "created_at")
+    fieldsets = (
+        (None, {"fields": ("name", "slug", "fiscal_code", "sector", "logo")}),
+        ("pagoPA", {"fields": ("segregation_code", "broker_id", "station_id", "iban",
+                               "cbill_code", "next_iuv_base")}),
+        ("Bollettino postale", {"fields": ("postal_account", "postal_account_holder",
+                                           "postal_authorization")}),
+        ("Contatti", {"fields": ("address", "email", "pec", "phone", "website")}),
+    )

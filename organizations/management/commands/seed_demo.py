@@ -1,0 +1,178 @@
+"""Load the demo Ente "Comune di Test" with services, debtors, positions and logins.
+
+Idempotent: every object has a natural key (fiscal code, service code, external
+reference, email), so running it again changes nothing.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from pathlib import Path
+
+from django.core.files.base import ContentFile
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User
+from catalog.models import Service
+from organizations.models import Organization
+from positions.models import Debtor, PaymentPosition
+from positions.services import OptionSpec, create_position
+
+DEMO_PASSWORD = "Sportello-demo-2026"  # noqa: S105 - published demo credential
+LOGO = Path(__file__).resolve().parents[2] / "demo" / "comune-di-test.png"
+
+ENTE = {
+    "fiscal_code": "80000120016",
+    "slug": "comune-di-test",
+    "name": "Comune di Test",
+    "sector": "Servizi al cittadino",
+    "segregation_code": "01",
+    "broker_id": "80000120016",
+    "station_id": "80000120016_01",
+    "iban": "IT60X0542811101000000123456",
+    "cbill_code": "A1B2C",
+    "address": "Piazza del Municipio 1, 00100 Test (RM)",
+    "email": "tributi@comune-di-test.example",
+    "pec": "protocollo@pec.comune-di-test.example",
+    "phone": "+39 06 1234567",
+    "website": "https://www.comune-di-test.example",
+}
+
+# Taxonomy codes are plausible examples of the pagoPA format; an Ente takes its own from
+# the current pagoPA taxonomy.
+SERVICES = [
+    ("trasporto-scolastico", "Trasporto scolastico",
+     "Servizio di scuolabus per gli alunni delle scuole del Comune.", False, "9/0106104SP/"),
+    ("pass-disabili", "Pagamento Pass Disabili",
+     "Rilascio e rinnovo del contrassegno di parcheggio per persone con disabilità.",
+     False, "9/0102106TS/"),
+    ("mensa-scolastica", "Mensa scolastica",
+     "Refezione scolastica per le scuole dell'infanzia e primarie.", False, "9/0106103SP/"),
+    ("diritti-segreteria", "Diritti di segreteria",
+     "Diritti per il rilascio di certificati, copie e atti dell'ufficio tecnico.",
+     True, "9/0101005TS/"),
+]
+
+DEBTORS = [
+    # codice fiscale computed from: Rossi Mario, M, 12/05/1980, Roma
+    {"fiscal_code": "RSSMRA80E12H501I", "full_name": "Mario Rossi",
+     "address": "Via Roma 10", "city": "Roma", "province": "RM", "postal_code": "00184",
+     "email": "mario.rossi@example.it"},
+    # Bianchi Giulia, F, 03/11/1992, Milano
+    {"fiscal_code": "BNCGLI92S43F205B", "full_name": "Giulia Bianchi",
+     "address": "Corso Buenos Aires 5", "city": "Milano", "province": "MI",
+     "postal_code": "20124", "email": "giulia.bianchi@example.it"},
+    # a legal person: partita IVA with a valid check digit
+    {"fiscal_code": "01234560017", "full_name": "Alfa Servizi S.r.l.",
+     "address": "Via dell'Industria 3", "city": "Torino", "province": "TO",
+     "postal_code": "10121", "email": "amministrazione@alfa-servizi.example"},
+]
+
+
+class Command(BaseCommand):
+    help = "Load the demo Ente, services, debtors, positions and logins (idempotent)."
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        org = self._organization()
+        services = self._services(org)
+        debtors = self._debtors(org)
+        created = self._positions(org, services, debtors)
+        self._users()
+        self.stdout.write(self.style.SUCCESS(
+            f"Demo data ready: {org.name} at /{org.slug}/ ({created} new positions)."))
+        self.stdout.write("Demo logins (password " + DEMO_PASSWORD + "):")
+        self.stdout.write("  staff (admin at /admin/): admin@comune-di-test.example")
+        self.stdout.write("  payer: mario.rossi@example.it (codice fiscale RSSMRA80E12H501I)")
+        self.stdout.write("Try Ricerca pratica with RSSMRA80E12H501I and reference TS-2026-09.")
+
+    def _organization(self) -> Organization:
+        org, _ = Organization.objects.update_or_create(
+            fiscal_code=ENTE["fiscal_code"], defaults=ENTE)
+        if not org.logo:
+            org.logo.save("comune-di-test.png", ContentFile(LOGO.read_bytes()), save=True)
+        return org
+
+    def _services(self, org) -> dict[str, Service]:
+        result = {}
+        for code, name, description, spontaneous, taxonomy in SERVICES:
+            result[code], _ = Service.objects.update_or_create(
+                organization=org, code=code,
+                defaults={"name": name, "description": description,
+                          "spontaneous_allowed": spontaneous, "taxonomy_code": taxonomy})
+        return result
+
+    def _debtors(self, org) -> dict[str, Debtor]:
+        result = {}
+        for data in DEBTORS:
+            debtor, _ = Debtor.objects.update_or_create(
+                organization=org, fiscal_code=data["fiscal_code"], defaults=data)
+            result[data["fiscal_code"]] = debtor
+        return result
+
+    def _positions(self, org, services, debtors) -> int:
+        today = timezone.localdate()
+        mario, giulia, alfa = (debtors[d["fiscal_code"]] for d in DEBTORS)
+        plans = [
+            # (reference, debtor, service, causale, options, final state)
+            ("TS-2026-09", mario, "trasporto-scolastico",
+             "Trasporto scolastico mese di Settembre",
+             [OptionSpec(2200, today + timedelta(days=30))], None),
+            ("PASS-12345", mario, "pass-disabili", "Pagamento pass 12345 del 01/01/2017",
+             [OptionSpec(100, date(2017, 1, 31))], "paid"),
+            ("MS-2026-RATE", mario, "mensa-scolastica", "Mensa scolastica anno 2026/2027",
+             [OptionSpec(4500, today - timedelta(days=10), installment_number=1),
+              OptionSpec(4500, today + timedelta(days=50), installment_number=2),
+              OptionSpec(4500, today + timedelta(days=110), installment_number=3)],
+             "first_paid"),
+            ("TS-2026-08", giulia, "trasporto-scolastico",
+             "Trasporto scolastico mese di Agosto",
+             [OptionSpec(2200, today - timedelta(days=20))], None),
+            ("MS-2025-ANN", giulia, "mensa-scolastica", "Mensa scolastica - quota annullata",
+             [OptionSpec(3000, today + timedelta(days=15))], "cancelled"),
+            ("TS-2025-06", giulia, "trasporto-scolastico",
+             "Trasporto scolastico mese di Giugno 2025",
+             [OptionSpec(2200, date(2025, 6, 30))], "expired"),
+            ("DS-2026-0042", alfa, "diritti-segreteria",
+             "Diritti di segreteria pratica edilizia 42/2026",
+             [OptionSpec(10250, today + timedelta(days=60))], None),
+        ]
+        created = 0
+        for reference, debtor, service_code, causale, options, final in plans:
+            if PaymentPosition.objects.filter(organization=org,
+                                              external_reference=reference).exists():
+                continue
+            position = create_position(
+                organization=org, debtor=debtor, service=services[service_code],
+                causale=causale, options=options, external_reference=reference,
+                switch_to_expired=final == "expired")
+            self._apply(position, final)
+            created += 1
+        return created
+
+    @staticmethod
+    def _apply(position, final: str | None) -> None:
+        """Bring a demo position to its state through the state machine. (In real use
+        only a pagoPA receipt marks an option paid; the demo has no receipt yet.)"""
+        options = list(position.options.all())
+        if final == "paid":
+            options[0].mark_paid(paid_at=timezone.make_aware(timezone.datetime(2017, 1, 15, 10)))
+        elif final == "first_paid":
+            options[0].mark_paid()
+        elif final == "cancelled":
+            for option in options:
+                option.cancel()
+        elif final == "expired":
+            for option in options:
+                option.expire()
+
+    def _users(self) -> None:
+        if not User.objects.filter(email="admin@comune-di-test.example").exists():
+            User.objects.create_superuser("admin@comune-di-test.example", DEMO_PASSWORD,
+                                          first_name="Amministratore", last_name="Demo")
+        if not User.objects.filter(email="mario.rossi@example.it").exists():
+            User.objects.create_user("mario.rossi@example.it", DEMO_PASSWORD,
+                                     first_name="Mario", last_name="Rossi",
+                                     fiscal_code="RSSMRA80E12H501I")

@@ -1,0 +1,277 @@
+"""Debt positions (*pratiche*), their payment options (single payment or installments)
+and transfers, with the options' state machine.
+
+The only ways to change a state are the transition methods of PaymentOption; a
+position's own status is always recomputed from its options (``refresh_status``).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from catalog.models import Service
+from organizations.models import Organization
+from sportello.validators import validate_fiscal_code, validate_iban
+
+
+class Debtor(models.Model):
+    """Who owes: a natural person (F) or a legal person (G), as the Ente knows them."""
+
+    class EntityType(models.TextChoices):
+        NATURAL = "F", _("Persona fisica")
+        LEGAL = "G", _("Persona giuridica")
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="debtors", verbose_name=_("Ente")
+    )
+    fiscal_code = models.CharField(
+        _("codice fiscale / partita IVA"), max_length=16, validators=[validate_fiscal_code]
+    )
+    entity_type = models.CharField(_("tipo"), max_length=1, choices=EntityType.choices)
+    full_name = models.CharField(
+        _("nome e cognome o ragione sociale"), max_length=70,
+    )
+    address = models.CharField(_("indirizzo"), max_length=140, blank=True)
+    city = models.CharField(_("città"), max_length=70, blank=True)
+    province = models.CharField(_("provincia"), max_length=2, blank=True)
+    postal_code = models.CharField(_("CAP"), max_length=16, blank=True)
+    nation = models.CharField(_("nazione"), max_length=2, default="IT")
+    email = models.EmailField(_("email"), blank=True)
+    phone = models.CharField(_("telefono"), max_length=30, blank=True)
+
+    class Meta:
+        verbose_name = _("debitore")
+        verbose_name_plural = _("debitori")
+        ordering = ["full_name"]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "fiscal_code"],
+                                    name="positions_debtor_cf_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.full_name} ({self.fiscal_code})"
+
+    def save(self, *args, **kwargs):
+        if not self.entity_type:
+            self.entity_type = (self.EntityType.LEGAL if self.fiscal_code.isdigit()
+                                else self.EntityType.NATURAL)
+        super().save(*args, **kwargs)
+
+
+class PaymentPositionQuerySet(models.QuerySet):
+    def for_organization(self, organization: Organization):
+        return self.filter(organization=organization)
+
+    def with_details(self):
+        return self.select_related("debtor", "service", "organization").prefetch_related(
+            models.Prefetch("options", queryset=PaymentOption.objects.order_by(
+                "installment_number", "due_date", "pk"))
+        )
+
+
+class PaymentPosition(models.Model):
+    """A *pratica*: what the debtor owes the Ente for one reason."""
+
+    class Status(models.TextChoices):
+        VALID = "valid", _("Da pagare")
+        PARTIALLY_PAID = "partially_paid", _("Pagata in parte")
+        PAID = "paid", _("Pagata")
+        CANCELLED = "cancelled", _("Annullata")
+        EXPIRED = "expired", _("Scaduta")
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="positions", verbose_name=_("Ente")
+    )
+    debtor = models.ForeignKey(
+        Debtor, on_delete=models.PROTECT, related_name="positions", verbose_name=_("debitore")
+    )
+    service = models.ForeignKey(
+        Service, on_delete=models.PROTECT, related_name="positions", verbose_name=_("servizio")
+    )
+    causale = models.CharField(_("causale"), max_length=140)
+    external_reference = models.CharField(
+        _("riferimento pratica"), max_length=35, blank=True, db_index=True,
+    )
+    status = models.CharField(
+        _("stato"), max_length=20, choices=Status.choices, default=Status.VALID, editable=False
+    )
+    validity_date = models.DateField(_("valida dal"), null=True, blank=True)
+    switch_to_expired = models.BooleanField(
+        _("scade dopo la data di scadenza"), default=False,
+        help_text=_("Se attivo, dopo la scadenza la posizione non è più pagabile."),
+    )
+    created_at = models.DateTimeField(_("creata il"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("aggiornata il"), auto_now=True)
+
+    objects = PaymentPositionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("posizione debitoria")
+        verbose_name_plural = _("posizioni debitorie")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["organization", "external_reference"])]
+
+    def __str__(self) -> str:
+        return f"{self.causale} ({self.debtor.fiscal_code})"
+
+    def refresh_status(self, save: bool = True) -> None:
+        """Recompute the position's status from its options (the only writer of it)."""
+        statuses = set(self.options.values_list("status", flat=True))
+        option = PaymentOption.Status
+        if statuses and statuses <= {option.CANCELLED}:
+            new = self.Status.CANCELLED
+        elif option.PAID in statuses and statuses <= {option.PAID, option.CANCELLED}:
+            new = self.Status.PAID
+        elif option.PAID in statuses:
+            new = self.Status.PARTIALLY_PAID
+        elif statuses and statuses <= {option.EXPIRED, option.CANCELLED}:
+            new = self.Status.EXPIRED
+        else:
+            new = self.Status.VALID
+        if new != self.status:
+            self.status = new
+            if save:
+                self.save(update_fields=["status", "updated_at"])
+
+    @property
+    def total_cents(self) -> int:
+        return sum(o.amount_cents for o in self.options.all() if not o.installment_number)
+
+
+class InvalidTransition(Exception):
+    """A state change that the option's state machine does not allow."""
+
+
+class PaymentOption(models.Model):
+    """One payable item: the single payment or one installment, with its own IUV."""
+
+    class Status(models.TextChoices):
+        UNPAID = "unpaid", _("Da pagare")
+        PAID = "paid", _("Pagata")
+        CANCELLED = "cancelled", _("Annullata")
+        EXPIRED = "expired", _("Scaduta")
+
+    # Allowed transitions: only a receipt makes an option paid (see payments/).
+    TRANSITIONS: dict[str, set[str]] = {
+        Status.UNPAID: {Status.PAID, Status.CANCELLED, Status.EXPIRED},
+        Status.EXPIRED: {Status.PAID, Status.UNPAID},
+        Status.CANCELLED: set(),
+        Status.PAID: set(),
+    }
+
+    position = models.ForeignKey(
+        PaymentPosition, on_delete=models.CASCADE, related_name="options",
+        verbose_name=_("posizione"),
+    )
+    # Denormalised from the position so that IUV and notice number can be unique per Ente.
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    iuv = models.CharField(_("IUV"), max_length=35, validators=[RegexValidator(r"^\d{17}$")])
+    notice_number = models.CharField(
+        _("codice avviso"), max_length=18, validators=[RegexValidator(r"^\d{18}$")]
+    )
+    amount_cents = models.PositiveBigIntegerField(
+        _("importo (centesimi)"), validators=[MinValueValidator(1),
+                                              MaxValueValidator(99_999_999_999)]
+    )
+    due_date = models.DateField(_("data di scadenza"), null=True, blank=True)
+    installment_number = models.PositiveSmallIntegerField(
+        _("numero rata"), null=True, blank=True,
+        help_text=_("Vuoto per il pagamento in unica soluzione."),
+    )
+    description = models.CharField(_("descrizione"), max_length=140, blank=True)
+    status = models.CharField(
+        _("stato"), max_length=20, choices=Status.choices, default=Status.UNPAID, editable=False
+    )
+    paid_at = models.DateTimeField(_("pagata il"), null=True, blank=True, editable=False)
+    status_changed_at = models.DateTimeField(auto_now_add=True, editable=False)
+
+    class Meta:
+        verbose_name = _("opzione di pagamento")
+        verbose_name_plural = _("opzioni di pagamento")
+        ordering = ["installment_number", "due_date", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "iuv"],
+                                    name="positions_option_iuv_unique"),
+            models.UniqueConstraint(fields=["organization", "notice_number"],
+                                    name="positions_option_notice_unique"),
+        ]
+        indexes = [models.Index(fields=["notice_number"])]
+
+    def __str__(self) -> str:
+        return self.notice_number
+
+    # --- state machine -------------------------------------------------------------
+    def _move_to(self, new_status: str, **changes) -> None:
+        if new_status not in self.TRANSITIONS[self.status]:
+            raise InvalidTransition(f"{self.status} -> {new_status} is not allowed")
+        self.status = new_status
+        self.status_changed_at = timezone.now()
+        for name, value in changes.items():
+            setattr(self, name, value)
+        self.save(update_fields=["status", "status_changed_at", *changes])
+        self.position.refresh_status()
+
+    def mark_paid(self, paid_at=None) -> None:
+        """Called by the receipt handler only, inside its transaction and row lock."""
+        self._move_to(self.Status.PAID, paid_at=paid_at or timezone.now())
+
+    def cancel(self) -> None:
+        self._move_to(self.Status.CANCELLED)
+
+    def expire(self) -> None:
+        self._move_to(self.Status.EXPIRED)
+
+    def reopen(self) -> None:
+        """An expired option made payable again (e.g. the Ente moved the due date)."""
+        self._move_to(self.Status.UNPAID)
+
+    # --- facts for the pages -------------------------------------------------------
+    @property
+    def is_payable(self) -> bool:
+        return self.status == self.Status.UNPAID
+
+    def is_overdue(self, today: date | None = None) -> bool:
+        today = today or timezone.localdate()
+        return self.is_payable and self.due_date is not None and self.due_date < today
+
+
+class Transfer(models.Model):
+    """Where (part of) an option's amount goes: 1 to 5 per option, summing to its amount."""
+
+    option = models.ForeignKey(
+        PaymentOption, on_delete=models.CASCADE, related_name="transfers",
+        verbose_name=_("opzione"),
+    )
+    index = models.PositiveSmallIntegerField(
+        _("progressivo"), validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    beneficiary_fiscal_code = models.CharField(
+        _("codice fiscale beneficiario"), max_length=11,
+        validators=[RegexValidator(r"^\d{11}$")],
+    )
+    beneficiary_name = models.CharField(_("beneficiario"), max_length=140, blank=True)
+    iban = models.CharField(_("IBAN"), max_length=34, validators=[validate_iban])
+    amount_cents = models.PositiveBigIntegerField(
+        _("importo (centesimi)"), validators=[MinValueValidator(1)]
+    )
+    remittance_information = models.CharField(_("causale del versamento"), max_length=140)
+    taxonomy_code = models.CharField(_("codice tassonomia"), max_length=16)
+
+    class Meta:
+        verbose_name = _("trasferimento")
+        verbose_name_plural = _("trasferimenti")
+        ordering = ["index"]
+        constraints = [
+            models.UniqueConstraint(fields=["option", "index"],
+                                    name="positions_transfer_index_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.index}: {self.amount_cents}"

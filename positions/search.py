@@ -1,0 +1,44 @@
+"""The anonymous *Ricerca pratica*: a position is found only by its debtor's codice
+fiscale together with one of its references (riferimento pratica, IUV or codice avviso)."""
+
+from __future__ import annotations
+
+from django.db.models import Q
+
+from organizations.models import Organization
+from pagopa.identifiers import ReferenceKind, classify_reference
+from positions.models import PaymentPosition
+
+FOUND_SESSION_KEY = "found_positions"
+
+
+def find_positions(organization: Organization, fiscal_code: str, reference: str):
+    """Positions of ``organization`` owed by ``fiscal_code`` that match ``reference``."""
+    reference = reference.strip()
+    if not reference:
+        return PaymentPosition.objects.none()
+    ref = classify_reference(reference)
+    match = Q(external_reference__iexact=reference)
+    if ref.kind is ReferenceKind.IUV:
+        match |= Q(options__iuv=ref.value)
+    elif ref.kind is ReferenceKind.NOTICE_NUMBER:
+        match |= Q(options__notice_number=ref.value)
+    ids = (
+        PaymentPosition.objects.for_organization(organization)
+        .filter(debtor__fiscal_code=fiscal_code)
+        .filter(match)
+        .values("pk")
+        .distinct()
+    )
+    return PaymentPosition.objects.with_details().filter(pk__in=ids).order_by("-created_at")
+
+
+def remember_found(session, positions) -> None:
+    """Keep, for this browser session, the positions its visitor proved to know."""
+    known = set(session.get(FOUND_SESSION_KEY, []))
+    known.update(p.pk for p in positions)
+    session[FOUND_SESSION_KEY] = sorted(known)
+
+
+def found_in_session(session) -> list[int]:
+    return list(session.get(FOUND_SESSION_KEY, []))

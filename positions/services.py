@@ -1,0 +1,103 @@
+"""Creating positions: all or nothing, with IUVs that are unique per Ente."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from catalog.models import Service
+from organizations.models import Organization
+from pagopa.identifiers import make_iuv, notice_number_for_iuv
+from positions.models import Debtor, PaymentOption, PaymentPosition, Transfer
+
+MAX_TRANSFERS = 5
+
+
+@dataclass(frozen=True)
+class TransferSpec:
+    amount_cents: int
+    remittance_information: str = ""
+    iban: str = ""  # empty: the Ente's own IBAN
+    beneficiary_fiscal_code: str = ""  # empty: the Ente itself
+    beneficiary_name: str = ""
+    taxonomy_code: str = ""  # empty: the service's code
+
+
+@dataclass(frozen=True)
+class OptionSpec:
+    amount_cents: int
+    due_date: date | None = None
+    installment_number: int | None = None
+    description: str = ""
+    transfers: list[TransferSpec] = field(default_factory=list)  # empty: one to the Ente
+
+
+@transaction.atomic
+def create_position(
+    *,
+    organization: Organization,
+    debtor: Debtor,
+    service: Service,
+    causale: str,
+    options: list[OptionSpec],
+    external_reference: str = "",
+    validity_date: date | None = None,
+    switch_to_expired: bool = False,
+) -> PaymentPosition:
+    """Create a position with its options and transfers, or nothing at all.
+
+    Raises ValidationError (with Italian messages) when the data break a rule; the
+    surrounding transaction then leaves the database, IUV counter included, as it was.
+    """
+    if debtor.organization_id != organization.pk or service.organization_id != organization.pk:
+        raise ValidationError(_("Debitore e servizio devono appartenere allo stesso Ente."))
+    if not options:
+        raise ValidationError(_("Una posizione ha almeno un'opzione di pagamento."))
+    position = PaymentPosition(
+        organization=organization, debtor=debtor, service=service, causale=causale,
+        external_reference=external_reference, validity_date=validity_date,
+        switch_to_expired=switch_to_expired,
+    )
+    position.full_clean()
+    position.save()
+    bases = organization.reserve_iuv_bases(len(options))
+    for spec, base in zip(options, bases, strict=True):
+        _create_option(position, spec, base)
+    position.refresh_status()
+    return position
+
+
+def _create_option(position: PaymentPosition, spec: OptionSpec, iuv_base: int) -> PaymentOption:
+    organization = position.organization
+    iuv = make_iuv(organization.segregation_code, iuv_base)
+    option = PaymentOption(
+        position=position, organization=organization, iuv=iuv,
+        notice_number=notice_number_for_iuv(iuv), amount_cents=spec.amount_cents,
+        due_date=spec.due_date, installment_number=spec.installment_number,
+        description=spec.description[:140],
+    )
+    option.full_clean(exclude=["position", "organization"])
+    option.save()
+    transfers = spec.transfers or [TransferSpec(amount_cents=spec.amount_cents)]
+    if len(transfers) > MAX_TRANSFERS:
+        raise ValidationError(_("Al massimo 5 trasferimenti per opzione di pagamento."))
+    if sum(t.amount_cents for t in transfers) != spec.amount_cents:
+        raise ValidationError(
+            _("La somma dei trasferimenti deve essere uguale all'importo dell'opzione.")
+        )
+    for index, t in enumerate(transfers, start=1):
+        transfer = Transfer(
+            option=option, index=index,
+            beneficiary_fiscal_code=t.beneficiary_fiscal_code or organization.fiscal_code,
+            beneficiary_name=t.beneficiary_name or organization.name,
+            iban=t.iban or organization.iban, amount_cents=t.amount_cents,
+            remittance_information=(t.remittance_information or position.causale)[:140],
+            taxonomy_code=t.taxonomy_code or position.service.taxonomy_code,
+        )
+        transfer.full_clean(exclude=["option"])
+        transfer.save()
+    return option

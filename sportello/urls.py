@@ -1,0 +1,26 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from organizations import views as organization_views
+from sportello import views
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("healthz", views.healthz, name="healthz"),
+    path("", organization_views.choose, name="home"),
+    path("<slug:ente>/", include("positions.urls")),
+    path("<slug:ente>/", include("accounts.urls")),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns = static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT) + urlpatterns
+
+handler400 = "sportello.views.bad_request"
+handler403 = "sportello.views.permission_denied"
+handler404 = "sportello.views.page_not_found"
+handler500 = "sportello.views.server_error"
