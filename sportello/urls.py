@@ -11,6 +11,7 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("healthz", views.healthz, name="healthz"),
     path("", organization_views.choose, name="home"),
+    path("<slug:ente>/logo", organization_views.logo, name="organization-logo"),
     path("<slug:ente>/", include("positions.urls")),
     path("<slug:ente>/", include("accounts.urls")),
 ]

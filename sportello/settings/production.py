@@ -2,9 +2,9 @@
 
 from django.core.exceptions import ImproperlyConfigured
 
+from sportello.env import env_bool, env_int
 from sportello.settings import *  # noqa: F403
 from sportello.settings import INSECURE_DEV_SECRET_KEY, SECRET_KEY, SITE_URL
-from sportello.env import env_bool, env_int
 
 DEBUG = False
 if not SECRET_KEY or SECRET_KEY == INSECURE_DEV_SECRET_KEY or len(SECRET_KEY) < 50:

@@ -1,0 +1,52 @@
+# Sportello: the two commands every newcomer uses are `make run` and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# Parallel test workers (pytest-xdist); 0 runs in one process.
+TEST_WORKERS ?= 2
+
+.PHONY: run test install install-test lint lock messages clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed-run: requirements.lock | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -r requirements.lock
+	touch $@
+
+$(VENV)/.installed-test: requirements.lock requirements-test.lock | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -r requirements-test.lock
+	touch $(VENV)/.installed-run $@
+
+install: $(VENV)/.installed-run
+install-test: $(VENV)/.installed-test
+
+## Set up and serve the portal with demo data and the built-in pagoPA sandbox.
+run: install
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py seed_demo
+	HOST=$(HOST) PORT=$(PORT) exec $(BIN)/python manage.py serve
+
+## Set up and run the whole test suite (browser tests need /usr/bin/chromium).
+test: install-test
+	$(BIN)/ruff check .
+	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
+
+lint: install-test
+	$(BIN)/ruff check .
+
+## Regenerate the lock files from pyproject.toml in a scratch virtualenv.
+lock:
+	PYTHON=$(PYTHON) scripts/lock.sh
+
+## Extract and compile translations (needs gettext).
+messages: install
+	$(BIN)/python manage.py makemessages -l en --ignore=.venv --ignore=static/vendor
+	$(BIN)/python manage.py compilemessages --ignore=.venv
+
+clean:
+	rm -rf $(VENV) var

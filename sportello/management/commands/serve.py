@@ -1,0 +1,64 @@
+"""Serve the portal and run the job-queue worker, as one foreground command.
+
+Used by ``make run``. Children are started in their own process group and stopped
+together on Ctrl-C or SIGTERM; if one of them dies, the other is stopped too, so nothing
+is left running half-way.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+from django.core.management.base import BaseCommand
+
+
+class Command(BaseCommand):
+    help = "Serve the portal (gunicorn, threaded) together with the background worker."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
+        parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+        parser.add_argument("--threads", type=int, default=8)
+        parser.add_argument("--no-worker", action="store_true",
+                            help="Serve only; run the worker elsewhere.")
+
+    def handle(self, *args, host, port, threads, no_worker, **options):
+        python = sys.executable
+        commands = [[
+            python, "-m", "gunicorn", "sportello.wsgi:application",
+            "--bind", f"{host}:{port}", "--workers", "1", "--threads", str(threads),
+            "--worker-class", "gthread", "--access-logfile", "-", "--graceful-timeout", "5",
+        ]]
+        if not no_worker:
+            commands.append([python, "manage.py", "db_worker", "--interval", "1"])
+        children = [subprocess.Popen(command) for command in commands]  # noqa: S603
+        stopping = False
+
+        def stop(signum=None, frame=None):
+            nonlocal stopping
+            stopping = True
+
+        signal.signal(signal.SIGTERM, stop)
+        signal.signal(signal.SIGINT, stop)
+        self.stdout.write(f"Sportello at http://{host}:{port}/ (Ctrl-C to stop)")
+        try:
+            while not stopping and all(child.poll() is None for child in children):
+                time.sleep(0.2)
+        finally:
+            for child in children:
+                if child.poll() is None:
+                    child.terminate()
+            deadline = time.monotonic() + 10
+            for child in children:
+                try:
+                    child.wait(timeout=max(0.1, deadline - time.monotonic()))
+                except subprocess.TimeoutExpired:
+                    child.kill()
+                    child.wait()
+        failed = [c for c in children if c.returncode not in (0, -signal.SIGTERM, None)]
+        if failed and not stopping:
+            raise SystemExit(1)

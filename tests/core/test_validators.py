@@ -1,0 +1,43 @@
+import pytest
+from django.core.exceptions import ValidationError
+
+from sportello.validators import parse_fiscal_code, validate_iban
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("RSSMRA80E12H501I", "RSSMRA80E12H501I"),
+    (" rssmra80e12h501i ", "RSSMRA80E12H501I"),
+    ("RSS MRA 80E12 H501I", "RSSMRA80E12H501I"),
+    # omocodia: digits replaced by letters (L=0, M=1, ...), with the check char recomputed
+    ("RSSMRA80E12H50MA", "RSSMRA80E12H50MA"),
+    ("01234560017", "01234560017"),
+])
+def test_valid_fiscal_codes(text, expected):
+    assert parse_fiscal_code(text).value == expected
+
+
+def test_legal_person_is_recognised():
+    assert parse_fiscal_code("01234560017").is_legal_person
+    assert not parse_fiscal_code("RSSMRA80E12H501I").is_legal_person
+
+
+@pytest.mark.parametrize("text,code", [
+    ("", "required"),
+    ("RSSMRA80E12H501", "length"),
+    ("RSSMRA80E12H501X", "checksum"),
+    ("12345678901", "checksum"),
+    ("1234567890", "length"),
+    ("RSSMRA8XE12H501I", "format"),
+    ("RSSMRA80E32H501K", "invalid"),  # 32nd of May does not exist (check char is right)
+])
+def test_invalid_fiscal_codes_say_why_in_italian(text, code):
+    with pytest.raises(ValidationError) as excinfo:
+        parse_fiscal_code(text)
+    assert excinfo.value.code == code
+    assert "codice fiscale" in str(excinfo.value.messages[0]).lower() or code == "required"
+
+
+def test_iban():
+    validate_iban("IT60 X054 2811 1010 0000 0123 456")
+    with pytest.raises(ValidationError):
+        validate_iban("IT60X0542811101000000123457")

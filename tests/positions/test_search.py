@@ -1,0 +1,111 @@
+import re
+
+import pytest
+from django.test import override_settings
+from django.urls import reverse
+
+from pagopa.identifiers import format_notice_number
+
+CF = "RSSMRA80E12H501I"
+
+
+def search(client, organization, fiscal_code=CF, reference="TS-2026-09", **extra):
+    url = reverse("positions:search", args=[organization.slug])
+    return client.post(url, {"fiscal_code": fiscal_code, "reference": reference}, **extra)
+
+
+def _main(response) -> str:
+    """The page's main content without the per-request CSRF token."""
+    html = response.content.decode()
+    main = html[html.index('<main'):html.index('</main>')]
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", main)
+
+
+@pytest.fixture
+def position(make_position):
+    return make_position()
+
+
+@pytest.mark.parametrize("kind", ["reference", "iuv", "notice", "notice_spaced", "lowercase_cf"])
+def test_finds_by_reference_iuv_or_notice_number(client, organization, position, kind):
+    option = position.options.get()
+    fiscal_code, reference = {
+        "reference": (CF, "TS-2026-09"),
+        "iuv": (CF, option.iuv),
+        "notice": (CF, option.notice_number),
+        "notice_spaced": (CF, format_notice_number(option.notice_number)),
+        "lowercase_cf": (CF.lower(), "ts-2026-09"),
+    }[kind]
+    response = search(client, organization, fiscal_code, reference)
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Trasporto scolastico mese di Settembre" in body
+    assert "22,00 €" in body
+    assert option.iuv in body
+    assert "Paga" in body
+
+
+def test_wrong_fiscal_code_and_no_match_look_the_same(client, organization, position):
+    unknown_cf = search(client, organization, fiscal_code="BNCGLI92S43F205B")
+    wrong_reference = search(client, organization, reference="NOPE-1")
+    assert unknown_cf.status_code == wrong_reference.status_code == 200
+    assert "Trasporto" not in unknown_cf.content.decode()
+    # identical pages, except for the values echoed back into the two fields
+    a = _main(unknown_cf).replace("BNCGLI92S43F205B", "X").replace("TS-2026-09", "Y")
+    b = _main(wrong_reference).replace(CF, "X").replace("NOPE-1", "Y")
+    assert a == b
+    assert "Nessuna pratica corrisponde" in a
+
+
+def test_invalid_fiscal_code_is_explained_and_the_input_kept(client, organization, position):
+    response = search(client, organization, fiscal_code="RSSMRA80E12H501X",
+                      reference="TS-2026-09")
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "carattere di controllo" in body
+    assert 'value="RSSMRA80E12H501X"' in body
+    assert 'value="TS-2026-09"' in body
+    assert "is-invalid" in body
+
+
+def test_a_position_of_another_ente_is_not_found(client, organization, other_organization,
+                                                  position):
+    response = search(client, other_organization)
+    assert "Trasporto scolastico mese" not in response.content.decode()
+
+
+@override_settings(RICERCA_RATE="3/m")
+def test_search_is_rate_limited_per_address(client, organization, position):
+    for _ in range(3):
+        assert search(client, organization, REMOTE_ADDR="10.0.0.1").status_code == 200
+    limited = search(client, organization, REMOTE_ADDR="10.0.0.1")
+    assert limited.status_code == 429
+    assert "troppe ricerche" in limited.content.decode()
+    # another address is not affected
+    assert search(client, organization, REMOTE_ADDR="10.0.0.2").status_code == 200
+
+
+def test_paga_leads_to_login_and_back_to_the_position(client, organization, position, payer):
+    search(client, organization)
+    detail = reverse("positions:detail", args=[organization.slug, position.pk])
+    response = client.get(detail)
+    login = reverse("accounts:login", args=[organization.slug])
+    assert response.status_code == 302
+    assert response["Location"].startswith(login + "?next=")
+    response = client.post(f"{login}?next={detail}",
+                           {"username": payer.email, "password": "Password-lunga-123",
+                            "next": detail})
+    assert response.status_code == 302 and response["Location"] == detail
+    page = client.get(detail)
+    assert page.status_code == 200
+    assert "Trasporto scolastico mese di Settembre" in page.content.decode()
+
+
+def test_a_position_not_found_in_this_browser_is_a_404(client, organization, position, payer):
+    client.force_login(payer)
+    detail = reverse("positions:detail", args=[organization.slug, position.pk])
+    assert client.get(detail).status_code == 404
+
+
+def test_unknown_ente_is_a_404(client, db):
+    assert client.get("/nessun-ente/").status_code == 404
