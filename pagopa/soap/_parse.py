@@ -1,9 +1,16 @@
 """Parsers: SOAP envelope bytes → messages dataclasses.
 
 Order of checks (each maps to one fault code, see ``SoapError`` subclasses):
-size/DTD/well-formedness/SOAP shape → :class:`SyntaxFault` (PAA_SINTASSI_EXTRAXSD);
-payload against paForNode.xsd → :class:`SchemaFault` (PAA_SINTASSI_XSD). Only then are
-values read, so the extraction code can trust types, lengths and cardinalities.
+size/DTD/well-formedness/SOAP shape/unknown operation → :class:`SyntaxFault`
+(PAA_SINTASSI_EXTRAXSD); payload against paForNode.xsd → :class:`SchemaFault`
+(PAA_SINTASSI_XSD); XSD-valid values Python cannot represent (year 10000) → SyntaxFault.
+Only after validation are values read, so extraction can trust types and cardinalities.
+
+Why PAA_SINTASSI_XSD for XSD failures although the error guide lists only
+PAA_SINTASSI_EXTRAXSD for the paForNode primitives: pagoPA's own reference EC
+(pagopa-gpd-payments) answers SINTASSI_XSD to any XSD failure, the Node does not check
+EC fault codes, and the distinction helps whoever reads the logs. The mapping lives in
+``SchemaFault.fault_code``: change it there if UAT says otherwise.
 """
 
 from __future__ import annotations
@@ -89,7 +96,11 @@ def parse_request(body: bytes, soap_action: str | None = None) -> ParsedRequest:
     error = schema_errors(payload)
     if error:
         raise SchemaFault(error, operation)
-    return ParsedRequest(operation, _REQUEST_READERS[operation](payload, operation))
+    try:
+        return ParsedRequest(operation, _REQUEST_READERS[operation](payload, operation))
+    except ValueError as exc:
+        # XSD-valid but outside what Python can represent (year 10000, 24:00:00...).
+        raise SyntaxFault(f"value not supported: {exc}", operation) from None
 
 
 def parse_response(body: bytes) -> Response:
@@ -105,8 +116,15 @@ def parse_response(body: bytes) -> Response:
     error = schema_errors(payload)
     if error:
         raise SchemaFault(error, operation)
+    try:
+        return _read_response(payload, operation)
+    except ValueError as exc:
+        raise SyntaxFault(f"value not supported: {exc}", operation) from None
+
+
+def _read_response(payload: etree._Element, operation: Operation) -> Response:
     fault_element = payload.find("fault")
-    data = None
+    data: PaymentNoticeInfo | PaymentInfo | None = None
     if operation is Operation.VERIFY and payload.find("paymentList") is not None:
         data = _read_verify_data(payload)
     elif operation in (Operation.GET_PAYMENT, Operation.GET_PAYMENT_V2):

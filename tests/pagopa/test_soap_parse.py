@@ -219,3 +219,19 @@ def test_comments_inside_values_do_not_change_them() -> None:
         b"<amount>30.00</amount>", b"<amount>30<!-- c -->.00</amount>"
     )
     assert soap.parse_request(body).message.amount_cents == 3000
+
+
+def test_xsd_valid_but_unrepresentable_date_is_a_syntax_fault() -> None:
+    body = example("paGetPaymentV2.request.xml").replace(
+        b"<amount>30.00</amount>", b"<amount>30.00</amount><dueDate>10000-01-01</dueDate>"
+    )
+    with pytest.raises(soap.SyntaxFault, match="not supported") as info:
+        soap.parse_request(body)
+    assert info.value.operation is Operation.GET_PAYMENT_V2
+
+
+def test_date_with_timezone_is_read_as_calendar_day() -> None:
+    body = example("paGetPaymentV2.request.xml").replace(
+        b"<amount>30.00</amount>", b"<amount>30.00</amount><dueDate>2026-12-31+01:00</dueDate>"
+    )
+    assert soap.parse_request(body).message.due_date == dt.date(2026, 12, 31)
