@@ -1,0 +1,70 @@
+"""Shipped schema copies, generated bindings and the ?wsdl text."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from lxml import etree
+from xsdata.formats.dataclass.parsers import XmlParser
+
+from pagopa import soap
+from pagopa.bindings.wsdl.xsd.pa_for_node import (
+    PaGetPaymentV2Request,
+    PaSendRtv2Request,
+    PaVerifyPaymentNoticeReq,
+)
+from tests.pagopa.conftest import EXAMPLES, NS_SOAP, SPEC_API
+
+SHIPPED = sorted(p for p in soap.SCHEMAS_DIR.rglob("*") if p.is_file())
+
+
+def test_schema_folder_ships_the_needed_files() -> None:
+    names = {p.relative_to(soap.SCHEMAS_DIR).as_posix() for p in SHIPPED}
+    assert names == {
+        "wsdl/paForNode.wsdl",
+        "wsdl/xsd/paForNode.xsd",
+        "xsd-common/sac-common-types-1.0.xsd",
+        "xsd-common/envelope.xsd",
+    }
+
+
+@pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.name)
+def test_shipped_copy_is_byte_identical_to_spec(path: Path) -> None:
+    official = SPEC_API / path.relative_to(soap.SCHEMAS_DIR)
+    assert path.read_bytes() == official.read_bytes()
+
+
+def test_shipped_xsd_compiles_with_relative_import() -> None:
+    etree.XMLSchema(etree.parse(str(soap.PA_FOR_NODE_XSD)))
+
+
+@pytest.mark.parametrize(
+    ("example", "binding"),
+    [
+        ("paVerifyPaymentNotice.request.xml", PaVerifyPaymentNoticeReq),
+        ("paGetPaymentV2.request.xml", PaGetPaymentV2Request),
+        ("paSendRTV2.request.xml", PaSendRtv2Request),
+    ],
+)
+def test_generated_bindings_read_the_examples(example: str, binding: type) -> None:
+    root = etree.parse(str(EXAMPLES / "soap" / example)).getroot()
+    (payload,) = list(root.find(f"{{{NS_SOAP}}}Body"))
+    parsed = XmlParser().from_bytes(etree.tostring(payload), binding)
+    assert parsed.id_pa == "77777777777"
+
+
+def test_wsdl_text_rewrites_only_the_address() -> None:
+    text = soap.wsdl_text("https://ente.example/pagopa/paForNode?x=1&y=2")
+    assert 'location="https://ente.example/pagopa/paForNode?x=1&amp;y=2"' in text
+    original = soap.PA_FOR_NODE_WSDL.read_text(encoding="utf-8")
+    assert text.replace("https://ente.example/pagopa/paForNode?x=1&amp;y=2",
+                        "http://pagopa-api.pagopa.gov.it/service/pa/paForNode") == original
+    root = etree.fromstring(text.encode())
+    address = root.find(".//{http://schemas.xmlsoap.org/wsdl/soap/}address")
+    assert address.get("location") == "https://ente.example/pagopa/paForNode?x=1&y=2"
+
+
+def test_wsdl_text_can_point_the_schema_import_elsewhere() -> None:
+    text = soap.wsdl_text("https://e.example/ws", xsd_location="https://e.example/ws/paForNode.xsd")
+    assert 'schemaLocation="https://e.example/ws/paForNode.xsd"' in text
