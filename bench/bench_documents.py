@@ -1,0 +1,83 @@
+"""Render N notices and N receipts and print the mean time per document.
+
+Run from the repository root:
+    python bench/bench_documents.py [N]
+No assertions: it reports figures only, to compare before and after a change.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import sys
+import time
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from documents.avviso import render_notice  # noqa: E402
+from documents.data import (  # noqa: E402
+    DebtorInfo,
+    EnteInfo,
+    InstallmentInfo,
+    NoticeInfo,
+    ReceiptInfo,
+    ReceiptTransferInfo,
+)
+from documents.quietanza import render_receipt  # noqa: E402
+
+ENTE = EnteInfo(name="Comune di Esempio", fiscal_code="00123456789", sector="Tributi",
+                website="www.comune.example.it", email="tributi@comune.example.it")
+DEBTOR = DebtorInfo("Mario Rossi", "RSSMRA80A01H501U", ("Via Roma 1", "00100 Roma (RM)"))
+
+
+def notice(i: int) -> NoticeInfo:
+    number = f"3{i % 46:02d}{i:013d}"
+    number += f"{int(number) % 93:02d}"
+    return NoticeInfo(
+        subject=f"Tassa sui rifiuti 2025 - posizione {i}",
+        ente=ENTE,
+        debtor=DEBTOR,
+        single_payment=InstallmentInfo(number, number[1:], 10_000 + i, date(2025, 12, 31)),
+    )
+
+
+def receipt(i: int) -> ReceiptInfo:
+    return ReceiptInfo(
+        ente=ENTE, debtor=DEBTOR, service_name="Diritti di segreteria",
+        causale=f"Certificato n. {i}", amount_cents=2200, fee_cents=100,
+        payment_datetime=datetime(2025, 3, 14, 9, 0, tzinfo=UTC),
+        iuv="00715700000000032", notice_number="300715700000000032",
+        receipt_id=f"receipt{i:08d}", psp_name="Banca Esempio", psp_fiscal_code="01234567890",
+        channel="Online", payment_method="Carta",
+        transfers=(ReceiptTransferInfo("Comune di Esempio", "00123456789",
+                                       "IT60X0542811101000000123456", 2200),),
+        verification_url=f"https://sportello.example.it/q/{i:06d}",
+    )
+
+
+def bench(name: str, render: Callable[[int], bytes], n: int) -> None:
+    render(0)  # warm-up: imports, font files in the OS cache
+    start = time.perf_counter()
+    size = 0
+    for i in range(n):
+        size += len(render(i))
+    elapsed = time.perf_counter() - start
+    print(f"{name:<10} n={n:<5} mean {elapsed / n * 1000:7.1f} ms/doc   "
+          f"{n / elapsed:6.1f} docs/s   mean size {size / n / 1024:5.1f} KiB")
+
+
+def main() -> None:
+    n = int(sys.argv[1]) if len(sys.argv) > 1 else 50
+    cpu = next((line.split(":", 1)[1].strip() for line in
+                Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), platform.processor())
+    print(f"Python {platform.python_version()}, {os.cpu_count()} CPUs, {cpu}; single process")
+    bench("avviso", lambda i: render_notice(notice(i)), n)
+    bench("quietanza", lambda i: render_receipt(receipt(i)), n)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,112 @@
+"""Small formatting helpers for the documents.
+
+Kept in one module on purpose: the ``pagopa`` package is getting its own QR payload
+builder and notice-number helpers, and the integrator will switch these over to them.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+ROME = ZoneInfo("Europe/Rome")
+
+
+def format_amount(cents: int) -> str:
+    """Italian amount with thousands dots and comma decimals: 102099 -> '1.020,99 €'."""
+    sign = "-" if cents < 0 else ""
+    euros, rest = divmod(abs(cents), 100)
+    return f"{sign}{euros:,}".replace(",", ".") + f",{rest:02d} €"
+
+
+def group_notice_number(notice_number: str) -> str:
+    """Codice avviso in groups of four, as printed on the avviso (22 characters)."""
+    return " ".join(notice_number[i : i + 4] for i in range(0, len(notice_number), 4))
+
+
+def format_date(value: date | None) -> str:
+    """dd/mm/yyyy, the format the avviso prescribes."""
+    return value.strftime("%d/%m/%Y") if value else ""
+
+
+def format_datetime(value: datetime) -> str:
+    """Date and time in Rome time (aware values are converted, naive ones are taken as is)."""
+    if value.tzinfo is not None:
+        value = value.astimezone(ROME)
+    return value.strftime("%d/%m/%Y %H:%M:%S")
+
+
+def pagopa_qr_payload(notice_number: str, ente_fiscal_code: str, amount_cents: int) -> str:
+    """``PAGOPA|002|<codice avviso>|<CF ente>|<importo in centesimi, 10 cifre>``."""
+    if not re.fullmatch(r"\d{18}", notice_number):
+        raise ValueError("codice avviso must be 18 digits")
+    if not re.fullmatch(r"\d{11}", ente_fiscal_code):
+        raise ValueError("Ente fiscal code must be 11 digits")
+    if not 0 < amount_cents <= 9_999_999_999:
+        raise ValueError("amount out of range for the QR code")
+    return f"PAGOPA|002|{notice_number}|{ente_fiscal_code}|{amount_cents:010d}"
+
+
+def _fixed(text: str, width: int) -> str:
+    """Left-aligned, space-padded, cut to ``width``; accents folded to ASCII."""
+    folded = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    ascii_text = folded.encode("ascii", "replace").decode("ascii")
+    return ascii_text[:width].ljust(width)
+
+
+def poste_datamatrix_payload(
+    notice_number: str,
+    postal_account: str,
+    amount_cents: int,
+    ente_fiscal_code: str,
+    debtor_fiscal_code: str | None,
+    debtor_name: str,
+    subject: str,
+) -> str:
+    """Poste Italiane data-matrix string of the Bollettino Postale PA (256 characters).
+
+    TO BE CONFIRMED against Poste Italiane's "Manuale della stampa in proprio", which
+    pagoPA refers to and which we do not have: this is the de-facto layout decoded by
+    the pagoPA IO app and produced by other generators (see RULES.md §2.2).
+    """
+    payload = (
+        "codfase=NBPA;"
+        + "18"
+        + notice_number
+        + "12"
+        + postal_account.rjust(12, "0")
+        + "10"
+        + f"{amount_cents:010d}"
+        + "3"
+        + "896"
+        + "1P1"
+        + ente_fiscal_code
+        + _fixed((debtor_fiscal_code or "").upper(), 16)
+        + _fixed(debtor_name.upper(), 40)
+        + _fixed(subject.upper(), 110)
+        + " " * 12
+        + "A"
+    )
+    if len(payload) != 256:
+        raise ValueError("malformed data-matrix payload")
+    return payload
+
+
+def mask_iban(iban: str) -> str:
+    """Only the last four characters stay readable: 'IT60X05…23456' -> '****3456'."""
+    compact = re.sub(r"\s+", "", iban)
+    return "****" + compact[-4:]
+
+
+def sentence_case(text: str) -> str:
+    """The oggetto must not be ALL CAPS: fold a fully upper-case text to sentence case.
+
+    Mixed-case texts are left alone, so acronyms written by staff (e.g. 'TARI 2025 -
+    acconto') survive.
+    """
+    if any(c.isalpha() for c in text) and text == text.upper():
+        lowered = text.lower()
+        return lowered[:1].upper() + lowered[1:]
+    return text

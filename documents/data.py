@@ -1,0 +1,154 @@
+"""Plain input records for the PDF renderers.
+
+They are frozen dataclasses with no Django dependency, so that the renderers can be
+called from views, tasks or scripts alike and tested without a database. The checks
+in ``__post_init__`` reject data that would produce a notice nobody can pay (wrong
+codice avviso, missing amount), rather than printing it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+SUBJECT_MAX_CHARS = 90
+"""AVVISO.OGGETTO limit of the pagoPA notice guide."""
+
+_NOTICE_RE = re.compile(r"\d{18}")
+_ENTE_CF_RE = re.compile(r"\d{11}")
+
+
+def _check_png(logo: bytes | None) -> None:
+    # A str would be taken by fpdf2 as a path or URL: only raw bytes are accepted.
+    if logo is not None and not isinstance(logo, bytes | bytearray):
+        raise TypeError("logo_png must be the PNG file content (bytes), not a path or URL")
+
+
+@dataclass(frozen=True)
+class PostalAccount:
+    """Postal current account on which the Ente also collects (Bollettino Postale PA)."""
+
+    number: str
+    holder: str
+    authorisation_code: str
+
+    def __post_init__(self) -> None:
+        if not re.fullmatch(r"\d{1,12}", self.number):
+            raise ValueError("postal account number must have 1 to 12 digits")
+
+
+@dataclass(frozen=True)
+class EnteInfo:
+    """The Ente creditore as printed on notices and receipts."""
+
+    name: str
+    fiscal_code: str
+    sector: str = ""
+    website: str = ""
+    email: str = ""
+    pec: str = ""
+    phone: str = ""
+    cbill: str | None = None
+    logo_png: bytes | None = None
+    postal_account: PostalAccount | None = None
+
+    def __post_init__(self) -> None:
+        if not _ENTE_CF_RE.fullmatch(self.fiscal_code):
+            raise ValueError("the Ente fiscal code must be 11 digits (it goes in the QR code)")
+        _check_png(self.logo_png)
+
+
+@dataclass(frozen=True)
+class DebtorInfo:
+    """Debtor (destinatario) or payer. ``fiscal_code`` is None only when unknown."""
+
+    full_name: str
+    fiscal_code: str | None = None
+    address_lines: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class InstallmentInfo:
+    """One payable item: the single payment or one installment (rata)."""
+
+    notice_number: str
+    iuv: str
+    amount_cents: int
+    due_date: date | None = None
+    label: str = ""
+
+    def __post_init__(self) -> None:
+        if not _NOTICE_RE.fullmatch(self.notice_number):
+            raise ValueError(f"codice avviso must be 18 digits: {self.notice_number!r}")
+        if not 1 <= self.amount_cents <= 99_999_999_999:
+            raise ValueError("amount must be between 0,01 and 999.999.999,99 euro")
+
+
+@dataclass(frozen=True)
+class NoticeInfo:
+    """Everything printed on an avviso di pagamento."""
+
+    subject: str
+    ente: EnteInfo
+    debtor: DebtorInfo
+    single_payment: InstallmentInfo | None = None
+    installments: tuple[InstallmentInfo, ...] = ()
+
+    def __post_init__(self) -> None:
+        if not self.subject.strip():
+            raise ValueError("the subject (oggetto) is required")
+        if len(self.subject) > SUBJECT_MAX_CHARS:
+            raise ValueError(f"the subject (oggetto) exceeds {SUBJECT_MAX_CHARS} characters")
+        if self.single_payment is None and not self.installments:
+            raise ValueError("a notice needs a single payment, installments, or both")
+        if len(self.installments) == 1:
+            raise ValueError("installments come in two or more; use single_payment for one")
+        object.__setattr__(self, "installments", tuple(self.installments))
+
+
+@dataclass(frozen=True)
+class ReceiptTransferInfo:
+    """One transfer of a paid position; ``iban`` is None for a marca da bollo."""
+
+    beneficiary_name: str
+    beneficiary_fiscal_code: str
+    iban: str | None
+    amount_cents: int
+
+
+@dataclass(frozen=True)
+class ReceiptInfo:
+    """Everything printed on a quietanza, mostly taken from the pagoPA receipt (paSendRT)."""
+
+    ente: EnteInfo
+    debtor: DebtorInfo
+    service_name: str
+    causale: str
+    amount_cents: int
+    payment_datetime: datetime
+    iuv: str
+    notice_number: str
+    receipt_id: str
+    psp_name: str
+    verification_url: str
+    fee_cents: int | None = None
+    payer: DebtorInfo | None = None
+    extra_fields: tuple[tuple[str, str], ...] = ()
+    psp_fiscal_code: str | None = None
+    channel: str = ""
+    payment_method: str = ""
+    transfers: tuple[ReceiptTransferInfo, ...] = field(default_factory=tuple)
+
+    def __post_init__(self) -> None:
+        if not _NOTICE_RE.fullmatch(self.notice_number):
+            raise ValueError(f"codice avviso must be 18 digits: {self.notice_number!r}")
+        if self.amount_cents < 0 or (self.fee_cents or 0) < 0:
+            raise ValueError("amounts cannot be negative")
+        object.__setattr__(self, "transfers", tuple(self.transfers))
+        object.__setattr__(self, "extra_fields", tuple(tuple(f) for f in self.extra_fields))
+
+    @property
+    def total_cents(self) -> int:
+        """Amount plus fee: computed, so it can never disagree with its parts."""
+        return self.amount_cents + (self.fee_cents or 0)
