@@ -275,3 +275,30 @@ class Transfer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.index}: {self.amount_cents}"
+
+
+class PositionClaim(models.Model):
+    """An account's link to a position it proved to know or created itself."""
+
+    class Source(models.TextChoices):
+        SEARCH = "search", _("Trovata con Ricerca pratica")
+        CREATED = "created", _("Creata dal pagatore")
+
+    user = models.ForeignKey(
+        "accounts.User", on_delete=models.CASCADE, related_name="position_claims"
+    )
+    position = models.ForeignKey(
+        PaymentPosition, on_delete=models.CASCADE, related_name="claims"
+    )
+    source = models.CharField(max_length=10, choices=Source.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("posizione associata")
+        verbose_name_plural = _("posizioni associate")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "position"], name="positions_claim_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.position_id} ({self.source})"

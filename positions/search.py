@@ -42,3 +42,20 @@ def remember_found(session, positions) -> None:
 
 def found_in_session(session) -> list[int]:
     return list(session.get(FOUND_SESSION_KEY, []))
+
+
+def claim_found_positions(user, session) -> None:
+    """On login: the positions found in this browser join the account (proof of knowing
+    codice fiscale + reference was given), so they stay listed in later sessions."""
+    from positions.models import PositionClaim
+
+    ids = found_in_session(session)
+    if not ids:
+        return
+    existing = set(PositionClaim.objects.filter(user=user, position_id__in=ids)
+                   .values_list("position_id", flat=True))
+    PositionClaim.objects.bulk_create(
+        [PositionClaim(user=user, position_id=pk, source=PositionClaim.Source.SEARCH)
+         for pk in ids if pk not in existing],
+        ignore_conflicts=True,
+    )

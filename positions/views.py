@@ -1,14 +1,13 @@
 from django.conf import settings
-from django.http import Http404
 from django.shortcuts import render
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
 from accounts.decorators import payer_required
 from organizations.context import with_organization
+from positions.access import get_visible_position
 from positions.forms import SearchForm
-from positions.models import PaymentPosition
-from positions.search import find_positions, found_in_session, remember_found
+from positions.search import find_positions, remember_found
 from sportello.ratelimit import over_limit
 
 NOT_FOUND = _("Nessuna pratica corrisponde ai dati inseriti. Controlla il codice fiscale "
@@ -39,13 +38,6 @@ def search(request):
 @with_organization
 @payer_required
 def detail(request, pk: int):
-    """A position the visitor may see: found in this browser with its codice fiscale
-    and reference. (The payer's own positions join this in the accounts issue.)"""
-    if pk not in found_in_session(request.session):
-        raise Http404
-    try:
-        position = PaymentPosition.objects.with_details().get(
-            pk=pk, organization=request.organization)
-    except PaymentPosition.DoesNotExist as exc:
-        raise Http404 from exc
+    """A position of the payer (see positions.access for what that means)."""
+    position = get_visible_position(request, pk)
     return render(request, "positions/detail.html", {"position": position})

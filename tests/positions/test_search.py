@@ -109,3 +109,18 @@ def test_a_position_not_found_in_this_browser_is_a_404(client, organization, pos
 
 def test_unknown_ente_is_a_404(client, db):
     assert client.get("/nessun-ente/").status_code == 404
+
+
+def test_found_positions_join_the_account_at_login(client, organization, position, payer):
+    from positions.access import account_positions
+
+    assert not account_positions(payer, organization).exists()
+    search(client, organization)
+    login = reverse("accounts:login", args=[organization.slug])
+    client.post(login, {"username": payer.email, "password": "Password-lunga-123"})
+    assert list(account_positions(payer, organization)) == [position]
+    # a new browser, logged in, still sees it
+    other = client.__class__()
+    other.force_login(payer)
+    detail = reverse("positions:detail", args=[organization.slug, position.pk])
+    assert other.get(detail).status_code == 200
