@@ -45,6 +45,8 @@ INSTALLED_APPS = [
     "accounts",
     "catalog",
     "positions",
+    "mail",
+    "payments",
 ]
 
 MIDDLEWARE = [

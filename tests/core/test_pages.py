@@ -1,5 +1,4 @@
-"""Every page: strict CSP, no inline script or style, personal pages not cached,
-Italian by default with an English translation."""
+"""Every page: strict CSP, no inline script or style, personal pages not cached."""
 
 import re
 
@@ -33,14 +32,6 @@ def test_personal_pages_are_not_stored(client, organization):
                            {"fiscal_code": "RSSMRA80E12H501I", "reference": "X"})
     assert "no-store" in response["Cache-Control"]
     assert "private" in response["Cache-Control"]
-
-
-def test_italian_by_default_english_on_request(client, organization):
-    url = reverse("positions:search", args=[organization.slug])
-    assert "Trova pratica" in client.get(url).content.decode()
-    client.post(reverse("set_language"), {"language": "en", "next": url})
-    english = client.get(url).content.decode()
-    assert "Find" in english and "Trova pratica" not in english
 
 
 def test_errors_are_pages_not_tracebacks(client, db):

@@ -35,6 +35,8 @@ class Command(BaseCommand):
         ]]
         if not no_worker:
             commands.append([python, "manage.py", "db_worker", "--interval", "1"])
+            # The outbox sweeper: retries emails that could not leave (SMTP down).
+            commands.append([python, "manage.py", "send_outbox", "--loop", "30"])
         children = [subprocess.Popen(command) for command in commands]  # noqa: S603
         stopping = False
 

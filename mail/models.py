@@ -1,0 +1,64 @@
+"""The outbox: every email is a row first, then sent by the worker, retried until it
+leaves. Nothing is deleted on failure; staff see what could not be delivered."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+# Retries back off from one minute to one hour and go on for three days.
+FIRST_RETRY = timedelta(minutes=1)
+LONGEST_RETRY = timedelta(hours=1)
+GIVE_UP_AFTER = timedelta(days=3)
+
+
+class OutgoingEmail(models.Model):
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("In coda")
+        SENT = "sent", _("Inviata")
+        FAILED = "failed", _("Non recapitabile")
+
+    organization = models.ForeignKey(
+        "organizations.Organization", null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    to = models.TextField(_("destinatari"), help_text=_("Indirizzi separati da virgola."))
+    subject = models.CharField(_("oggetto"), max_length=200)
+    body_text = models.TextField(_("testo"))
+    body_html = models.TextField(_("HTML"), blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED,
+                              db_index=True)
+    attempts = models.PositiveIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(default=timezone.now, db_index=True)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("email in uscita")
+        verbose_name_plural = _("email in uscita")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.subject} → {self.to}"
+
+    @property
+    def recipients(self) -> list[str]:
+        return [a.strip() for a in self.to.split(",") if a.strip()]
+
+    def retry_delay(self) -> timedelta:
+        return min(FIRST_RETRY * (2 ** max(self.attempts - 1, 0)), LONGEST_RETRY)
+
+
+class EmailAttachment(models.Model):
+    email = models.ForeignKey(OutgoingEmail, on_delete=models.CASCADE,
+                              related_name="attachments")
+    filename = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=100)
+    content = models.BinaryField()
+
+    def __str__(self) -> str:
+        return self.filename

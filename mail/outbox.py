@@ -1,0 +1,113 @@
+"""Queue an email (in the caller's transaction) and deliver it from the worker.
+
+``queue_email`` is the only way the portal sends mail: the row is written with the rest
+of the change, and the delivery task is enqueued after commit. If SMTP is down the task
+records the failure and the email is retried with back-off (by the task itself where the
+job queue can defer, and by ``manage.py send_outbox`` in any case).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from mail.models import GIVE_UP_AFTER, EmailAttachment, OutgoingEmail
+
+log = logging.getLogger(__name__)
+
+SEND_LEASE = timedelta(minutes=5)
+
+Attachment = tuple[str, bytes, str]  # filename, content, content type
+
+
+def queue_email(
+    to: Iterable[str] | str,
+    subject: str,
+    text: str,
+    html: str = "",
+    attachments: Iterable[Attachment] = (),
+    organization=None,
+) -> OutgoingEmail:
+    """Store the email and schedule its delivery once the transaction commits."""
+    recipients = [to] if isinstance(to, str) else list(to)
+    email = OutgoingEmail.objects.create(
+        organization=organization, to=", ".join(recipients), subject=subject[:200],
+        body_text=text, body_html=html,
+    )
+    EmailAttachment.objects.bulk_create(
+        EmailAttachment(email=email, filename=name, content=content, content_type=ctype)
+        for name, content, ctype in attachments
+    )
+    transaction.on_commit(lambda: _enqueue(email.pk))
+    return email
+
+
+def _enqueue(email_id: int) -> None:
+    from mail.tasks import deliver_email
+
+    try:
+        deliver_email.enqueue(email_id)
+    except Exception:  # the sweeper (send_outbox) will pick it up
+        log.exception("Could not enqueue delivery of email %s", email_id)
+
+
+def deliver(email_id: int) -> bool:
+    """Try to send one queued email now. Returns True when it has left.
+
+    The email is claimed with one UPDATE that pushes its next attempt a lease ahead, so
+    two workers never send it together and no transaction stays open during SMTP (which
+    would block every writer on SQLite). A worker that dies mid-send leaves the email to
+    be retried when the lease ends: delivery is at least once, never zero.
+    """
+    now = timezone.now()
+    claimed = OutgoingEmail.objects.filter(
+        pk=email_id, status=OutgoingEmail.Status.QUEUED, next_attempt_at__lte=now,
+    ).update(next_attempt_at=now + SEND_LEASE, attempts=F("attempts") + 1)
+    if not claimed:
+        return False
+    email = OutgoingEmail.objects.prefetch_related("attachments").get(pk=email_id)
+    message = EmailMultiAlternatives(
+        subject=email.subject, body=email.body_text,
+        from_email=settings.DEFAULT_FROM_EMAIL, to=email.recipients,
+    )
+    if email.body_html:
+        message.attach_alternative(email.body_html, "text/html")
+    for attachment in email.attachments.all():
+        message.attach(attachment.filename, bytes(attachment.content), attachment.content_type)
+    try:
+        message.send(fail_silently=False)
+    except Exception as exc:  # noqa: BLE001 - any SMTP/network failure means retry later
+        _record_failure(email, exc)
+        return False
+    OutgoingEmail.objects.filter(pk=email.pk).update(
+        status=OutgoingEmail.Status.SENT, sent_at=timezone.now(), last_error="")
+    return True
+
+
+def _record_failure(email: OutgoingEmail, exc: Exception) -> None:
+    now = timezone.now()
+    email.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+    if now - email.created_at > GIVE_UP_AFTER:
+        email.status = OutgoingEmail.Status.FAILED
+        log.error("Giving up on email %s after %s attempts: %s", email.pk, email.attempts,
+                  email.last_error)
+    else:
+        email.next_attempt_at = now + email.retry_delay()
+        log.warning("Email %s not sent (attempt %s), retry at %s: %s", email.pk,
+                    email.attempts, email.next_attempt_at, email.last_error)
+    email.save(update_fields=["status", "last_error", "next_attempt_at"])
+
+
+def send_due(limit: int = 100) -> int:
+    """Deliver queued emails whose time has come (the sweeper). Returns how many left."""
+    due = list(OutgoingEmail.objects.filter(
+        status=OutgoingEmail.Status.QUEUED, next_attempt_at__lte=timezone.now(),
+    ).order_by("next_attempt_at").values_list("pk", flat=True)[:limit])
+    return sum(1 for pk in due if deliver(pk))
