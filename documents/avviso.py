@@ -55,10 +55,12 @@ class _Notice:
         single = self.info.single_payment
         if single is not None:
             y = self.ensure_room(y, 52)
-            y = self.bank_section(y, single, title="Rata unica")
+            # A lone remaining installment travels as the single payment with its label.
+            title = single.label or "Rata unica"
+            y = self.bank_section(y, single, title=title)
             if self.info.ente.postal_account is not None:
                 y = self.ensure_room(y + 4, 56)
-                y = self.postal_section(y, single)
+                y = self.postal_section(y, single, title=title)
         elif self.info.installments:
             pdf.font(9)
             pdf.block_at(self.left, y, self.width, 4.5,
@@ -229,14 +231,14 @@ class _Notice:
             zz = pdf.label_value(x2, zz + 1, col, "Codice CBILL", ente.cbill.upper())
         return y + height
 
-    def postal_section(self, y: float, item: InstallmentInfo) -> float:
+    def postal_section(self, y: float, item: InstallmentInfo, title: str = "Rata unica") -> float:
         """Full-width Bollettino Postale PA section with the Poste data matrix."""
         pdf, ente = self.pdf, self.info.ente
         account = ente.postal_account
         assert account is not None
         height = 56.0
         self._box(y, height, "BOLLETTINO POSTALE PA - negli uffici postali e sui canali di "
-                  "Poste Italiane", "Rata unica", item)
+                  "Poste Italiane", title, item)
         self._datamatrix(self.left + 5, y + 14, item)
 
         x = self.left + 50

@@ -14,6 +14,7 @@ urlpatterns = [
     path("<slug:ente>/logo", organization_views.logo, name="organization-logo"),
     path("<slug:ente>/", include("positions.urls")),
     path("<slug:ente>/", include("accounts.urls")),
+    path("<slug:ente>/", include("documents.urls")),
 ]
 
 if settings.DEBUG:
