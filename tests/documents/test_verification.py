@@ -115,6 +115,10 @@ def test_page_refuses_a_tampered_token(client, organization, receipt_store):
 
 def test_page_refuses_a_token_of_another_ente(client, organization, other_organization,
                                               receipt_store):
+    # Even if the other Ente had a receipt with the same fiscal code and id, the token
+    # was issued under the first Ente's prefix and is not valid on another.
+    receipt_store[(other_organization.pk, "80000120016", RECEIPT_ID)] = receipt_store[
+        (organization.pk, "80000120016", RECEIPT_ID)]
     token = receipt_verification_token(organization, "80000120016", RECEIPT_ID)
     response = client.get(page_url(other_organization, token))
     assert response.status_code == 404 and NOT_GENUINE in response.content.decode()

@@ -37,3 +37,11 @@ def test_visitor_downloads_the_avviso(page, demo):
     assert qr_texts(pdf) == [f"PAGOPA|002|{option.notice_number}|80000120016|0000002200"]
     assert "22,00 €" in all_text(pdf)
     assert not page.js_errors, page.js_errors
+
+
+def test_receipt_check_page_is_accessible(page, demo):
+    response = page.goto("/comune-di-test/verifica/not-a-token/")
+    assert response.status == 404
+    assert "Ricevuta non trovata o non autentica" in page.locator("main").inner_text()
+    assert_accessible(page)
+    assert not page.js_errors, page.js_errors
