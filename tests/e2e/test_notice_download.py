@@ -44,4 +44,5 @@ def test_receipt_check_page_is_accessible(page, demo):
     assert response.status == 404
     assert "Ricevuta non trovata o non autentica" in page.locator("main").inner_text()
     assert_accessible(page)
-    assert not page.js_errors, page.js_errors
+    # Chromium logs the page's own 404 status as a console error; nothing else may appear.
+    assert all("status of 404" in e for e in page.js_errors), page.js_errors
