@@ -1,7 +1,8 @@
-"""Small formatting helpers for the documents.
+"""Formatting helpers that only the documents need.
 
-Kept in one module on purpose: the ``pagopa`` package is getting its own QR payload
-builder and notice-number helpers, and the integrator will switch these over to them.
+Amounts, the grouped codice avviso and the QR payload come from ``pagopa.money``,
+``pagopa.identifiers`` and ``pagopa.qr``: one implementation for pages, SOAP and PDFs,
+so a printed notice can never disagree with what the Node is told.
 """
 
 from __future__ import annotations
@@ -14,18 +15,6 @@ from zoneinfo import ZoneInfo
 ROME = ZoneInfo("Europe/Rome")
 
 
-def format_amount(cents: int) -> str:
-    """Italian amount with thousands dots and comma decimals: 102099 -> '1.020,99 €'."""
-    sign = "-" if cents < 0 else ""
-    euros, rest = divmod(abs(cents), 100)
-    return f"{sign}{euros:,}".replace(",", ".") + f",{rest:02d} €"
-
-
-def group_notice_number(notice_number: str) -> str:
-    """Codice avviso in groups of four, as printed on the avviso (22 characters)."""
-    return " ".join(notice_number[i : i + 4] for i in range(0, len(notice_number), 4))
-
-
 def format_date(value: date | None) -> str:
     """dd/mm/yyyy, the format the avviso prescribes."""
     return value.strftime("%d/%m/%Y") if value else ""
@@ -36,17 +25,6 @@ def format_datetime(value: datetime) -> str:
     if value.tzinfo is not None:
         value = value.astimezone(ROME)
     return value.strftime("%d/%m/%Y %H:%M:%S")
-
-
-def pagopa_qr_payload(notice_number: str, ente_fiscal_code: str, amount_cents: int) -> str:
-    """``PAGOPA|002|<codice avviso>|<CF ente>|<importo in centesimi, 10 cifre>``."""
-    if not re.fullmatch(r"\d{18}", notice_number):
-        raise ValueError("codice avviso must be 18 digits")
-    if not re.fullmatch(r"\d{11}", ente_fiscal_code):
-        raise ValueError("Ente fiscal code must be 11 digits")
-    if not 0 < amount_cents <= 9_999_999_999:
-        raise ValueError("amount out of range for the QR code")
-    return f"PAGOPA|002|{notice_number}|{ente_fiscal_code}|{amount_cents:010d}"
 
 
 def _fixed(text: str, width: int) -> str:

@@ -8,6 +8,10 @@ postal account). Geometry is ours, not a copy of the official templates.
 
 from __future__ import annotations
 
+from pagopa.identifiers import format_notice_number
+from pagopa.money import format_euro
+from pagopa.qr import qr_payload
+
 from . import _format as fmt
 from ._pdf import BLUE, FILL, GREY, DocPDF, datamatrix_matrix, qr_matrix
 from .data import InstallmentInfo, NoticeInfo
@@ -51,10 +55,12 @@ class _Notice:
         single = self.info.single_payment
         if single is not None:
             y = self.ensure_room(y, 52)
-            y = self.bank_section(y, single, title="Rata unica")
+            # A lone remaining installment travels as the single payment with its label.
+            title = single.label or "Rata unica"
+            y = self.bank_section(y, single, title=title)
             if self.info.ente.postal_account is not None:
                 y = self.ensure_room(y + 4, 56)
-                y = self.postal_section(y, single)
+                y = self.postal_section(y, single, title=title)
         elif self.info.installments:
             pdf.font(9)
             pdf.block_at(self.left, y, self.width, 4.5,
@@ -142,7 +148,7 @@ class _Notice:
         pdf.text_at(x1, y + pad, col, 4, "QUANTO E QUANDO PAGARE")
         amount_cents, due, note = self._headline()
         pdf.font(20, "bold")
-        pdf.text_at(x1, y + pad + 5, col, 9, fmt.format_amount(amount_cents))
+        pdf.text_at(x1, y + pad + 5, col, 9, format_euro(amount_cents))
         pdf.font(10, "semibold")
         pdf.text_at(x1, y + pad + 14, col, 5,
                     f"entro il {fmt.format_date(due)}" if due else "Avviso senza scadenza")
@@ -172,7 +178,7 @@ class _Notice:
         total = sum(r.amount_cents for r in rates)
         if single is not None and rates:
             note = (f"Puoi pagare tutto in una volta entro la data indicata, oppure in "
-                    f"{len(rates)} rate per un totale di {fmt.format_amount(total)}, "
+                    f"{len(rates)} rate per un totale di {format_euro(total)}, "
                     "ognuna entro la propria scadenza (vedi le pagine seguenti).")
             return single.amount_cents, single.due_date, note
         if single is not None:
@@ -218,21 +224,21 @@ class _Notice:
                              max_lines=2)
         x2 = x + col + 5
         zz = pdf.label_value(x2, y + 14, col, "Codice avviso",
-                             fmt.group_notice_number(item.notice_number), size=11)
+                             format_notice_number(item.notice_number), size=11)
         zz = pdf.label_value(x2, zz + 1, col, "Codice fiscale Ente creditore",
                              ente.fiscal_code)
         if ente.cbill:
             zz = pdf.label_value(x2, zz + 1, col, "Codice CBILL", ente.cbill.upper())
         return y + height
 
-    def postal_section(self, y: float, item: InstallmentInfo) -> float:
+    def postal_section(self, y: float, item: InstallmentInfo, title: str = "Rata unica") -> float:
         """Full-width Bollettino Postale PA section with the Poste data matrix."""
         pdf, ente = self.pdf, self.info.ente
         account = ente.postal_account
         assert account is not None
         height = 56.0
         self._box(y, height, "BOLLETTINO POSTALE PA - negli uffici postali e sui canali di "
-                  "Poste Italiane", "Rata unica", item)
+                  "Poste Italiane", title, item)
         self._datamatrix(self.left + 5, y + 14, item)
 
         x = self.left + 50
@@ -244,7 +250,7 @@ class _Notice:
                              max_lines=2)
         x2 = x + col + 5
         zz = pdf.label_value(x2, y + 14, col, "Codice avviso",
-                             fmt.group_notice_number(item.notice_number), size=11)
+                             format_notice_number(item.notice_number), size=11)
         zz = pdf.label_value(x2, zz + 1, col, "Tipo", "P1")
         zz = pdf.label_value(x2, zz + 1, col, "Codice fiscale Ente creditore",
                              ente.fiscal_code)
@@ -266,10 +272,10 @@ class _Notice:
         pdf.text_at(self.left + 5, y + 7.5, 110, 5, f"{title} {due}" if title else due)
         pdf.font(16, "bold")
         pdf.text_at(self.left + self.width - 65, y + 4, 60, 8,
-                    fmt.format_amount(item.amount_cents), align="R")
+                    format_euro(item.amount_cents), align="R")
 
     def _qr_payload(self, item: InstallmentInfo) -> str:
-        return fmt.pagopa_qr_payload(item.notice_number, self.info.ente.fiscal_code,
+        return qr_payload(item.notice_number, self.info.ente.fiscal_code,
                                      item.amount_cents)
 
     def _dm_payload(self, item: InstallmentInfo) -> str:
@@ -342,11 +348,11 @@ class _Notice:
                     f"entro il {fmt.format_date(item.due_date)}" if item.due_date
                     else "senza scadenza")
         pdf.font(16, "bold")
-        pdf.text_at(x + 4, y + 19, inner, 8, fmt.format_amount(item.amount_cents))
+        pdf.text_at(x + 4, y + 19, inner, 8, format_euro(item.amount_cents))
         pdf.draw_matrix(qr_matrix(self._qr_payload(item), version=QR_VERSION),
                         x + 4, y + 30, QR_SIZE)
         yy = pdf.label_value(x + 4, y + 59, inner, "Codice avviso",
-                             fmt.group_notice_number(item.notice_number), size=11)
+                             format_notice_number(item.notice_number), size=11)
         yy = pdf.label_value(x + 4, yy + 1, inner, "Codice fiscale Ente creditore",
                              ente.fiscal_code)
         if ente.cbill:
@@ -366,14 +372,14 @@ class _Notice:
         pdf.font(8, "semibold", BLUE)
         pdf.text_at(x + 4, y + 3, inner, 4, "BOLLETTINO POSTALE PA")
         pdf.font(14, "bold")
-        pdf.text_at(x + 4, y + 8, inner, 7, fmt.format_amount(item.amount_cents))
+        pdf.text_at(x + 4, y + 8, inner, 7, format_euro(item.amount_cents))
         self._datamatrix(x + 4, y + 17, item)
         yy = pdf.label_value(x + 4, y + 45, inner, "Sul conto corrente postale n.",
                              account.number)
         yy = pdf.label_value(x + 4, yy + 1, inner, "Intestato a", account.holder,
                              max_lines=2)
         yy = pdf.label_value(x + 4, yy + 1, inner, "Codice avviso",
-                             fmt.group_notice_number(item.notice_number), size=10)
+                             format_notice_number(item.notice_number), size=10)
         yy = pdf.label_value(x + 4, yy + 1, inner, "Tipo", "P1")
         yy = pdf.label_value(x + 4, yy + 1, inner, "Autorizzazione",
                              account.authorisation_code)

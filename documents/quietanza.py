@@ -7,6 +7,9 @@ top-to-bottom list that can spill onto a second page when there are many fields.
 
 from __future__ import annotations
 
+from pagopa.identifiers import format_notice_number
+from pagopa.money import format_euro
+
 from . import _format as fmt
 from ._pdf import BLUE, FILL, GREY, DocPDF, qr_matrix
 from .data import DebtorInfo, ReceiptInfo
@@ -53,7 +56,7 @@ class _Receipt:
                                if info.psp_fiscal_code else "")
         self.rows([
             ("Data e ora del pagamento", fmt.format_datetime(info.payment_datetime)),
-            ("Codice avviso", fmt.group_notice_number(info.notice_number)),
+            ("Codice avviso", format_notice_number(info.notice_number)),
             ("Identificativo univoco di versamento (IUV)", info.iuv),
             ("Identificativo univoco di riscossione (IUR)", info.receipt_id),
             ("Prestatore di servizi di pagamento (PSP)", psp),
@@ -138,10 +141,10 @@ class _Receipt:
         pdf.text_at(self.left + pad, self.y + pad + 6, 90, 4,
                     f"il {fmt.format_datetime(info.payment_datetime)}")
         col_w = 30.0
-        cols = [("Importo", fmt.format_amount(info.amount_cents))]
+        cols = [("Importo", format_euro(info.amount_cents))]
         if info.fee_cents is not None:
-            cols.append(("Commissione", fmt.format_amount(info.fee_cents)))
-        cols.append(("Totale pagato", fmt.format_amount(info.total_cents)))
+            cols.append(("Commissione", format_euro(info.fee_cents)))
+        cols.append(("Totale pagato", format_euro(info.total_cents)))
         x = self.left + self.width - pad - col_w * len(cols)
         for i, (label, value) in enumerate(cols):
             last = i == len(cols) - 1
@@ -190,7 +193,7 @@ class _Receipt:
                 pdf.text_at(x, self.y, w - 2, 4.4, value)
                 x += w
             pdf.font(9, "semibold")
-            pdf.text_at(x, self.y, widths[3] - 2, 4.4, fmt.format_amount(t.amount_cents),
+            pdf.text_at(x, self.y, widths[3] - 2, 4.4, format_euro(t.amount_cents),
                         align="R")
             self.y += len(name_lines) * 4.4 + 1.5
 

@@ -139,6 +139,12 @@ class PaymentPosition(models.Model):
                 self.save(update_fields=["status", "updated_at"])
 
     @property
+    def has_payable_options(self) -> bool:
+        """Something is still to pay (e.g. an avviso can be printed); uses the prefetched
+        options when present, as on the search and detail pages."""
+        return any(o.is_payable for o in self.options.all())
+
+    @property
     def total_cents(self) -> int:
         return sum(o.amount_cents for o in self.options.all() if not o.installment_number)
 

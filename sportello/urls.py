@@ -15,6 +15,7 @@ urlpatterns = [
     path("<slug:ente>/", include("positions.urls")),
     path("<slug:ente>/", include("accounts.urls")),
     path("<slug:ente>/", include("payments.urls")),
+    path("<slug:ente>/", include("documents.urls")),
 ]
 
 if settings.DEBUG:

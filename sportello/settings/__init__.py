@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "positions",
     "mail",
     "payments",
+    "documents",
 ]
 
 MIDDLEWARE = [
@@ -187,7 +188,9 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL") or "INFO"},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    # fontTools (used by fpdf2 to subset the fonts of every PDF) logs each glyph at INFO.
+    "loggers": {"django.db.backends": {"level": "WARNING"},
+                "fontTools": {"level": "WARNING"}},
 }
 
 FORM_RENDERER = "sportello.forms.FormRenderer"

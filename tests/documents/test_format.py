@@ -1,4 +1,8 @@
-"""Formatting helpers: amounts, grouped codice avviso, QR and data-matrix payloads."""
+"""Formatting on the documents: amounts, grouped codice avviso, QR and data-matrix payloads.
+
+Amounts, grouping and the QR payload are ``pagopa``'s (the documents call them directly);
+the checks here pin the printed forms the avviso relies on.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +13,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from documents import _format as fmt
+from pagopa.identifiers import format_notice_number
+from pagopa.money import format_euro
+from pagopa.qr import qr_payload
 
 from .conftest import NOTICE
 
@@ -24,18 +31,18 @@ from .conftest import NOTICE
     ],
 )
 def test_amount_italian_format(cents: int, text: str) -> None:
-    assert fmt.format_amount(cents) == text
+    assert format_euro(cents) == text
 
 
 @given(st.integers(min_value=0, max_value=99_999_999_999))
 def test_amount_round_trips(cents: int) -> None:
-    text = fmt.format_amount(cents)
+    text = format_euro(cents)
     assert re.fullmatch(r"\d{1,3}(\.\d{3})*,\d{2} €", text)
     assert int(text[:-2].replace(".", "").replace(",", "")) == cents
 
 
 def test_notice_number_grouped_in_fours() -> None:
-    grouped = fmt.group_notice_number(NOTICE)
+    grouped = format_notice_number(NOTICE)
     assert grouped == "3007 1570 0000 0000 32"
     assert len(grouped) == 22
 
@@ -46,7 +53,7 @@ def test_qr_payload_matches_the_spec_example(spec_dir) -> None:
     # The markdown table escapes the pipes.
     text = (spec_dir / "examples" / "qr-and-datamatrix.md").read_text().replace("\\|", "|")
     assert example in text
-    assert fmt.pagopa_qr_payload("000000000000000000", "01199250158", 15000) == example
+    assert qr_payload("000000000000000000", "01199250158", 15000) == example
 
 
 @pytest.mark.parametrize(
@@ -59,7 +66,7 @@ def test_qr_payload_matches_the_spec_example(spec_dir) -> None:
 )
 def test_qr_payload_rejects_bad_input(notice: str, cf: str, cents: int) -> None:
     with pytest.raises(ValueError):
-        fmt.pagopa_qr_payload(notice, cf, cents)
+        qr_payload(notice, cf, cents)
 
 
 def test_poste_payload_fields_at_the_decoder_offsets() -> None:

@@ -12,6 +12,7 @@ from PIL import Image
 from documents import _format as fmt
 from documents.avviso import render_notice
 from documents.data import InstallmentInfo
+from pagopa.identifiers import format_notice_number
 
 from .conftest import (
     DEBTOR_CF,
@@ -101,7 +102,7 @@ def test_installments_one_qr_each_plus_the_single_one() -> None:
     assert sorted(qr_texts(pdf)) == sorted(expected)
     text = all_text(pdf)
     for r in rates:
-        assert fmt.group_notice_number(r.notice_number) in text
+        assert format_notice_number(r.notice_number) in text
         assert fmt.format_date(r.due_date) in text
         assert r.label in text
 

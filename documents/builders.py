@@ -1,0 +1,182 @@
+"""From the models to the renderer's plain records (``documents.data``).
+
+The renderers know nothing of Django; this module is the one place that decides what
+of a position goes on its avviso: only what can still be paid, so a printed notice never
+invites anyone to pay an installment that is already paid, cancelled or expired.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+
+from django.db.models import Prefetch, QuerySet
+
+from organizations.models import Organization
+from positions.models import Debtor, PaymentOption, PaymentPosition
+
+from .data import (
+    SUBJECT_MAX_CHARS,
+    DebtorInfo,
+    EnteInfo,
+    InstallmentInfo,
+    NoticeInfo,
+    PostalAccount,
+)
+
+logger = logging.getLogger(__name__)
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+MAX_LOGO_BYTES = 2 * 1024 * 1024
+PAYABLE_ATTR = "payable_options"
+_POSTAL_ACCOUNT = re.compile(r"\d{1,12}")
+
+
+class NothingPayable(Exception):
+    """The position has no option left to pay: it gets no avviso."""
+
+
+def payable_options_queryset() -> QuerySet[PaymentOption]:
+    """Unpaid options in printing order: single payment first, then installments by number."""
+    return PaymentOption.objects.filter(status=PaymentOption.Status.UNPAID).order_by(
+        "installment_number", "due_date", "pk"
+    )
+
+
+def for_notices(positions: QuerySet[PaymentPosition]) -> QuerySet[PaymentPosition]:
+    """Load everything an avviso needs in a fixed number of queries, however many
+    positions and options there are (two: positions with Ente and debtor, then options)."""
+    return positions.select_related("organization", "debtor").prefetch_related(
+        Prefetch("options", queryset=payable_options_queryset(), to_attr=PAYABLE_ATTR)
+    )
+
+
+def payable_options(position: PaymentPosition) -> list[PaymentOption]:
+    """The position's unpaid options, from the prefetch of :func:`for_notices` if present."""
+    prefetched = getattr(position, PAYABLE_ATTR, None)
+    if prefetched is not None:
+        return list(prefetched)
+    return list(payable_options_queryset().filter(position=position))
+
+
+def has_notice(position: PaymentPosition) -> bool:
+    """True when an avviso can be printed (something is still payable)."""
+    return bool(payable_options(position))
+
+
+def notice_info_for(position: PaymentPosition) -> NoticeInfo:
+    """The avviso of ``position``; raises :class:`NothingPayable` when nothing is due."""
+    options = payable_options(position)
+    if not options:
+        raise NothingPayable(position.pk)
+    singles = [o for o in options if o.installment_number is None]
+    rates = [o for o in options if o.installment_number is not None]
+    single = _installment(singles[0]) if singles else None
+    installments = tuple(_installment(o) for o in rates)
+    if len(installments) == 1 and single is None:
+        # One installment left: pagoPA's layout has no "installments" page for one, so it
+        # is printed as the payment of the notice, keeping its "Rata n" label.
+        single, installments = installments[0], ()
+    elif len(installments) == 1:
+        # Both a single payment and one last installment: the single payment is the
+        # amount due, the lone installment cannot be shown as a plan of installments.
+        installments = ()
+    return NoticeInfo(
+        subject=notice_subject(position.causale),
+        ente=ente_info(position.organization),
+        debtor=debtor_info(position.debtor),
+        single_payment=single,
+        installments=installments,
+    )
+
+
+def first_notice_number(position: PaymentPosition) -> str:
+    """Codice avviso of the first payable option (the one named in the file name)."""
+    options = payable_options(position)
+    if not options:
+        raise NothingPayable(position.pk)
+    return options[0].notice_number
+
+
+def notice_subject(causale: str) -> str:
+    """AVVISO.OGGETTO is at most 90 characters: a longer causale is cut on a word."""
+    text = " ".join(causale.split())
+    if len(text) <= SUBJECT_MAX_CHARS:
+        return text
+    cut = text[: SUBJECT_MAX_CHARS - 1]
+    if " " in cut[SUBJECT_MAX_CHARS // 2 :]:
+        cut = cut.rsplit(" ", 1)[0]
+    return cut.rstrip(" ,;:-") + "…"
+
+
+def ente_info(organization: Organization) -> EnteInfo:
+    """The Ente as printed: contacts, CBILL, PNG logo and postal account when set."""
+    return EnteInfo(
+        name=organization.name,
+        fiscal_code=organization.fiscal_code,
+        sector=organization.sector,
+        website=organization.website,
+        email=organization.email,
+        pec=organization.pec,
+        phone=organization.phone,
+        cbill=organization.cbill_code or None,
+        logo_png=logo_png(organization),
+        postal_account=postal_account(organization),
+    )
+
+
+def logo_png(organization: Organization) -> bytes | None:
+    """The logo's bytes when it is a PNG of sane size; anything else prints no logo.
+
+    The renderer also re-checks the image with Pillow; reading here only avoids loading
+    a huge or non-PNG upload into memory at all.
+    """
+    if not organization.logo:
+        return None
+    try:
+        with organization.logo.open("rb") as handle:
+            data = handle.read(MAX_LOGO_BYTES + 1)
+    except (FileNotFoundError, OSError):
+        logger.warning("logo of %s not readable", organization.slug)
+        return None
+    if len(data) > MAX_LOGO_BYTES or not data.startswith(PNG_SIGNATURE):
+        return None
+    return data
+
+
+def postal_account(organization: Organization) -> PostalAccount | None:
+    """The Bollettino Postale PA data, only when the account number is well formed."""
+    number = organization.postal_account.replace(" ", "")
+    if not number:
+        return None
+    if not _POSTAL_ACCOUNT.fullmatch(number):
+        logger.warning("postal account of %s is not 1-12 digits: not printed", organization.slug)
+        return None
+    return PostalAccount(
+        number=number,
+        holder=organization.postal_account_holder or organization.name,
+        authorisation_code=organization.postal_authorization,
+    )
+
+
+def debtor_info(debtor: Debtor) -> DebtorInfo:
+    """Name, codice fiscale and up to two address lines (street; CAP city (PR) nation)."""
+    place = " ".join(part for part in (debtor.postal_code, debtor.city) if part)
+    if debtor.province:
+        place = f"{place} ({debtor.province.upper()})".strip()
+    if debtor.nation and debtor.nation.upper() != "IT":
+        place = f"{place} {debtor.nation.upper()}".strip()
+    lines = tuple(line for line in (debtor.address, place) if line)
+    return DebtorInfo(full_name=debtor.full_name, fiscal_code=debtor.fiscal_code,
+                      address_lines=lines)
+
+
+def _installment(option: PaymentOption) -> InstallmentInfo:
+    label = f"Rata {option.installment_number}" if option.installment_number else ""
+    return InstallmentInfo(
+        notice_number=option.notice_number,
+        iuv=option.iuv,
+        amount_cents=option.amount_cents,
+        due_date=option.due_date,
+        label=label,
+    )

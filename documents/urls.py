@@ -1,0 +1,12 @@
+from django.urls import path
+
+from documents import views
+
+app_name = "documents"
+urlpatterns = [
+    path("pratiche/<int:pk>/avviso.pdf", views.notice_pdf, name="notice"),
+    path("verifica/<str:token>/", views.verify_receipt, name="verify-receipt"),
+    path("documenti/zip/", views.bundle_create, name="bundle-create"),
+    path("documenti/<uuid:bundle_id>/", views.bundle_status, name="bundle"),
+    path("documenti/<uuid:bundle_id>/scarica", views.bundle_download, name="bundle-download"),
+]

@@ -1,0 +1,137 @@
+"""From the models to NoticeInfo: only what is payable, the Ente's data, constant queries."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+
+import pytest
+from django.core.files.base import ContentFile
+from PIL import Image
+
+from documents.builders import (
+    NothingPayable,
+    for_notices,
+    notice_info_for,
+    notice_subject,
+)
+from positions.models import PaymentPosition
+from positions.services import OptionSpec
+
+pytestmark = pytest.mark.django_db
+
+
+def _png() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (20, 10), (0, 102, 204)).save(out, format="PNG")
+    return out.getvalue()
+
+
+def rates(*amounts: int, single: int | None = None) -> list[OptionSpec]:
+    specs = [OptionSpec(a, date(2030, 1 + i, 15), installment_number=i + 1)
+             for i, a in enumerate(amounts)]
+    if single is not None:
+        specs.insert(0, OptionSpec(single, date(2030, 1, 15)))
+    return specs
+
+
+def test_single_payment_from_the_models(make_position, organization, debtor):
+    debtor.address, debtor.postal_code, debtor.city, debtor.province = (
+        "Via Roma 10", "00184", "Roma", "rm")
+    debtor.save()
+    organization.sector, organization.cbill_code = "Servizi scolastici", "A1B2C"
+    organization.save()
+    position = make_position()
+    option = position.options.get()
+    info = notice_info_for(position)
+    assert info.subject == "Trasporto scolastico mese di Settembre"
+    assert info.ente.fiscal_code == "80000120016"
+    assert info.ente.name == "Comune di Prova" and info.ente.sector == "Servizi scolastici"
+    assert info.ente.cbill == "A1B2C" and info.ente.postal_account is None
+    assert info.debtor.fiscal_code == "RSSMRA80E12H501I"
+    assert info.debtor.address_lines == ("Via Roma 10", "00184 Roma (RM)")
+    assert info.single_payment.notice_number == option.notice_number
+    assert info.single_payment.amount_cents == 2200
+    assert info.single_payment.due_date == option.due_date
+    assert info.installments == ()
+
+
+def test_installments_and_paid_ones_left_out(make_position):
+    position = make_position(installments=rates(1000, 1100, 1200))
+    first = position.options.get(installment_number=1)
+    first.mark_paid()
+    info = notice_info_for(position)
+    assert info.single_payment is None
+    assert [i.amount_cents for i in info.installments] == [1100, 1200]
+    assert [i.label for i in info.installments] == ["Rata 2", "Rata 3"]
+
+
+def test_single_payment_and_installments(make_position):
+    position = make_position(installments=rates(1000, 1100, single=2100))
+    info = notice_info_for(position)
+    assert info.single_payment.amount_cents == 2100
+    assert len(info.installments) == 2
+
+
+def test_a_lone_remaining_installment_is_printed_as_the_payment(make_position):
+    position = make_position(installments=rates(1000, 1100))
+    position.options.get(installment_number=1).mark_paid()
+    info = notice_info_for(position)
+    assert info.installments == ()
+    assert info.single_payment.amount_cents == 1100
+    assert info.single_payment.label == "Rata 2"
+
+
+def test_nothing_payable_no_notice(make_position):
+    position = make_position()
+    position.options.get().mark_paid()
+    with pytest.raises(NothingPayable):
+        notice_info_for(position)
+
+
+@pytest.mark.parametrize("causale", ["Breve", "x" * 90, "parola " * 20, "y" * 140])
+def test_subject_at_most_90_characters(causale):
+    subject = notice_subject(causale)
+    assert 0 < len(subject) <= 90
+    if len(causale.strip()) <= 90:
+        assert subject == causale.strip()
+    else:
+        assert subject.endswith("…")
+
+
+def test_long_causale_still_gives_a_notice(make_position):
+    position = make_position(causale="Canone " * 20)
+    assert len(notice_info_for(position).subject) <= 90
+
+
+def test_png_logo_and_postal_account(make_position, organization, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    organization.logo.save("logo.png", ContentFile(_png()), save=False)
+    organization.postal_account = "16302093"
+    organization.postal_account_holder = "Comune di Prova - Tesoreria"
+    organization.postal_authorization = "AUT/2024/1"
+    organization.save()
+    info = notice_info_for(make_position())
+    assert info.ente.logo_png == _png()
+    account = info.ente.postal_account
+    assert (account.number, account.holder, account.authorisation_code) == (
+        "16302093", "Comune di Prova - Tesoreria", "AUT/2024/1")
+
+
+def test_a_logo_that_is_not_png_is_left_out(make_position, organization, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    out = io.BytesIO()
+    Image.new("RGB", (20, 10)).save(out, format="JPEG")
+    organization.logo.save("logo.jpg", ContentFile(out.getvalue()), save=True)
+    assert notice_info_for(make_position()).ente.logo_png is None
+
+
+def test_query_count_does_not_grow_with_options_or_positions(
+        make_position, django_assert_num_queries):
+    small = make_position(reference="A")
+    large = make_position(reference="B", installments=rates(100, 200, 300, 400, single=1000))
+    for ids in ([small.pk], [small.pk, large.pk]):
+        with django_assert_num_queries(2):
+            positions = list(for_notices(PaymentPosition.objects.filter(pk__in=ids)))
+            for position in positions:
+                notice_info_for(position)
