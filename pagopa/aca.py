@@ -19,6 +19,8 @@ from typing import Any
 
 import requests
 
+from pagopa._http import post_json
+
 #: ``AmountEuroCents`` maximum in paCreatePosition.json.
 MAX_AMOUNT_CENTS = 99_999_999_999
 DEFAULT_TIMEOUT: tuple[float, float] = (5.0, 20.0)
@@ -119,20 +121,8 @@ def create_or_update_position(base_url: str, api_key: str, position: DebtPositio
     """
     body = position.to_json()
     url = base_url.rstrip("/") + "/paCreatePosition"
-    http = session or requests.Session()
-    try:
-        response = http.post(
-            url,
-            json=body,
-            headers={"Ocp-Apim-Subscription-Key": api_key, "Accept": "application/json"},
-            allow_redirects=False,
-            timeout=timeout,
-        )
-    except requests.RequestException as exc:
-        raise AcaRetryableError(f"ACA unreachable: {type(exc).__name__}") from exc
-    finally:
-        if session is None:
-            http.close()
+    response = post_json(url, api_key, body, session=session, timeout=timeout,
+                         unreachable=AcaRetryableError, what="ACA")
     return _result_or_raise(response)
 
 

@@ -20,6 +20,8 @@ from urllib.parse import urljoin, urlsplit
 
 import requests
 
+from pagopa._http import post_json
+
 #: OpenAPI limits (checkout_v1.json / checkout_v2.json, ``PaymentNotice``/``CartRequest``).
 MAX_NOTICES = 5
 MAX_TEXT = 140
@@ -185,20 +187,8 @@ def create_cart(base_url: str, api_key: str, cart: CartRequest, version: int = 1
     """
     body = cart.to_json(version)
     url = carts_url(base_url, version)
-    http = session or requests.Session()
-    try:
-        response = http.post(
-            url,
-            json=body,
-            headers={"Ocp-Apim-Subscription-Key": api_key, "Accept": "application/json"},
-            allow_redirects=False,
-            timeout=timeout,
-        )
-    except requests.RequestException as exc:
-        raise CheckoutUnavailable(f"Checkout unreachable: {type(exc).__name__}") from exc
-    finally:
-        if session is None:
-            http.close()
+    response = post_json(url, api_key, body, session=session, timeout=timeout,
+                         unreachable=CheckoutUnavailable, what="Checkout")
     return _location_or_raise(response, url)
 
 
