@@ -31,14 +31,12 @@ class EuroCentsField(forms.CharField):
 
     def __init__(self, *, min_cents: int | None = None, max_cents: int | None = None,
                  **kwargs):
-        kwargs.setdefault("max_length", 20)
         super().__init__(**kwargs)
         self.min_cents = min_cents or 1
         self.max_cents = max_cents or MAX_AMOUNT_CENTS
 
     def widget_attrs(self, widget):
         attrs = super().widget_attrs(widget)
-        attrs.pop("maxlength", None)
         attrs.update({"inputmode": "decimal", "autocomplete": "off"})
         return attrs
 
@@ -210,6 +208,13 @@ class SpontaneousForm(StyledForm, forms.Form):
             if name != "token":
                 style_widget(field, field.widget)
         self.amount_cents: int | None = None
+
+    def full_clean(self):
+        super().full_clean()
+        # The token is hidden: its error is shown at the top of the form instead.
+        token_errors = self._errors.pop("token", None) if self._errors else None
+        if token_errors:
+            self.add_error(None, token_errors.as_data())
 
     def clean(self):
         cleaned = super().clean()
