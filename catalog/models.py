@@ -38,6 +38,7 @@ PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]*)\}")
 INSTRUCTION_TAGS = {"p", "br", "strong", "em", "b", "i", "u", "ul", "ol", "li", "a",
                     "h3", "h4", "blockquote"}
 INSTRUCTION_ATTRIBUTES = {"a": {"href", "title"}}
+BLOCK_TAG = re.compile(r"<(p|ul|ol|h3|h4|blockquote)\b")
 
 
 def sanitize_instructions(text: str) -> str:
@@ -163,14 +164,13 @@ class Service(models.Model):
             raise ValidationError(errors)
 
     def instructions_html(self) -> SafeString:
-        """The instructions as safe HTML: plain text gets paragraphs, HTML is sanitised
-        again at render time (rows written around ``save`` are covered too)."""
-        text = self.instructions.strip()
-        if not text:
-            return mark_safe("")  # noqa: S308 - empty string
-        if "<" not in text:
-            return linebreaks(text, autoescape=True)
-        return mark_safe(sanitize_instructions(text))  # noqa: S308 - sanitised by nh3
+        """The instructions as safe HTML, sanitised again at render time (rows written
+        around ``save`` are covered too); text without paragraphs gets them from its
+        line breaks."""
+        clean = sanitize_instructions(self.instructions.strip())
+        if clean and not BLOCK_TAG.search(clean):
+            clean = linebreaks(clean, autoescape=False)  # nh3 output: already escaped
+        return mark_safe(clean)  # noqa: S308 - sanitised by nh3
 
     def placeholders(self) -> list[str]:
         return PLACEHOLDER.findall(self.causale_template)
