@@ -162,3 +162,22 @@ def test_admin_refuses_inconsistent_definitions(staff_client, organization, over
     assert response.status_code == 200
     assert message in response.content.decode()
     assert not Service.objects.filter(code="diritti").exists()
+
+
+def test_demo_services_are_valid_and_seeding_twice_changes_nothing(db):
+    from django.core.management import call_command
+
+    call_command("seed_demo", verbosity=0)
+    call_command("seed_demo", verbosity=0)
+    diritti = Service.objects.get(code="diritti-segreteria")
+    assert diritti.amount_rule == "unit_price" and diritti.unit_price_cents == 250
+    assert list(diritti.form_fields.values_list("name", flat=True)) == ["atto", "numero_copie"]
+    assert diritti.compute_amount_cents({"numero_copie": Decimal(3)}) == 750
+    pass_service = Service.objects.get(code="pass-disabili")
+    assert pass_service.render_causale({"numero_pass": "12345", "data": "01/01/2017"}) == \
+        "Pagamento pass 12345 del 01/01/2017"
+    for service in Service.objects.all():
+        service.full_clean()
+        for field in service.form_fields.all():
+            field.full_clean()
+    assert ServiceField.objects.count() == 4

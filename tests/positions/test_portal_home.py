@@ -4,6 +4,7 @@ from datetime import date, timedelta
 
 import pytest
 from django.db import connection
+from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -100,10 +101,17 @@ def test_selecting_six_rows_is_refused_with_a_clear_message(logged_in, organizat
 
 def test_document_buttons_appear_only_when_the_documents_urls_exist(
         logged_in, organization, own_position):
-    # Until the documents pages are installed, no dead button is shown.
+    # Without the documents pages installed, no dead button is shown...
     html = main_html(logged_in.get(home_url(organization)))
     assert "Stampa bollettino" not in html
     assert "Scarica tutti" not in html
+    # ...and once they are, the buttons appear with the right addresses.
+    with override_settings(ROOT_URLCONF="tests.positions.portal_documents_urls"):
+        html = main_html(logged_in.get(home_url(organization)))
+    notice = f"/{organization.slug}/pratiche/{own_position.pk}/avviso.pdf"
+    assert f'href="{notice}" download>Stampa bollettino' in html
+    assert f'action="/{organization.slug}/documenti/zip/"' in html
+    assert f'name="positions" value="{own_position.pk}"' in html
 
 
 def test_spontaneous_button_only_when_a_service_allows_it(logged_in, organization, service):

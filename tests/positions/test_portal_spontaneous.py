@@ -256,3 +256,38 @@ def test_new_debtor_is_made_from_the_account(logged_in, organization, copies):
     debtor = Debtor.objects.get(organization=organization)
     assert (debtor.fiscal_code, debtor.full_name, debtor.email, debtor.entity_type) == (
         "RSSMRA80E12H501I", "Mario Rossi", "mario.rossi@example.it", "F")
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_simultaneous_clicks_on_salva_create_one_position(organization, copies, payer):
+    """Five identical POSTs at the same moment, each on its own connection."""
+    import threading
+
+    from django.db import connection, connections
+    from django.test import Client
+
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL: run with DATABASE_URL=postgres://… (CI does)")
+    clients = [Client() for _ in range(5)]
+    for client in clients:
+        client.force_login(payer)
+    barrier = threading.Barrier(len(clients))
+    statuses: list[int] = []
+
+    def click(client) -> None:
+        try:
+            barrier.wait()
+            statuses.append(post(client, organization, copies, atto="A",
+                                 numero_copie="2").status_code)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=click, args=(c,)) for c in clients]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert statuses == [302] * len(clients)
+    assert PaymentPosition.objects.count() == 1
+    assert PositionClaim.objects.count() == 1
