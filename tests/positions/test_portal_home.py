@@ -40,7 +40,7 @@ def test_row_has_the_manuals_columns(logged_in, organization, own_position):
     assert option.due_date.strftime("%d/%m/%Y") in text
     assert f"TS-2026-09 {option.iuv} 22,00 €" in text
     assert "<caption>" in main_html(response)
-    assert 'class="table-responsive"' in main_html(response)
+    assert 'class="table-responsive' in main_html(response)
 
 
 def test_lists_only_payable_options_of_the_account(logged_in, organization, payer,
