@@ -1,9 +1,22 @@
-"""The services an Ente offers (pagoPA's *tipologie di pendenza*)."""
+"""The services an Ente offers (pagoPA's *tipologie di pendenza*): who may pay them
+spontaneously, how the amount is found, which fields the payer fills in and how the
+causale is written from them."""
 
 from __future__ import annotations
 
-from django.core.validators import RegexValidator
+import re
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+import nh3
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
+from django.db.models import Q
+from django.template.defaultfilters import linebreaks
+from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from organizations.models import Organization
@@ -12,17 +25,48 @@ taxonomy_validator = RegexValidator(
     r"^([6-9]/)?\d{7}(IM|TS|SP|SA|AP)/?$",
     _("Codice di tassonomia pagoPA non valido (es. 9/0101002IM/ o 0101002IM)."),
 )
+field_name_validator = RegexValidator(
+    r"^[a-z][a-z0-9_]{0,39}$",
+    _("Solo lettere minuscole, cifre e trattino basso, iniziando con una lettera "
+      "(es. numero_pass)."),
+)
+# Names the spontaneous form uses for itself: a service field may not take them.
+RESERVED_FIELD_NAMES = frozenset({"importo", "token", "csrfmiddlewaretoken", "next"})
+MAX_AMOUNT_CENTS = 99_999_999_999  # pagoPA stAmount maximum
+PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]*)\}")
+# What the Ente's staff may use in the instructions (everything else is dropped by nh3).
+INSTRUCTION_TAGS = {"p", "br", "strong", "em", "b", "i", "u", "ul", "ol", "li", "a",
+                    "h3", "h4", "blockquote"}
+INSTRUCTION_ATTRIBUTES = {"a": {"href", "title"}}
+BLOCK_TAG = re.compile(r"<(p|ul|ol|h3|h4|blockquote)\b")
+
+
+def sanitize_instructions(text: str) -> str:
+    """Formatted text from staff, reduced to harmless tags (no script, style, events)."""
+    return nh3.clean(text, tags=INSTRUCTION_TAGS, attributes=INSTRUCTION_ATTRIBUTES,
+                     url_schemes={"http", "https", "mailto", "tel"}, link_rel="noopener")
 
 
 class ServiceQuerySet(models.QuerySet):
-    def active(self):
-        return self.filter(active=True)
+    def active(self, today: date | None = None):
+        """Switched on, and today inside its active from/to dates (when set)."""
+        today = today or timezone.localdate()
+        return self.filter(active=True).filter(
+            Q(active_from__isnull=True) | Q(active_from__lte=today),
+            Q(active_to__isnull=True) | Q(active_to__gte=today),
+        )
 
-    def spontaneous(self):
-        return self.active().filter(spontaneous_allowed=True)
+    def spontaneous(self, today: date | None = None):
+        return self.active(today).filter(spontaneous_allowed=True)
 
 
 class Service(models.Model):
+    class AmountRule(models.TextChoices):
+        FIXED = "fixed", _("Importo fisso")
+        RANGE = "range", _("Importo libero tra un minimo e un massimo")
+        UNIT_PRICE = "unit_price", _("Prezzo unitario × quantità (campo numerico)")
+        CHOICE_PRICE = "choice_price", _("Prezzo secondo la scelta (campo a scelta)")
+
     organization = models.ForeignKey(
         Organization, on_delete=models.PROTECT, related_name="services",
         verbose_name=_("Ente"),
@@ -36,13 +80,47 @@ class Service(models.Model):
     )
     instructions = models.TextField(
         _("istruzioni"), blank=True,
-        help_text=_("Indicazioni dell'Ente mostrate in fondo al modulo di pagamento."),
+        help_text=_("Indicazioni dell'Ente mostrate in fondo al modulo di pagamento. Testo "
+                    "formattato: sono ammessi paragrafi, grassetto, corsivo, elenchi e link; "
+                    "il resto viene rimosso al salvataggio."),
     )
     taxonomy_code = models.CharField(
         _("codice tassonomia"), max_length=16, validators=[taxonomy_validator],
         help_text=_("Tassonomia dei servizi di incasso pagoPA (transferCategory)."),
     )
     active = models.BooleanField(_("attivo"), default=True)
+    active_from = models.DateField(_("attivo dal"), null=True, blank=True)
+    active_to = models.DateField(_("attivo fino al"), null=True, blank=True)
+    amount_rule = models.CharField(
+        _("regola dell'importo"), max_length=20, choices=AmountRule.choices,
+        default=AmountRule.FIXED,
+    )
+    fixed_amount_cents = models.PositiveBigIntegerField(
+        _("importo fisso"), null=True, blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_AMOUNT_CENTS)],
+    )
+    min_amount_cents = models.PositiveBigIntegerField(
+        _("importo minimo"), null=True, blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_AMOUNT_CENTS)],
+    )
+    max_amount_cents = models.PositiveBigIntegerField(
+        _("importo massimo"), null=True, blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_AMOUNT_CENTS)],
+    )
+    unit_price_cents = models.PositiveBigIntegerField(
+        _("prezzo unitario"), null=True, blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_AMOUNT_CENTS)],
+    )
+    amount_field = models.CharField(
+        _("campo che determina l'importo"), max_length=40, blank=True,
+        help_text=_("Nome del campo: numerico per prezzo × quantità, a scelta per il "
+                    "prezzo secondo la scelta."),
+    )
+    causale_template = models.CharField(
+        _("modello della causale"), max_length=140, blank=True,
+        help_text=_("Testo con i nomi dei campi tra graffe, es. "
+                    "«Pagamento pass {numero_pass} del {data}». Vuoto: il nome del servizio."),
+    )
 
     objects = ServiceQuerySet.as_manager()
 
@@ -57,3 +135,190 @@ class Service(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs):
+        self.instructions = sanitize_instructions(self.instructions)
+        super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        """The amount rule has what it needs; dates are in order."""
+        errors: dict[str, str] = {}
+        rule = self.AmountRule
+        if self.active_from and self.active_to and self.active_from > self.active_to:
+            errors["active_to"] = _("La data di fine deve seguire quella di inizio.")
+        if self.amount_rule == rule.FIXED and self.spontaneous_allowed \
+                and not self.fixed_amount_cents:
+            errors["fixed_amount_cents"] = _("Indica l'importo fisso.")
+        if self.amount_rule == rule.RANGE:
+            if not self.min_amount_cents:
+                errors["min_amount_cents"] = _("Indica l'importo minimo.")
+            if not self.max_amount_cents:
+                errors["max_amount_cents"] = _("Indica l'importo massimo.")
+            elif self.min_amount_cents and self.min_amount_cents > self.max_amount_cents:
+                errors["max_amount_cents"] = _("Il massimo non può essere minore del minimo.")
+        if self.amount_rule == rule.UNIT_PRICE and not self.unit_price_cents:
+            errors["unit_price_cents"] = _("Indica il prezzo unitario.")
+        if self.amount_rule in (rule.UNIT_PRICE, rule.CHOICE_PRICE) and not self.amount_field:
+            errors["amount_field"] = _("Indica il nome del campo che determina l'importo.")
+        if errors:
+            raise ValidationError(errors)
+
+    def instructions_html(self) -> SafeString:
+        """The instructions as safe HTML, sanitised again at render time (rows written
+        around ``save`` are covered too); text without paragraphs gets them from its
+        line breaks."""
+        clean = sanitize_instructions(self.instructions.strip())
+        if clean and not BLOCK_TAG.search(clean):
+            clean = linebreaks(clean, autoescape=False)  # nh3 output: already escaped
+        return mark_safe(clean)  # noqa: S308 - sanitised by nh3
+
+    def placeholders(self) -> list[str]:
+        return PLACEHOLDER.findall(self.causale_template)
+
+    def render_causale(self, display_values: dict[str, str]) -> str:
+        """The causale from the template, with each ``{name}`` replaced by the field's
+        displayed value (no str.format: staff text can never reach Python attributes)."""
+        if not self.causale_template.strip():
+            return self.name[:140]
+        text = PLACEHOLDER.sub(lambda m: display_values.get(m.group(1), ""),
+                               self.causale_template)
+        return " ".join(text.split())[:140]
+
+    def compute_amount_cents(self, values: dict) -> int | None:
+        """The amount for the cleaned field values, by the service's rule (None when the
+        rule needs a value that is missing). The server always calls this: the browser's
+        preview is only a preview."""
+        rule = self.AmountRule
+        if self.amount_rule == rule.FIXED:
+            return self.fixed_amount_cents
+        if self.amount_rule == rule.RANGE:
+            return values.get("importo")
+        value = values.get(self.amount_field)
+        if value in (None, ""):
+            return None
+        if self.amount_rule == rule.UNIT_PRICE:
+            total = (Decimal(value) * self.unit_price_cents).quantize(Decimal(1), ROUND_HALF_UP)
+            return int(total)
+        field = next((f for f in self.form_fields.all() if f.name == self.amount_field), None)
+        return field.choice_prices().get(value) if field else None
+
+
+class ServiceField(models.Model):
+    """One field of a service's spontaneous form, as the Ente's staff define it."""
+
+    class Kind(models.TextChoices):
+        TEXT = "text", _("Testo")
+        NUMBER = "number", _("Numero")
+        DATE = "date", _("Data")
+        CHOICE = "choice", _("Scelta da elenco")
+        BOOLEAN = "boolean", _("Sì / No")
+
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="form_fields",
+                                verbose_name=_("servizio"))
+    name = models.CharField(
+        _("nome"), max_length=40, validators=[field_name_validator],
+        help_text=_("Usato nel modello della causale, es. {numero_pass}."),
+    )
+    label = models.CharField(_("etichetta"), max_length=100)
+    kind = models.CharField(_("tipo"), max_length=10, choices=Kind.choices, default=Kind.TEXT)
+    help_text = models.CharField(_("testo di aiuto"), max_length=200, blank=True)
+    required = models.BooleanField(_("obbligatorio"), default=True)
+    min_length = models.PositiveSmallIntegerField(_("lunghezza minima"), null=True, blank=True)
+    max_length = models.PositiveSmallIntegerField(
+        _("lunghezza massima"), null=True, blank=True, validators=[MaxValueValidator(140)])
+    pattern = models.CharField(
+        _("formato (espressione regolare)"), max_length=200, blank=True,
+        help_text=_("Per i testi, es. ^[0-9]{5}$ per cinque cifre."),
+    )
+    pattern_message = models.CharField(
+        _("messaggio se il formato non è rispettato"), max_length=200, blank=True)
+    min_value = models.DecimalField(_("valore minimo"), max_digits=12, decimal_places=2,
+                                    null=True, blank=True)
+    max_value = models.DecimalField(_("valore massimo"), max_digits=12, decimal_places=2,
+                                    null=True, blank=True)
+    choices = models.TextField(
+        _("scelte"), blank=True,
+        help_text=_("Una per riga. Con il prezzo per scelta: «Etichetta | 12,50»."),
+    )
+    position = models.PositiveSmallIntegerField(_("ordine"), default=0)
+
+    class Meta:
+        verbose_name = _("campo del modulo")
+        verbose_name_plural = _("campi del modulo")
+        ordering = ["position", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["service", "name"],
+                                    name="catalog_servicefield_name_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if self.name in RESERVED_FIELD_NAMES:
+            errors["name"] = _("Questo nome è riservato: scegline un altro.")
+        if self.pattern:
+            try:
+                re.compile(self.pattern)
+            except re.error:
+                errors["pattern"] = _("Espressione regolare non valida.")
+        if self.kind == self.Kind.CHOICE:
+            try:
+                if not self.choice_list():
+                    errors["choices"] = _("Indica almeno una scelta.")
+            except ValueError:
+                errors["choices"] = _("Prezzo non valido: scrivi ad esempio «Etichetta | "
+                                      "12,50».")
+        if (self.min_length is not None and self.max_length is not None
+                and self.min_length > self.max_length):
+            errors["max_length"] = _("La lunghezza massima non può essere minore della minima.")
+        if (self.min_value is not None and self.max_value is not None
+                and self.min_value > self.max_value):
+            errors["max_value"] = _("Il valore massimo non può essere minore del minimo.")
+        if errors:
+            raise ValidationError(errors)
+
+    def choice_list(self) -> list[tuple[str, int | None]]:
+        """``[(label, price in cents or None), ...]`` from the staff's lines."""
+        result = []
+        for line in self.choices.splitlines():
+            label, _sep, price = line.partition("|")
+            label = label.strip()
+            if not label:
+                continue
+            result.append((label, parse_euro_cents(price) if price.strip() else None))
+        return result
+
+    def choice_prices(self) -> dict[str, int]:
+        return {label: price for label, price in self.choice_list() if price is not None}
+
+
+def parse_euro_cents(text: str) -> int:
+    """``"12,50"`` / ``"12.50"`` / ``"1.250,00"`` → cents; ValueError otherwise."""
+    text = text.strip().replace("€", "").replace(" ", "")
+    if "," in text:
+        text = text.replace(".", "").replace(",", ".")
+    if not re.fullmatch(r"[0-9]+(\.[0-9]{1,2})?", text):
+        raise ValueError(text)
+    return int((Decimal(text) * 100).quantize(Decimal(1)))
+
+
+class SpontaneousSubmission(models.Model):
+    """One *Salva* of a spontaneous form. The form's one-time token is unique here, so a
+    double click (two identical POSTs) creates one position: the second finds the first."""
+
+    token = models.UUIDField(unique=True, editable=False)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="+")
+    service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="+")
+    position = models.ForeignKey("positions.PaymentPosition", on_delete=models.CASCADE,
+                                 null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("inserimento spontaneo")
+        verbose_name_plural = _("inserimenti spontanei")
+
+    def __str__(self) -> str:
+        return str(self.token)

@@ -101,6 +101,11 @@ class PaymentPosition(models.Model):
         _("stato"), max_length=20, choices=Status.choices, default=Status.VALID, editable=False
     )
     validity_date = models.DateField(_("valida dal"), null=True, blank=True)
+    # What the payer typed in a spontaneous form, as it was asked then: a list of
+    # {"name", "label", "value"} (value as displayed). Later changes to the service's
+    # fields never change what a position shows.
+    field_values = models.JSONField(_("dati inseriti"), default=list, blank=True,
+                                    editable=False)
     switch_to_expired = models.BooleanField(
         _("scade dopo la data di scadenza"), default=False,
         help_text=_("Se attivo, dopo la scadenza la posizione non è più pagabile."),

@@ -5,5 +5,10 @@ from positions import views
 app_name = "positions"
 urlpatterns = [
     path("", views.search, name="search"),
+    path("pratiche/", views.home, name="home"),
+    path("pratiche/storico/", views.history, name="history"),
+    path("pratiche/storico/esporta.csv", views.history_export, name="history_export"),
+    path("pratiche/nuova/", views.spontaneous_services, name="spontaneous_services"),
+    path("pratiche/nuova/<slug:code>/", views.spontaneous_form, name="spontaneous_form"),
     path("pratiche/<int:pk>/", views.detail, name="detail"),
 ]

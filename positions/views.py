@@ -1,13 +1,31 @@
+import uuid
+
 from django.conf import settings
-from django.shortcuts import render
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.decorators import payer_required
+from catalog.forms import SpontaneousForm
+from catalog.models import Service
 from organizations.context import with_organization
 from positions.access import get_visible_position
-from positions.forms import SearchForm
+from positions.forms import HistoryFilterForm, SearchForm
+from positions.portal import (
+    HISTORY_PAGE_SIZE,
+    history_rows,
+    payable_rows,
+    position_options,
+    write_history_csv,
+)
 from positions.search import find_positions, remember_found
+from positions.spontaneous import AccountAnagrafica, TokenAlreadyUsed, create_spontaneous_position
 from sportello.ratelimit import over_limit
 
 NOT_FOUND = _("Nessuna pratica corrisponde ai dati inseriti. Controlla il codice fiscale "
@@ -40,4 +58,101 @@ def search(request):
 def detail(request, pk: int):
     """A position of the payer (see positions.access for what that means)."""
     position = get_visible_position(request, pk)
-    return render(request, "positions/detail.html", {"position": position})
+    return render(request, "positions/detail.html", {
+        "position": position, "options": position_options(position),
+        "today": timezone.localdate(),
+    })
+
+
+# --- the payer's portal -------------------------------------------------------------
+
+@require_GET
+@with_organization
+@payer_required
+def home(request):
+    """*Da Pagare*: the payer's landing page, one row per payable option."""
+    organization = request.organization
+    rows = list(payable_rows(request.user, organization))
+    return render(request, "positions/home.html", {
+        "rows": rows,
+        "position_ids": sorted({row.position_id for row in rows}),
+        "spontaneous_available": Service.objects.filter(organization=organization)
+                                 .spontaneous().exists(),
+        "today": timezone.localdate(),
+        "active_tab": "home",
+    })
+
+
+@require_GET
+@with_organization
+@payer_required
+def history(request):
+    """*Storico Pratiche*: every option of the account, filtered from the URL."""
+    form = HistoryFilterForm(request.organization, request.GET or None)
+    page = None
+    if not form.is_bound or form.is_valid():
+        filters = form.cleaned_data if form.is_bound else {}
+        rows = history_rows(request.user, request.organization, filters)
+        page = Paginator(rows, HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "positions/history.html", {
+        "form": form, "page": page, "active_tab": "history", "today": timezone.localdate(),
+    })
+
+
+@require_GET
+@with_organization
+@payer_required
+def history_export(request):
+    """*Esporta CSV*: the rows the history's filters select, all pages."""
+    form = HistoryFilterForm(request.organization, request.GET or None)
+    if form.is_bound and not form.is_valid():
+        return redirect(f"{reverse('positions:history', args=[request.organization.slug])}"
+                        f"?{request.GET.urlencode()}")
+    filters = form.cleaned_data if form.is_bound else {}
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    filename = f"storico-pratiche-{timezone.localdate():%Y-%m-%d}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    write_history_csv(response, history_rows(request.user, request.organization,
+                                              filters).iterator(chunk_size=500))
+    return response
+
+
+@require_GET
+@with_organization
+@payer_required
+def spontaneous_services(request):
+    """*Inserimento spontaneo*, step 1: the services the payer may pay unprompted."""
+    services = Service.objects.filter(organization=request.organization).spontaneous()
+    return render(request, "positions/spontaneous_services.html", {"services": services})
+
+
+@require_http_methods(["GET", "POST"])
+@with_organization
+@payer_required
+def spontaneous_form(request, code: str):
+    """*Inserimento spontaneo*, step 2: the service's form; *Salva* creates the position
+    (once, whatever the number of clicks) and returns to *Da Pagare*."""
+    organization = request.organization
+    service = get_object_or_404(
+        Service.objects.filter(organization=organization).spontaneous()
+        .prefetch_related("form_fields"), code=code)
+    anagrafica = AccountAnagrafica.of(request.user)
+    if request.method == "POST":
+        form = SpontaneousForm(service, request.POST)
+        if anagrafica.complete and form.is_valid():
+            try:
+                create_spontaneous_position(request.user, organization, form)
+            except TokenAlreadyUsed:
+                form.add_error(None, _("Il modulo non è più valido: ricarica la pagina e "
+                                       "riprova."))
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, _("Pagamento inserito: lo trovi qui sotto tra "
+                                            "quelli da pagare."))
+                return redirect("positions:home", ente=organization.slug)
+    else:
+        form = SpontaneousForm(service, initial={"token": uuid.uuid4()})
+    return render(request, "positions/spontaneous_form.html", {
+        "service": service, "form": form, "anagrafica": anagrafica,
+    })

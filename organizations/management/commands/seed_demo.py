@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from catalog.models import Service
+from catalog.models import Service, ServiceField
 from organizations.models import Organization
 from positions.models import Debtor, PaymentPosition
 from positions.services import OptionSpec, create_position
@@ -47,13 +47,45 @@ SERVICES = [
      "Servizio di scuolabus per gli alunni delle scuole del Comune.", False, "9/0106104SP/"),
     ("pass-disabili", "Pagamento Pass Disabili",
      "Rilascio e rinnovo del contrassegno di parcheggio per persone con disabilità.",
-     False, "9/0102106TS/"),
+     True, "9/0102106TS/"),
     ("mensa-scolastica", "Mensa scolastica",
      "Refezione scolastica per le scuole dell'infanzia e primarie.", False, "9/0106103SP/"),
     ("diritti-segreteria", "Diritti di segreteria",
      "Diritti per il rilascio di certificati, copie e atti dell'ufficio tecnico.",
      True, "9/0101005TS/"),
 ]
+
+# How the spontaneous services are paid: amount rule, fields, causale and instructions.
+SPONTANEOUS = {
+    "diritti-segreteria": {
+        "rule": {"amount_rule": Service.AmountRule.UNIT_PRICE, "unit_price_cents": 250,
+                 "amount_field": "numero_copie",
+                 "causale_template": "Diritti di segreteria: {numero_copie} copie di {atto}",
+                 "instructions": "<p>Il pagamento copre i <strong>diritti di segreteria</strong> "
+                                 "di 2,50 € per copia.</p><ul><li>Indica l'atto richiesto "
+                                 "come compare nella domanda.</li><li>Ritira le copie "
+                                 "all'Ufficio tecnico con la ricevuta di pagamento.</li></ul>"},
+        "fields": [
+            {"name": "atto", "label": "Atto richiesto", "kind": ServiceField.Kind.TEXT,
+             "help_text": "Ad esempio: pratica edilizia 42/2026.", "max_length": 60},
+            {"name": "numero_copie", "label": "Numero di copie",
+             "kind": ServiceField.Kind.NUMBER, "help_text": "Da 1 a 50 copie.",
+             "min_value": 1, "max_value": 50},
+        ],
+    },
+    "pass-disabili": {
+        "rule": {"amount_rule": Service.AmountRule.FIXED, "fixed_amount_cents": 100,
+                 "causale_template": "Pagamento pass {numero_pass} del {data}",
+                 "instructions": "<p>Indica il numero del contrassegno e la data di rilascio "
+                                 "riportati sul pass.</p>"},
+        "fields": [
+            {"name": "numero_pass", "label": "Numero del pass", "kind": ServiceField.Kind.TEXT,
+             "help_text": "Le 5 cifre stampate sul contrassegno.", "pattern": "^[0-9]{5}$",
+             "pattern_message": "Il numero del pass ha 5 cifre."},
+            {"name": "data", "label": "Data di rilascio", "kind": ServiceField.Kind.DATE},
+        ],
+    },
+}
 
 DEBTORS = [
     # codice fiscale computed from: Rossi Mario, M, 12/05/1980, Roma
@@ -101,7 +133,12 @@ class Command(BaseCommand):
             result[code], _ = Service.objects.update_or_create(
                 organization=org, code=code,
                 defaults={"name": name, "description": description,
-                          "spontaneous_allowed": spontaneous, "taxonomy_code": taxonomy})
+                          "spontaneous_allowed": spontaneous, "taxonomy_code": taxonomy,
+                          **SPONTANEOUS.get(code, {}).get("rule", {})})
+            for position, field in enumerate(SPONTANEOUS.get(code, {}).get("fields", [])):
+                ServiceField.objects.update_or_create(
+                    service=result[code], name=field["name"],
+                    defaults={**field, "position": position})
         return result
 
     def _debtors(self, org) -> dict[str, Debtor]:

@@ -1,0 +1,106 @@
+"""*Inserimento spontaneo*: a payer creates a position for a service the Ente offers.
+
+The debtor is the account's own codice fiscale; the amount is what the service's rule
+computes on the server; a one-time token makes a double click create one position.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from catalog.forms import SpontaneousForm
+from catalog.models import SpontaneousSubmission
+from positions.models import Debtor, PaymentPosition, PositionClaim
+from positions.services import OptionSpec, create_position
+
+# Days the payer has to pay a spontaneous position: it is shown as due then, but stays
+# payable afterwards (switch_to_expired is off), as a counter would accept it.
+SPONTANEOUS_DUE_DAYS = 30
+
+
+class TokenAlreadyUsed(Exception):
+    """The token belongs to another account's submission: the form is refused."""
+
+
+@dataclass(frozen=True)
+class AccountAnagrafica:
+    """What the account knows about the payer, shown read-only on the form."""
+
+    fiscal_code: str
+    full_name: str
+    email: str
+    address: str = ""
+    city: str = ""
+    province: str = ""
+    postal_code: str = ""
+
+    @classmethod
+    def of(cls, user) -> AccountAnagrafica:
+        # The accounts work adds address fields: read them when they exist.
+        return cls(
+            fiscal_code=(user.fiscal_code or "").upper(),
+            full_name=user.get_full_name().strip(),
+            email=user.email,
+            address=getattr(user, "address", "") or "",
+            city=getattr(user, "city", "") or "",
+            province=getattr(user, "province", "") or "",
+            postal_code=getattr(user, "postal_code", "") or "",
+        )
+
+    @property
+    def complete(self) -> bool:
+        return bool(self.fiscal_code and self.full_name)
+
+
+def debtor_for(organization, anagrafica: AccountAnagrafica) -> Debtor:
+    """The Ente's debtor record for the account's codice fiscale. An existing record is
+    the Ente's and is left as it is (an account must not rewrite the name or email the
+    Ente holds for a codice fiscale); a missing one is created from the account."""
+    debtor, _created = Debtor.objects.get_or_create(
+        organization=organization, fiscal_code=anagrafica.fiscal_code,
+        defaults={"full_name": anagrafica.full_name[:70], "email": anagrafica.email,
+                  "address": anagrafica.address[:140], "city": anagrafica.city[:70],
+                  "province": anagrafica.province[:2],
+                  "postal_code": anagrafica.postal_code[:16]},
+    )
+    return debtor
+
+
+def create_spontaneous_position(user, organization, form: SpontaneousForm) -> PaymentPosition:
+    """Create (once per form token) the position the valid ``form`` describes.
+
+    A second submission with the same token returns the position of the first; the
+    token row is written first, so on PostgreSQL a concurrent duplicate waits for the
+    first transaction and then finds its position.
+    """
+    token = form.cleaned_data["token"]
+    service = form.service
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                submission = SpontaneousSubmission.objects.create(
+                    token=token, user=user, service=service)
+        except IntegrityError:
+            existing = (SpontaneousSubmission.objects
+                        .filter(token=token, user=user, position__isnull=False)
+                        .select_related("position").first())
+            if existing is None:
+                raise TokenAlreadyUsed from None
+            return existing.position
+        debtor = debtor_for(organization, AccountAnagrafica.of(user))
+        due = timezone.localdate() + timedelta(days=SPONTANEOUS_DUE_DAYS)
+        position = create_position(
+            organization=organization, debtor=debtor, service=service,
+            causale=form.causale(), options=[OptionSpec(form.amount_cents, due)],
+        )
+        position.field_values = form.snapshot()
+        position.save(update_fields=["field_values", "updated_at"])
+        PositionClaim.objects.create(user=user, position=position,
+                                     source=PositionClaim.Source.CREATED)
+        submission.position = position
+        submission.save(update_fields=["position"])
+    return position
