@@ -91,6 +91,11 @@ def push(option_id: int, now: dt.datetime | None = None) -> dt.datetime | None:
     record = AcaPush.objects.select_related(
         "option__position__debtor", "option__organization").get(option_id=option_id)
     body = debt_position(record.option)
+    if body.amount_cents == 0 and record.pushed_at is None:
+        # Closed before ACA ever heard of it: nothing to register (ACA refuses amount 0).
+        AcaPush.objects.filter(pk=record.pk, pending_since=record.pending_since).update(
+            status=AcaPush.Status.DONE, last_error="")
+        return None
     try:
         create_or_update_position(base_url(), settings.PAGOPA_ACA_KEY, body)
     except AcaError as exc:

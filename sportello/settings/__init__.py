@@ -170,6 +170,9 @@ PAGOPA_NODE_SECRET = env_str("PAGOPA_NODE_SECRET") or ""
 PAGOPA_NODE_SECRET_HEADER = env_str("PAGOPA_NODE_SECRET_HEADER") or "X-Pagopa-Node-Secret"
 # The built-in pagoPA simulator at /sandbox/ (off in production settings).
 SANDBOX_ENABLED = env_bool("SANDBOX_ENABLED", True)
+# How long the sandbox Node waits before re-sending a receipt the Ente did not take (the
+# real Node waits an hour).
+SANDBOX_RT_RETRY_SECONDS = env_int("SANDBOX_RT_RETRY_SECONDS", 10)
 
 # Anonymous "Ricerca pratica": attempts per client address (django-ratelimit syntax).
 RICERCA_RATE = env_str("RICERCA_RATE") or "10/m"
