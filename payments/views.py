@@ -1,5 +1,5 @@
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -44,17 +44,30 @@ def start(request):
         return _back(request)
 
 
-@require_GET
-@with_organization
-def returned(request, attempt_id, kind: str):
-    """Where Checkout sends the payer back. It proves nothing: only receipts pay, so the
-    page tells what our records say now, and refreshes itself while we wait."""
-    if kind not in RETURN_KINDS:
-        raise Http404
+def _attempt(request, attempt_id) -> PaymentAttempt:
     attempt = get_object_or_404(PaymentAttempt, public_id=attempt_id,
                                 organization=request.organization)
     if not may_see(request, attempt):
         raise Http404
+    return attempt
+
+
+def _outcome(attempt: PaymentAttempt, options, kind: str) -> tuple[str, dict]:
+    """What is true now: paid (every receipt in), cancel/error, or still waiting."""
+    states = option_payment_state(options)
+    if all(states[o.pk] is PaymentState.PAID for o in options):
+        return "paid", states
+    return (kind if kind in ("cancel", "error") else "waiting"), states
+
+
+@require_GET
+@with_organization
+def returned(request, attempt_id, kind: str):
+    """Where Checkout sends the payer back. It proves nothing: only receipts pay, so the
+    page tells what our records say now, and updates itself while we wait."""
+    if kind not in RETURN_KINDS:
+        raise Http404
+    attempt = _attempt(request, attempt_id)
     attempt.returned = kind
     fields = ["returned", "updated_at"]
     if kind in ("cancel", "error") and attempt.status != PaymentAttempt.Status.PAID:
@@ -64,14 +77,7 @@ def returned(request, attempt_id, kind: str):
     attempt.save(update_fields=fields)
     options = list(attempt.options.select_related("position__service")
                    .prefetch_related("receipts"))
-    states = option_payment_state(options)
-    all_paid = all(states[o.pk] is PaymentState.PAID for o in options)
-    if all_paid:
-        outcome = "paid"
-    elif kind in ("cancel", "error"):
-        outcome = kind
-    else:
-        outcome = "waiting"
+    outcome, states = _outcome(attempt, options, kind)
     rows = [{"option": o, "paid": states[o.pk] is PaymentState.PAID,
              "receipt": next((r for r in o.receipts.all() if r.applied), None)}
             for o in options]
@@ -80,6 +86,15 @@ def returned(request, attempt_id, kind: str):
         "attempt": attempt, "outcome": outcome, "rows": rows, "retry_options": retry,
         "refresh_seconds": REFRESH_SECONDS,
     })
+
+
+@require_GET
+@with_organization
+def attempt_status(request, attempt_id):
+    """Polled by static/js/payment-status.js on the "pagamento in corso" page."""
+    attempt = _attempt(request, attempt_id)
+    outcome, _states = _outcome(attempt, list(attempt.options.all()), attempt.returned)
+    return JsonResponse({"outcome": outcome})
 
 
 @require_GET

@@ -123,14 +123,18 @@ def test_late_receipt_shows_payment_in_progress_until_it_arrives(browser, option
     assert url.endswith("/waiting/")  # v2: outcome not yet known
     page = back(browser, url)
     assert "Pagamento in corso" in page
-    assert '<meta http-equiv="refresh" content="5">' in page
+    assert '<meta http-equiv="refresh" content="5">' in page  # <noscript> fallback
+    assert "payment-status.js" in page
     assert option_payment_state([option])[option.pk] is PaymentState.IN_PROGRESS
+    status_path = "/" + url.split("://", 1)[1].split("/", 1)[1].replace("/waiting/", "/stato/")
+    assert browser.get(status_path).json() == {"outcome": "waiting"}
     assert node.deliver_due() == 0  # not due yet
     assert node.deliver_due(timezone.now() + dt.timedelta(seconds=121)) == 1
     option.refresh_from_db()
     assert option.status == PaymentOption.Status.PAID
     page = back(browser, url)
-    assert "Pagamento completato" in page and "http-equiv" not in page
+    assert "Pagamento completato" in page and "payment-status.js" not in page
+    assert browser.get(status_path).json() == {"outcome": "paid"}
 
 
 def test_receipt_sent_twice_pays_once(browser, option):
