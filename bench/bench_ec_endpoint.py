@@ -20,6 +20,7 @@ import platform
 import random
 import statistics
 import sys
+import threading
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
@@ -128,8 +129,6 @@ def _measure(url: str, bodies: list[tuple[str, bytes]], concurrency: int) -> lis
     sessions: dict[int, requests.Session] = {}
 
     def one(item: tuple[str, bytes]) -> float:
-        import threading
-
         session = sessions.setdefault(threading.get_ident(), requests.Session())
         action, body = item
         started = time.perf_counter()
@@ -165,9 +164,10 @@ def run(base_url: str, requests_per_operation: int, concurrency: int) -> None:
         "paSendRTV2": [("paSendRTV2", _receipt(header, o)) for o in pays],
     }
     url = base_url.rstrip("/") + "/pagopa/paForNode"
+    machine = platform.processor() or platform.machine()
     print(f"{total} positions in {connection.vendor}; {requests_per_operation} calls per "
-          f"operation, {concurrency} concurrent clients; {platform.processor() or platform.machine()}"
-          f", {os.cpu_count()} CPUs, Python {platform.python_version()}")
+          f"operation, {concurrency} concurrent clients; {machine}, {os.cpu_count()} CPUs, "
+          f"Python {platform.python_version()}")
     _measure(url, random.sample(plans["paVerifyPaymentNotice"], min(50, len(reads))),
              concurrency)  # warm-up
     for name, bodies in plans.items():
