@@ -73,10 +73,6 @@ class PaymentAttempt(models.Model):
         """What Checkout copies into paGetPayment's ``paymentNote``."""
         return self.public_id.hex
 
-    @property
-    def token_may_be_alive(self) -> bool:
-        return timezone.now() - self.created_at <= TOKEN_LIFETIME
-
 
 class Activation(models.Model):
     """A paGetPayment(V2) the EC answered OK: the Node activated a payment token.
@@ -183,10 +179,6 @@ class Receipt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.receipt_id} ({self.notice_number})"
-
-    @property
-    def total_cents(self) -> int:
-        return self.amount_cents + (self.fee_cents or 0)
 
     def flag_labels(self) -> list[str]:
         labels = dict(self.Flag.choices)
