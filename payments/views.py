@@ -1,12 +1,22 @@
 from django.contrib import messages
-from django.shortcuts import redirect
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from organizations.context import with_organization
-from payments.flow import PaymentUnavailable, start_checkout
+from payments.flow import PaymentUnavailable, may_see, start_checkout
+from payments.models import PaymentAttempt, Receipt
+from payments.receipts import verification_url
 from payments.selection import PaymentSelectionForm
+from payments.status import PaymentState, option_payment_state
+from positions.access import visible_positions
+from positions.models import PaymentOption
+
+#: Seconds between refreshes of the "pagamento in corso" page.
+REFRESH_SECONDS = 5
+RETURN_KINDS = ("ok", "cancel", "error", "waiting")
 
 
 def _back(request):
@@ -32,3 +42,72 @@ def start(request):
         messages.error(request, _("Il pagamento online non è disponibile in questo momento. "
                                   "Riprova tra qualche minuto o usa l'avviso di pagamento."))
         return _back(request)
+
+
+def _attempt(request, attempt_id) -> PaymentAttempt:
+    attempt = get_object_or_404(PaymentAttempt, public_id=attempt_id,
+                                organization=request.organization)
+    if not may_see(request, attempt):
+        raise Http404
+    return attempt
+
+
+def _outcome(attempt: PaymentAttempt, options, kind: str) -> tuple[str, dict]:
+    """What is true now: paid (every receipt in), cancel/error, or still waiting."""
+    states = option_payment_state(options)
+    if all(states[o.pk] is PaymentState.PAID for o in options):
+        return "paid", states
+    return (kind if kind in ("cancel", "error") else "waiting"), states
+
+
+@require_GET
+@with_organization
+def returned(request, attempt_id, kind: str):
+    """Where Checkout sends the payer back. It proves nothing: only receipts pay, so the
+    page tells what our records say now, and updates itself while we wait."""
+    if kind not in RETURN_KINDS:
+        raise Http404
+    attempt = _attempt(request, attempt_id)
+    attempt.returned = kind
+    fields = ["returned", "updated_at"]
+    if kind in ("cancel", "error") and attempt.status != PaymentAttempt.Status.PAID:
+        attempt.status = (PaymentAttempt.Status.CANCELLED if kind == "cancel"
+                          else PaymentAttempt.Status.FAILED)
+        fields.append("status")
+    attempt.save(update_fields=fields)
+    options = list(attempt.options.select_related("position__service")
+                   .prefetch_related("receipts"))
+    outcome, states = _outcome(attempt, options, kind)
+    rows = [{"option": o, "paid": states[o.pk] is PaymentState.PAID,
+             "receipt": next((r for r in o.receipts.all() if r.applied), None)}
+            for o in options]
+    retry = [o for o in options if o.status == PaymentOption.Status.UNPAID]
+    return render(request, "payments/returned.html", {
+        "attempt": attempt, "outcome": outcome, "rows": rows, "retry_options": retry,
+        "refresh_seconds": REFRESH_SECONDS,
+    })
+
+
+@require_GET
+@with_organization
+def attempt_status(request, attempt_id):
+    """Polled by static/js/payment-status.js on the "pagamento in corso" page."""
+    attempt = _attempt(request, attempt_id)
+    outcome, _states = _outcome(attempt, list(attempt.options.all()), attempt.returned)
+    return JsonResponse({"outcome": outcome})
+
+
+@require_GET
+@with_organization
+def receipt_pdf(request, pk: int):
+    """The quietanza of a receipt on a position this request may see."""
+    from documents.quietanza import render_receipt
+    from payments.receipt_document import receipt_info_for
+
+    receipt = get_object_or_404(Receipt, pk=pk, organization=request.organization,
+                                applied=True, option__position__in=visible_positions(request))
+    pdf = render_receipt(receipt_info_for(receipt, verification_url(receipt)))
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="quietanza-{receipt.creditor_reference_id}.pdf"')
+    return response

@@ -11,6 +11,8 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("healthz", views.healthz, name="healthz"),
     path("", organization_views.choose, name="home"),
+    path("pagopa/", include("payments.ec_urls")),
+    path("sandbox/", include("sandbox.urls")),
     path("<slug:ente>/logo", organization_views.logo, name="organization-logo"),
     path("<slug:ente>/", include("positions.urls")),
     path("<slug:ente>/", include("accounts.urls")),

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "mail",
     "payments",
     "documents",
+    "sandbox",
 ]
 
 MIDDLEWARE = [
@@ -159,6 +160,23 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # pagoPA Checkout: unset means the built-in sandbox.
 PAGOPA_CHECKOUT_URL = env_str("PAGOPA_CHECKOUT_URL") or ""
 PAGOPA_CHECKOUT_KEY = env_str("PAGOPA_CHECKOUT_KEY") or ""
+# Carts API version (1 or 2: v2 adds returnWaitingUrl).
+PAGOPA_CHECKOUT_VERSION = env_int("PAGOPA_CHECKOUT_VERSION", 2)
+# ACA paCreatePosition base URL (e.g. https://api.platform.pagopa.it/aca/v1); unset means
+# the built-in sandbox's ACA.
+PAGOPA_ACA_URL = env_str("PAGOPA_ACA_URL") or ""
+PAGOPA_ACA_KEY = env_str("PAGOPA_ACA_KEY") or ""
+# Who may call /pagopa/paForNode: client addresses or networks (CIDR) and/or a shared
+# secret in a header. Both set: both must match. Production refuses to start without
+# one of them configured explicitly (see production.py).
+PAGOPA_NODE_ALLOWED_IPS = env_list("PAGOPA_NODE_ALLOWED_IPS", ["127.0.0.1", "::1"])
+PAGOPA_NODE_SECRET = env_str("PAGOPA_NODE_SECRET") or ""
+PAGOPA_NODE_SECRET_HEADER = env_str("PAGOPA_NODE_SECRET_HEADER") or "X-Pagopa-Node-Secret"
+# The built-in pagoPA simulator at /sandbox/ (off in production settings).
+SANDBOX_ENABLED = env_bool("SANDBOX_ENABLED", True)
+# How long the sandbox Node waits before re-sending a receipt the Ente did not take (the
+# real Node waits an hour).
+SANDBOX_RT_RETRY_SECONDS = env_int("SANDBOX_RT_RETRY_SECONDS", 10)
 
 # Anonymous "Ricerca pratica": attempts per client address (django-ratelimit syntax).
 RICERCA_RATE = env_str("RICERCA_RATE") or "10/m"

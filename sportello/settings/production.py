@@ -2,7 +2,7 @@
 
 from django.core.exceptions import ImproperlyConfigured
 
-from sportello.env import env_bool, env_int
+from sportello.env import env_bool, env_int, env_list, env_str
 from sportello.settings import *  # noqa: F403
 from sportello.settings import INSECURE_DEV_SECRET_KEY, SECRET_KEY, SITE_URL
 
@@ -11,6 +11,13 @@ if not SECRET_KEY or SECRET_KEY == INSECURE_DEV_SECRET_KEY or len(SECRET_KEY) < 
     raise ImproperlyConfigured("SECRET_KEY must be set to a random value of 50+ characters.")
 if not SITE_URL.startswith("https://"):
     raise ImproperlyConfigured("SITE_URL must be the public https:// address of the portal.")
+
+# The EC endpoint the pagoPA Node calls must know who the Node is.
+if not env_list("PAGOPA_NODE_ALLOWED_IPS") and not env_str("PAGOPA_NODE_SECRET"):
+    raise ImproperlyConfigured(
+        "Set PAGOPA_NODE_ALLOWED_IPS (the Node's addresses) and/or PAGOPA_NODE_SECRET: "
+        "/pagopa/paForNode must not answer anyone.")
+SANDBOX_ENABLED = env_bool("SANDBOX_ENABLED", False)
 
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

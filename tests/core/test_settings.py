@@ -52,7 +52,7 @@ def test_production_settings_pass_check_deploy(tmp_path):
         DJANGO_SETTINGS_MODULE="sportello.settings.production",
         SECRET_KEY="x" * 20 + "a-very-long-random-production-secret-key-0123456789",
         SITE_URL="https://pagamenti.comune.example", ALLOWED_HOSTS="pagamenti.comune.example",
-        SPORTELLO_VAR_DIR=str(tmp_path),
+        SPORTELLO_VAR_DIR=str(tmp_path), PAGOPA_NODE_ALLOWED_IPS="203.0.113.0/24",
     )
     assert result.returncode == 0, result.stdout + result.stderr
 

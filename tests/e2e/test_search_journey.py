@@ -29,7 +29,7 @@ def test_visitor_finds_the_manual_example(page, demo):
     text = page.locator("main").inner_text()
     assert "Trasporto scolastico mese di Settembre" in text
     assert "22,00 €" in text
-    assert page.get_by_role("link", name="Paga").first.is_visible()
+    assert page.get_by_role("button", name="Paga").first.is_visible()
     assert_accessible(page)
     assert not page.js_errors, page.js_errors
 

@@ -1,0 +1,131 @@
+"""Mirroring every option to pagoPA's central archive of notices (ACA, RULES §11).
+
+Every save of an option (creation, payment, cancellation, expiry, amount change) marks
+its :class:`~payments.models.AcaPush` pending and, after commit, enqueues a push. The
+push sends the option *as it is when sent* (amount 0 once it can no longer be paid), so
+retries are idempotent and a late retry never sends stale data. Failures are retried
+with back-off for two days (by the task itself when the queue can defer, and by
+``manage.py push_aca`` in any case), then marked failed for staff.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from pagopa.aca import AcaError, AcaPermanentError, DebtPosition, create_or_update_position
+from payments.models import AcaPush
+from positions.models import PaymentOption
+
+log = logging.getLogger(__name__)
+
+LEASE = dt.timedelta(minutes=2)
+GIVE_UP_AFTER = dt.timedelta(days=2)
+MAX_DELAY = dt.timedelta(hours=1)
+
+
+def base_url() -> str:
+    return settings.PAGOPA_ACA_URL or f"{settings.SITE_URL}/sandbox/aca/v1"
+
+
+def schedule(option_id: int) -> None:
+    """Mark the option's mirror stale; push it once the current transaction commits."""
+    now = timezone.now()
+    updated = AcaPush.objects.filter(option_id=option_id).exclude(
+        status=AcaPush.Status.PENDING).update(status=AcaPush.Status.PENDING, pending_since=now,
+                                              next_attempt_at=now, attempts=0)
+    if not updated:
+        AcaPush.objects.get_or_create(option_id=option_id)
+    transaction.on_commit(lambda: enqueue(option_id))
+
+
+def enqueue(option_id: int, run_after: dt.datetime | None = None) -> None:
+    from payments.tasks import push_aca
+
+    task = push_aca
+    if run_after is not None:
+        if not task.get_backend().supports_defer:
+            return  # left to the sweeper (manage.py push_aca)
+        task = task.using(run_after=run_after)
+    try:
+        task.enqueue(option_id)
+    except Exception:  # noqa: BLE001 - the sweeper will pick it up
+        log.exception("Could not enqueue the ACA push of option %s", option_id)
+
+
+def debt_position(option: PaymentOption) -> DebtPosition:
+    """paCreatePosition body for the option now; amount 0 closes it in ACA."""
+    position = option.position
+    debtor = position.debtor
+    due = option.due_date or dt.date(2099, 12, 31)
+    expiration = timezone.make_aware(dt.datetime.combine(due, dt.time(23, 59, 59)))
+    iban = option.transfers.order_by("index").values_list("iban", flat=True).first()
+    return DebtPosition(
+        pa_fiscal_code=option.organization.fiscal_code,
+        entity_type=debtor.entity_type or "F",
+        entity_fiscal_code=debtor.fiscal_code,
+        entity_full_name=debtor.full_name,
+        iuv=option.iuv,
+        nav=option.notice_number,
+        amount_cents=option.amount_cents if option.is_payable else 0,
+        description=position.causale,
+        expiration_date=expiration,
+        iban=iban if iban and len(iban) == 27 else None,
+        switch_to_expired=position.switch_to_expired,
+    )
+
+
+def push(option_id: int, now: dt.datetime | None = None) -> dt.datetime | None:
+    """One delivery attempt if due. Returns when to retry (None: done or not due)."""
+    now = now or timezone.now()
+    claimed = AcaPush.objects.filter(
+        option_id=option_id, status=AcaPush.Status.PENDING, next_attempt_at__lte=now,
+    ).update(next_attempt_at=now + LEASE, attempts=F("attempts") + 1)
+    if not claimed:
+        return None
+    record = AcaPush.objects.select_related(
+        "option__position__debtor", "option__organization").get(option_id=option_id)
+    body = debt_position(record.option)
+    if body.amount_cents == 0 and record.pushed_at is None:
+        # Closed before ACA ever heard of it: nothing to register (ACA refuses amount 0).
+        AcaPush.objects.filter(pk=record.pk, pending_since=record.pending_since).update(
+            status=AcaPush.Status.DONE, last_error="")
+        return None
+    try:
+        create_or_update_position(base_url(), settings.PAGOPA_ACA_KEY, body)
+    except AcaError as exc:
+        return _failed(record, exc, now)
+    # Done only if nothing changed meanwhile (a newer change re-armed the row).
+    AcaPush.objects.filter(pk=record.pk, pending_since=record.pending_since).update(
+        status=AcaPush.Status.DONE, pushed_at=now, pushed_amount_cents=body.amount_cents,
+        last_error="")
+    return None
+
+
+def _failed(record: AcaPush, exc: AcaError, now: dt.datetime) -> dt.datetime | None:
+    error = f"{type(exc).__name__}: {exc}"[:2000]
+    if isinstance(exc, AcaPermanentError) or now - record.pending_since > GIVE_UP_AFTER:
+        AcaPush.objects.filter(pk=record.pk).update(status=AcaPush.Status.FAILED,
+                                                    last_error=error)
+        log.error("ACA push of option %s given up: %s", record.option_id, error)
+        return None
+    retry_at = now + min(dt.timedelta(minutes=2 ** record.attempts), MAX_DELAY)
+    AcaPush.objects.filter(pk=record.pk).update(next_attempt_at=retry_at, last_error=error)
+    log.warning("ACA push of option %s failed (attempt %s), retry at %s: %s",
+                record.option_id, record.attempts, retry_at, error)
+    return retry_at
+
+
+def push_due(now: dt.datetime | None = None, limit: int = 500) -> int:
+    """Try every pending mirror whose time has come (the sweeper). Returns how many."""
+    now = now or timezone.now()
+    due = list(AcaPush.objects.filter(status=AcaPush.Status.PENDING, next_attempt_at__lte=now)
+               .order_by("next_attempt_at").values_list("option_id", flat=True)[:limit])
+    for option_id in due:
+        push(option_id, now)
+    return len(due)

@@ -1,0 +1,55 @@
+from django.contrib import admin
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from payments.models import AcaPush, PaymentAttempt, Receipt
+
+
+@admin.register(Receipt)
+class ReceiptAdmin(admin.ModelAdmin):
+    """Receipts are evidence: staff read them and mark anomalies as reviewed, never edit."""
+
+    list_display = ("receipt_id", "organization", "notice_number", "amount_cents",
+                    "psp_company_name", "received_at", "applied", "needs_attention",
+                    "reviewed_at")
+    list_filter = ("needs_attention", "applied", "organization", "version")
+    search_fields = ("receipt_id", "notice_number", "creditor_reference_id")
+    date_hierarchy = "received_at"
+    actions = ["mark_reviewed"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [field.name for field in self.model._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description=_("Segna le anomalie come verificate"))
+    def mark_reviewed(self, request, queryset):
+        queryset.filter(reviewed_at__isnull=True).update(reviewed_at=timezone.now(),
+                                                         reviewed_by=request.user)
+
+
+@admin.register(PaymentAttempt)
+class PaymentAttemptAdmin(admin.ModelAdmin):
+    list_display = ("public_id", "organization", "amount_cents", "status", "returned",
+                    "created_at")
+    list_filter = ("status", "returned", "organization")
+    search_fields = ("public_id", "email")
+    readonly_fields = ("public_id", "organization", "user", "options", "email", "amount_cents",
+                       "status", "returned", "checkout_version", "checkout_location", "error",
+                       "created_at", "updated_at")
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(AcaPush)
+class AcaPushAdmin(admin.ModelAdmin):
+    list_display = ("option", "status", "attempts", "next_attempt_at", "pushed_at",
+                    "last_error")
+    list_filter = ("status",)
+    readonly_fields = ("option", "attempts", "pending_since", "pushed_at",
+                       "pushed_amount_cents", "last_error")

@@ -1,0 +1,165 @@
+"""The Ente's answers to the pagoPA Node: paVerifyPaymentNotice and paGetPayment(V2).
+
+Both are reads of the position as it is now (RULES §5, §8): the amount is the current
+one, the position stays open, and repeated calls give the same data. The only write is
+an :class:`~payments.models.Activation` row after a positive paGetPayment, which
+records that a payment started; it touches no state of the option.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from django.utils import timezone
+
+from organizations.models import Organization
+from pagopa.messages import (
+    DebtorInfo,
+    FaultCode,
+    GetPaymentRequest,
+    PaymentInfo,
+    PaymentNoticeInfo,
+    RequestHeader,
+    TransferInfo,
+    VerifyRequest,
+)
+from payments.models import Activation, PaymentAttempt
+from positions.models import PaymentOption
+
+#: paGetPayment's ``dueDate`` is mandatory; an option "senza scadenza" answers this.
+NO_DUE_DATE = dt.date(2099, 12, 31)
+_EMAIL = re.compile(r"^[a-zA-Z0-9_.+\-]+@[a-zA-Z0-9\-]+(\.[a-zA-Z0-9\-]+)*$")
+
+
+class EcFault(Exception):
+    """A KO the Ente answers on purpose (a business outcome, not a failure)."""
+
+    def __init__(self, code: FaultCode, description: str | None = None) -> None:
+        super().__init__(description or code.fault_string)
+        self.code = code
+        self.description = description
+
+
+def identify(header: RequestHeader, fiscal_code: str | None = None) -> Organization:
+    """The Ente the Node is calling, checked against its broker and station ids."""
+    if fiscal_code is not None and fiscal_code != header.id_pa:
+        raise EcFault(FaultCode.ID_DOMINIO_ERRATO, "qrCode.fiscalCode differs from idPA")
+    organization = Organization.objects.filter(fiscal_code=header.id_pa).first()
+    if organization is None:
+        raise EcFault(FaultCode.ID_DOMINIO_ERRATO)
+    check_station(organization, header)
+    return organization
+
+
+def check_station(organization: Organization, header: RequestHeader) -> None:
+    if header.id_broker_pa != organization.broker_id:
+        raise EcFault(FaultCode.ID_INTERMEDIARIO_ERRATO)
+    if header.id_station != organization.station_id:
+        raise EcFault(FaultCode.STAZIONE_INT_ERRATA)
+
+
+def payable_option(organization: Organization, notice_number: str,
+                   today: dt.date | None = None) -> PaymentOption:
+    """The option behind a notice if it can be paid now, else the matching KO."""
+    option = (PaymentOption.objects.filter(organization=organization,
+                                           notice_number=notice_number)
+              .select_related("position__debtor", "position__service")
+              .first())
+    if option is None:
+        raise EcFault(FaultCode.PAGAMENTO_SCONOSCIUTO)
+    today = today or timezone.localdate()
+    position = option.position
+    status = PaymentOption.Status
+    if option.status == status.PAID:
+        raise EcFault(FaultCode.PAGAMENTO_DUPLICATO)
+    if option.status == status.CANCELLED:
+        raise EcFault(FaultCode.PAGAMENTO_ANNULLATO)
+    if option.status == status.EXPIRED or (
+            position.switch_to_expired and option.due_date and option.due_date < today):
+        raise EcFault(FaultCode.PAGAMENTO_SCADUTO)
+    if position.validity_date and position.validity_date > today:
+        # Not yet published: to the Node it does not exist (as GPD's DRAFT/PUBLISHED).
+        raise EcFault(FaultCode.PAGAMENTO_SCONOSCIUTO)
+    return option
+
+
+def notice_info(option: PaymentOption) -> PaymentNoticeInfo:
+    organization = option.organization
+    return PaymentNoticeInfo(
+        amount_cents=option.amount_cents,
+        payment_description=option.position.causale,
+        fiscal_code_pa=organization.fiscal_code,
+        company_name=organization.name[:140],
+        all_ccp=False,
+        due_date=option.due_date,
+        detail_description=option.description or None,
+        office_name=organization.sector or None,
+    )
+
+
+def debtor_info(option: PaymentOption) -> DebtorInfo:
+    debtor = option.position.debtor
+    return DebtorInfo(
+        id_type=debtor.entity_type or "F",
+        id_value=debtor.fiscal_code,
+        full_name=debtor.full_name[:70],
+        street_name=debtor.address[:70] or None,
+        postal_code=debtor.postal_code[:16] or None,
+        city=debtor.city[:35] or None,
+        state_province_region=debtor.province or None,
+        country=debtor.nation if re.fullmatch(r"[A-Z]{2}", debtor.nation or "") else None,
+        email=debtor.email if _EMAIL.match(debtor.email or "") else None,
+    )
+
+
+def payment_info(option: PaymentOption) -> PaymentInfo:
+    organization = option.organization
+    transfers = tuple(
+        TransferInfo(
+            id_transfer=t.index,
+            amount_cents=t.amount_cents,
+            fiscal_code_pa=t.beneficiary_fiscal_code,
+            remittance_information=t.remittance_information,
+            transfer_category=t.taxonomy_code,
+            iban=t.iban,
+            company_name=t.beneficiary_name[:140] or None,
+        )
+        for t in option.transfers.order_by("index")
+    )
+    return PaymentInfo(
+        creditor_reference_id=option.iuv,
+        amount_cents=option.amount_cents,
+        due_date=option.due_date or NO_DUE_DATE,
+        description=option.position.causale,
+        debtor=debtor_info(option),
+        transfers=transfers,
+        company_name=organization.name[:140],
+        office_name=organization.sector or None,
+    )
+
+
+def verify(request: VerifyRequest) -> PaymentNoticeInfo:
+    """paVerifyPaymentNotice: what the notice asks for now. Writes nothing."""
+    organization = identify(request.header, request.fiscal_code)
+    return notice_info(payable_option(organization, request.notice_number))
+
+
+def get_payment(request: GetPaymentRequest) -> PaymentInfo:
+    """paGetPayment(V2): the payment data; records the activation, changes no state."""
+    organization = identify(request.header, request.fiscal_code)
+    option = payable_option(organization, request.notice_number)
+    info = payment_info(option)
+    note = request.payment_note or ""
+    Activation.objects.create(
+        organization=organization, option=option, payment_note=note[:210],
+        version=request.version, attempt=attempt_for_note(organization, note),
+    )
+    return info
+
+
+def attempt_for_note(organization: Organization, note: str | None) -> PaymentAttempt | None:
+    """The attempt whose idCart Checkout copied into ``paymentNote``, if any."""
+    if not note or not re.fullmatch(r"[0-9a-f]{32}", note):
+        return None
+    return PaymentAttempt.objects.filter(organization=organization, public_id=note).first()

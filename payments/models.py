@@ -1,0 +1,212 @@
+"""Payment attempts (carts sent to Checkout), activations seen by the EC endpoint,
+receipts (RT) as the Node sent them, and the ACA mirror's delivery state.
+
+A position becomes paid only through a :class:`Receipt` (see ``payments.receipts``);
+attempts and activations are facts shown to the payer ("pagamento in corso"), never a
+state of the option.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from organizations.models import Organization
+from positions.models import PaymentOption
+
+#: How long a pagoPA payment token lives at most (RULES §8): after that a payment
+#: started and not concluded can no longer produce a receipt, and a new one may start.
+TOKEN_LIFETIME = timedelta(minutes=30)
+
+
+class PaymentAttempt(models.Model):
+    """One try to pay 1..5 options of one Ente on Checkout (one cart)."""
+
+    class Status(models.TextChoices):
+        STARTED = "started", _("Avviato")
+        REDIRECTED = "redirected", _("Su pagoPA Checkout")
+        CANCELLED = "cancelled", _("Annullato dal pagatore")
+        FAILED = "failed", _("Non riuscito")
+        PAID = "paid", _("Pagato")
+
+    class Return(models.TextChoices):
+        NONE = "", _("Nessun ritorno")
+        OK = "ok", _("Esito positivo")
+        CANCEL = "cancel", _("Annullato")
+        ERROR = "error", _("Errore")
+        WAITING = "waiting", _("Esito sconosciuto")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT,
+                                     related_name="payment_attempts", verbose_name=_("Ente"))
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                             blank=True, related_name="payment_attempts")
+    options = models.ManyToManyField(PaymentOption, related_name="payment_attempts",
+                                     verbose_name=_("opzioni"))
+    email = models.EmailField(_("email del pagatore"), blank=True)
+    amount_cents = models.PositiveBigIntegerField(_("importo (centesimi)"))
+    status = models.CharField(_("stato"), max_length=12, choices=Status.choices,
+                              default=Status.STARTED)
+    returned = models.CharField(_("ritorno da Checkout"), max_length=8, choices=Return.choices,
+                                default=Return.NONE, blank=True)
+    checkout_version = models.PositiveSmallIntegerField(_("versione API carts"), default=2)
+    checkout_location = models.URLField(_("indirizzo Checkout"), max_length=1000, blank=True)
+    error = models.CharField(_("errore"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("creato il"), auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(_("aggiornato il"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("tentativo di pagamento")
+        verbose_name_plural = _("tentativi di pagamento")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.public_id} ({self.get_status_display()})"
+
+    @property
+    def id_cart(self) -> str:
+        """What Checkout copies into paGetPayment's ``paymentNote``."""
+        return self.public_id.hex
+
+
+class Activation(models.Model):
+    """A paGetPayment(V2) the EC answered OK: the Node activated a payment token.
+
+    Written outside any lock on the option (the position stays open, RULES §8): it only
+    records that a payment of the notice started, for "pagamento in corso" and to tell a
+    normal receipt from a Stand-In one that arrives without any activation.
+    """
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    option = models.ForeignKey(PaymentOption, on_delete=models.CASCADE,
+                               related_name="activations")
+    attempt = models.ForeignKey(PaymentAttempt, on_delete=models.SET_NULL, null=True,
+                                blank=True, related_name="activations")
+    payment_note = models.CharField(max_length=210, blank=True)
+    version = models.PositiveSmallIntegerField(default=2)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("attivazione")
+        verbose_name_plural = _("attivazioni")
+        indexes = [models.Index(fields=["option", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.option_id} @ {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class ReceiptQuerySet(models.QuerySet):
+    def needing_attention(self):
+        return self.filter(needs_attention=True, reviewed_at__isnull=True)
+
+
+class Receipt(models.Model):
+    """A receipt (RT) as the Node sent it: raw XML plus every parsed field. Never
+    overwritten, never deleted; anomalies are flagged for the Ente's staff."""
+
+    class Flag(models.TextChoices):
+        UNKNOWN_NOTICE = "unknown_notice", _("Avviso sconosciuto")
+        ALREADY_PAID = "already_paid", _("Seconda ricevuta per un avviso già pagato")
+        CANCELLED = "cancelled", _("Avviso annullato")
+        EXPIRED = "expired", _("Avviso scaduto (pagato comunque)")
+        STANDIN_WITHOUT_ACTIVATION = "standin", _("Ricevuta Stand-In senza attivazione")
+        AMOUNT_MISMATCH = "amount", _("Importo diverso da quello dovuto")
+        OUTCOME_KO = "outcome_ko", _("Esito diverso da OK")
+        WRONG_STATION = "station", _("Intermediario o stazione non corrispondenti")
+
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT,
+                                     related_name="receipts", verbose_name=_("Ente"))
+    option = models.ForeignKey(PaymentOption, on_delete=models.PROTECT, null=True, blank=True,
+                               related_name="receipts", verbose_name=_("opzione"))
+    attempt = models.ForeignKey(PaymentAttempt, on_delete=models.SET_NULL, null=True,
+                                blank=True, related_name="receipts")
+    # xsd:string in the XSD; pagoPA's payment tokens are 32 characters.
+    receipt_id = models.CharField(_("identificativo ricevuta (IUR)"), max_length=1024)
+    version = models.PositiveSmallIntegerField(_("versione paSendRT"), default=2)
+    notice_number = models.CharField(_("codice avviso"), max_length=18, db_index=True)
+    fiscal_code = models.CharField(_("codice fiscale Ente"), max_length=11)
+    creditor_reference_id = models.CharField(_("IUV"), max_length=35)
+    outcome = models.CharField(_("esito"), max_length=2)
+    amount_cents = models.PositiveBigIntegerField(_("importo (centesimi)"))
+    fee_cents = models.PositiveBigIntegerField(_("commissione (centesimi)"), null=True,
+                                               blank=True)
+    primary_ci_incurred_fee_cents = models.PositiveBigIntegerField(null=True, blank=True)
+    description = models.CharField(_("descrizione"), max_length=140)
+    company_name = models.CharField(_("Ente"), max_length=140)
+    office_name = models.CharField(max_length=140, blank=True)
+    id_psp = models.CharField(_("ID PSP"), max_length=35)
+    psp_company_name = models.CharField(_("PSP"), max_length=70)
+    psp_fiscal_code = models.CharField(max_length=70, blank=True)
+    psp_partita_iva = models.CharField(max_length=20, blank=True)
+    id_channel = models.CharField(_("canale"), max_length=35)
+    channel_description = models.CharField(_("descrizione canale"), max_length=35)
+    payment_method = models.CharField(_("metodo di pagamento"), max_length=35, blank=True)
+    payment_note = models.CharField(max_length=210, blank=True)
+    id_bundle = models.CharField(max_length=70, blank=True)
+    id_ci_bundle = models.CharField(max_length=70, blank=True)
+    payment_date_time = models.DateTimeField(_("data del pagamento"), null=True, blank=True)
+    application_date = models.DateField(null=True, blank=True)
+    transfer_date = models.DateField(null=True, blank=True)
+    stand_in = models.BooleanField(_("Stand-In"), null=True, blank=True)
+    debtor = models.JSONField(_("debitore"), default=dict)
+    payer = models.JSONField(_("pagatore"), null=True, blank=True)
+    transfers = models.JSONField(_("trasferimenti"), default=list)
+    metadata = models.JSONField(default=list, blank=True)
+    raw_xml = models.TextField(_("messaggio ricevuto"))
+    received_at = models.DateTimeField(_("ricevuta il"), auto_now_add=True, db_index=True)
+    applied = models.BooleanField(_("ha chiuso la posizione"), default=False)
+    flags = models.JSONField(_("anomalie"), default=list, blank=True)
+    needs_attention = models.BooleanField(_("da verificare"), default=False, db_index=True)
+    reviewed_at = models.DateTimeField(_("verificata il"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                    null=True, blank=True, related_name="+")
+
+    objects = ReceiptQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("ricevuta")
+        verbose_name_plural = _("ricevute")
+        ordering = ["-received_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "receipt_id"],
+                                    name="payments_receipt_unique_id"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.receipt_id} ({self.notice_number})"
+
+    def flag_labels(self) -> list[str]:
+        labels = dict(self.Flag.choices)
+        return [str(labels.get(flag, flag)) for flag in self.flags]
+
+
+class AcaPush(models.Model):
+    """Delivery state of one option's mirror in ACA. The body is computed when sent,
+    from the option as it is then, so a retry always pushes the latest truth."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Da inviare")
+        DONE = "done", _("Inviata")
+        FAILED = "failed", _("Non riuscita")
+
+    option = models.OneToOneField(PaymentOption, on_delete=models.CASCADE,
+                                  related_name="aca_push")
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveIntegerField(default=0)
+    pending_since = models.DateTimeField(default=timezone.now)
+    next_attempt_at = models.DateTimeField(default=timezone.now, db_index=True)
+    last_error = models.TextField(blank=True)
+    pushed_at = models.DateTimeField(null=True, blank=True)
+    pushed_amount_cents = models.PositiveBigIntegerField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("allineamento ACA")
+        verbose_name_plural = _("allineamenti ACA")
+
+    def __str__(self) -> str:
+        return f"ACA {self.option_id}: {self.status}"

@@ -1,0 +1,25 @@
+"""Template access to payment facts, for pages of other apps (positions' detail and
+lists): positions' Python code never imports payments."""
+
+from django import template
+
+from payments.status import PaymentState, option_payment_state, receipts_of
+
+register = template.Library()
+
+
+@register.simple_tag
+def payment_states(options) -> dict:
+    """``{% payment_states position.options.all as states %}`` → {option id: state}."""
+    return option_payment_state(options)
+
+
+@register.filter
+def in_progress(states: dict, option) -> bool:
+    return states.get(option.pk) is PaymentState.IN_PROGRESS
+
+
+@register.simple_tag
+def paying_receipt(option):
+    """The receipt that paid ``option`` (None while unpaid)."""
+    return receipts_of(option).filter(applied=True).first()

@@ -1,0 +1,11 @@
+from django_tasks import task
+
+from sandbox import node
+
+
+@task()
+def deliver_receipt(delivery_id: int) -> None:
+    """The Node sends one receipt; if the Ente does not take it, it comes back later."""
+    retry_at = node.deliver(delivery_id)
+    if retry_at is not None:
+        node.enqueue(delivery_id, retry_at)
