@@ -202,6 +202,13 @@ class RegistrationForm(AnagraficaForm):
                 self.add_error("password1", error)
         return data
 
+    def save(self, commit=True):
+        user = super().save(commit=False)
+        user.email = self.cleaned_data["email"]
+        if commit:
+            user.save()
+        return user
+
     def anagrafica_fields(self):
         return [f for f in self.visible_fields() if f.name not in self.ACCESS_FIELDS]
 
