@@ -106,7 +106,8 @@ def test_a_password_change_elsewhere_drops_the_held_account(both, organization, 
     payer.set_password("Cambiata-altrove-123")
     payer.save()
     assert switch(both, organization, payer).url == url("accounts:login", organization)
-    assert "Passa a Mario Rossi" not in both.get(url("accounts:home", organization)).content.decode()
+    home = both.get(url("accounts:home", organization)).content.decode()
+    assert "Passa a Mario Rossi" not in home
     assert active_name(both, organization) == "Anna Verdi"
 
 
