@@ -183,6 +183,8 @@ class RegistrationForm(AnagraficaForm):
     )
 
     ACCESS_FIELDS = ("password1", "password2")
+    field_order = ["first_name", "last_name", "company_name", "fiscal_code", "address",
+                   "nation", "city", "province", "postal_code", "email", "phone"]
 
     def clean_email(self) -> str:
         return self.cleaned_data["email"].strip().lower()
