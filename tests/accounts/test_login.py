@@ -143,3 +143,28 @@ def test_inactive_accounts_get_no_reset_link(client, organization, payer):
     User.objects.filter(pk=payer.pk).update(is_active=False)
     client.post(url("accounts:password_reset", organization), {"email": payer.email})
     assert emails_to(payer.email) == []
+
+
+@override_settings(AXES_FAILURE_LIMIT=2)
+def test_the_admin_login_is_locked_out_too(client, payer):
+    User.objects.filter(pk=payer.pk).update(is_staff=True)
+    for _ in range(2):
+        client.post("/admin/login/", {"username": payer.email, "password": "sbagliata"})
+    response = client.post("/admin/login/", {"username": payer.email,
+                                             "password": PAYER_PASSWORD})
+    assert response.status_code == 429
+    assert "Troppi tentativi di accesso non riusciti" in response.content.decode()
+
+
+def test_code_that_logs_in_without_a_request_still_works(client, payer):
+    assert client.login(username=payer.email, password=PAYER_PASSWORD)
+
+
+def test_the_header_menu_of_a_logged_in_payer(client, organization, payer):
+    client.force_login(payer)
+    page = client.get(url("positions:search", organization)).content.decode()
+    assert 'data-bs-toggle="dropdown"' in page and "Mario Rossi" in page
+    for item in ("Profilo", "Aggiungi utenza", "Esci"):
+        assert item in page
+    assert "Esci da tutte" not in page  # only one account held
+    assert 'href="/comune-di-prova/registrati/"' not in page
