@@ -221,3 +221,32 @@ def test_profile_and_codice_fiscale_verification(page, organization, payer, make
     assert "Trasporto scolastico mese di Settembre" in page.locator("main").inner_text()
     assert_accessible(page)
     assert not page.js_errors, page.js_errors
+
+
+def test_link_pages_and_abroad_addresses(page, organization):
+    page.goto(f"/{organization.slug}/attiva/non-un-link-valido/")
+    page.get_by_role("heading", name="Link di attivazione non valido").wait_for()
+    assert_accessible(page)
+    page.locator("#id_email").fill("qualcuno@example.it")
+    page.get_by_role("button", name="Invia un nuovo link").click()
+    page.get_by_role("heading", name="Controlla la tua email").wait_for()
+
+    page.goto(f"/{organization.slug}/registrati/")
+    page.locator("#id_fiscal_code").fill("RSSMRA80E12H501X")
+    page.get_by_role("button", name="Avanti").click()
+    page.locator(".invalid-feedback").wait_for()
+    assert "carattere di controllo" in page.locator(".invalid-feedback").inner_text()
+    assert_accessible(page)
+    page.locator("#id_fiscal_code").fill("RSSMRA80E12H501I")
+    page.get_by_role("button", name="Avanti").click()
+    city = page.locator("#id_city")
+    city.wait_for()
+    assert city.get_attribute("list") == "comuni-list"
+    page.locator("#id_nation").select_option("CH")
+    assert city.get_attribute("list") is None  # abroad: free text
+    page.get_by_role("button", name="Registrati").last.click()
+    page.locator(".invalid-feedback").first.wait_for()
+    assert_accessible(page)
+    assert page.locator("#id_nation").input_value() == "CH"  # kept after the error
+    # the invalid link answers 410 Gone, which Chromium logs; nothing else may fail
+    assert not [e for e in page.js_errors if "410" not in e], page.js_errors
