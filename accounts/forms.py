@@ -131,7 +131,7 @@ class AnagraficaForm(StyledForm, forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        if not self.legal_person:
+        if self.declared_fiscal_code and not self.legal_person:
             for field, message in name_mismatch(self.declared_fiscal_code,
                                                 data.get("first_name", ""),
                                                 data.get("last_name", "")).items():

@@ -117,3 +117,14 @@ def test_email_change_link_loses_to_a_later_taker(logged, organization, payer):
     assert response.status_code == 409
     payer.refresh_from_db()
     assert payer.email == "mario.rossi@example.it"
+
+
+def test_an_account_without_codice_fiscale_can_still_edit_its_profile(client, organization):
+    staff = User.objects.create_user("ufficio@comune.example", "x", first_name="Ada")
+    client.force_login(staff)
+    response = client.post(url("accounts:profile", organization),
+                           {**ANAGRAFICA, "first_name": "Ada", "last_name": "Lovelace"})
+    assert response.status_code == 302
+    staff.refresh_from_db()
+    assert staff.last_name == "Lovelace" and staff.fiscal_code == ""
+    assert client.get(url("accounts:verify_fiscal_code", organization)).status_code == 404
