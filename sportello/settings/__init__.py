@@ -217,5 +217,5 @@ AXES_USERNAME_CALLABLE = "accounts.lockout.client_username"
 AXES_CLIENT_IP_CALLABLE = "accounts.lockout.client_ip"
 AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
 AXES_RESET_ON_SUCCESS = True
-# No per-login log of addresses and browsers: failures are kept only while they count.
+# No per-login log of addresses and browsers; old failures are cleared once they no longer count.
 AXES_DISABLE_ACCESS_LOG = True

@@ -152,6 +152,9 @@ def test_nothing_of_one_account_is_visible_while_another_is_active(both, organiz
             assert mark not in page, (name, mark)
     assert both.get(url("positions:detail", organization, claimed.pk)).status_code == 404
     assert both.get(url("positions:detail", organization, anna_position.pk)).status_code == 200
+    paying = both.post(url("payments:start", organization),
+                       {"option": claimed.options.get().pk}, follow=True)
+    assert "non è disponibile per il pagamento" in paying.content.decode()
 
     switch(both, organization, payer)  # now Mario: nothing of Anna
     for name in pages:
