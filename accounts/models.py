@@ -1,11 +1,21 @@
-"""Payer and staff accounts. The email is the username and is unique."""
+"""Payer and staff accounts. The email is the username and is unique.
+
+A payer declares a codice fiscale when registering; several accounts may declare the same
+one (see docs/architecture.md, "Accounts"): a declared code proves nothing until a
+``FiscalCodeVerification`` exists for it.
+"""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+from phonenumber_field.modelfields import PhoneNumberField
+
+from accounts.countries import PayerCountries
 
 
 class EmailUserManager(UserManager):
@@ -35,9 +45,27 @@ class EmailUserManager(UserManager):
 
 
 class User(AbstractUser):
+    class EntityType(models.TextChoices):
+        NATURAL = "F", _("Persona fisica")
+        LEGAL = "G", _("Persona giuridica")
+
     username = None
     email = models.EmailField(_("email"), unique=True)
     fiscal_code = models.CharField(_("codice fiscale"), max_length=16, blank=True, db_index=True)
+    entity_type = models.CharField(_("tipo"), max_length=1, choices=EntityType.choices,
+                                   default=EntityType.NATURAL)
+    company_name = models.CharField(_("ragione sociale"), max_length=140, blank=True)
+    address = models.CharField(_("indirizzo"), max_length=140, blank=True)
+    nation = CountryField(_("nazione"), countries=PayerCountries, default="IT")
+    city = models.CharField(_("città"), max_length=70, blank=True)
+    province = models.CharField(_("provincia"), max_length=35, blank=True)
+    postal_code = models.CharField(_("CAP"), max_length=16, blank=True)
+    phone = PhoneNumberField(_("telefono"), blank=True, region="IT")
+    # Set by online registration until the email link is followed; such accounts cannot
+    # log in and are removed by ``purge_unactivated_accounts`` once the link has expired.
+    awaiting_activation = models.BooleanField(_("in attesa di attivazione"), default=False)
+    activation_sent_at = models.DateTimeField(_("link di attivazione inviato il"),
+                                              null=True, blank=True)
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
@@ -54,3 +82,60 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.email
+
+    @property
+    def is_legal_person(self) -> bool:
+        return self.entity_type == self.EntityType.LEGAL
+
+    def get_full_name(self) -> str:
+        if self.is_legal_person and self.company_name:
+            return self.company_name
+        return super().get_full_name()
+
+    def display_name(self) -> str:
+        """What the header and lists call this account: name, else the email."""
+        return self.get_full_name() or self.email
+
+    @property
+    def fiscal_code_verified(self) -> bool:
+        return self.fiscal_code_verifications.filter(fiscal_code=self.fiscal_code).exists()
+
+
+class FiscalCodeVerification(models.Model):
+    """Proof that an account belongs to whoever the codice fiscale names.
+
+    ``positions.access`` lists the Ente's positions of every verified code.
+    """
+
+    class Method(models.TextChoices):
+        NOTICE = "notice", _("Codice avviso o IUV di un avviso ricevuto")
+        STAFF = "staff", _("Verifica del personale dell'Ente")
+        SPID = "spid", _("SPID / CIE")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="fiscal_code_verifications",
+                             verbose_name=_("utenza"))
+    fiscal_code = models.CharField(_("codice fiscale"), max_length=16)
+    method = models.CharField(_("modalità"), max_length=10, choices=Method.choices)
+    organization = models.ForeignKey(
+        "organizations.Organization", on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", verbose_name=_("Ente"),
+        help_text=_("L'Ente che ha emesso l'avviso o il cui personale ha verificato."),
+    )
+    evidence = models.CharField(_("riferimento"), max_length=35, blank=True,
+                                help_text=_("Il codice avviso o lo IUV usato come prova."))
+    verified_at = models.DateTimeField(_("verificato il"), auto_now_add=True)
+    verified_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                    null=True, blank=True, related_name="+",
+                                    verbose_name=_("verificato da"))
+
+    class Meta:
+        verbose_name = _("verifica del codice fiscale")
+        verbose_name_plural = _("verifiche del codice fiscale")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "fiscal_code"],
+                                    name="accounts_verification_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.fiscal_code} ({self.get_method_display()})"

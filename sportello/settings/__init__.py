@@ -7,6 +7,7 @@ CACHE_URL. Production adds its own checks in ``sportello.settings.production``.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -40,6 +41,8 @@ INSTALLED_APPS = [
     "csp",
     "django_tasks",
     "django_tasks_db",
+    "axes",
+    "django_countries",
     "sportello",
     "organizations",
     "accounts",
@@ -63,6 +66,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "sportello.middleware.PrivatePagesMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "sportello.urls"
@@ -116,13 +120,18 @@ else:
                           "LOCATION": "sportello"}}
 
 AUTH_USER_MODEL = "accounts.User"
+# The lockout check (django-axes) runs first, then the ordinary email + password check.
+AUTHENTICATION_BACKENDS = [
+    "accounts.backends.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+    {"NAME": "accounts.password_validation.MinimumLengthValidator",
      "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
@@ -212,3 +221,25 @@ LOGGING = {
 }
 
 FORM_RENDERER = "sportello.forms.FormRenderer"
+
+# Accounts (see README, "Accounts"): activation and email-change links expire after
+# this many hours; never-activated accounts are removed after it (purge_unactivated_accounts).
+ACCOUNT_ACTIVATION_HOURS = env_int("ACCOUNT_ACTIVATION_HOURS", 48)
+# Per client address (django-ratelimit syntax) on the public account forms.
+ACCOUNT_REGISTER_RATE = env_str("ACCOUNT_REGISTER_RATE") or "20/h"
+ACCOUNT_LOGIN_RATE = env_str("ACCOUNT_LOGIN_RATE") or "30/m"
+ACCOUNT_EMAIL_RATE = env_str("ACCOUNT_EMAIL_RATE") or "10/h"  # reset and resend-activation
+ACCOUNT_VERIFY_RATE = env_str("ACCOUNT_VERIFY_RATE") or "10/h"  # codice fiscale proofs
+# Login lockout (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one email from
+# one address, that email is refused from that address for AXES_COOLOFF_MINUTES. Locking
+# the pair (not the email alone) keeps a stranger from locking a payer out everywhere.
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "accounts.lockout.client_username"
+AXES_CLIENT_IP_CALLABLE = "accounts.lockout.client_ip"
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
+AXES_RESET_ON_SUCCESS = True
+# No per-login log of addresses and browsers; old failures are cleared once they no longer count.
+AXES_DISABLE_ACCESS_LOG = True

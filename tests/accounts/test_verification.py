@@ -1,0 +1,109 @@
+"""A declared codice fiscale counts only once verified: by a notice's code, or by staff."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.admin.sites import site
+from django.test import RequestFactory, override_settings
+
+from accounts.admin import EmailUserAdmin
+from accounts.models import FiscalCodeVerification, User
+from positions.access import account_positions
+from positions.models import Debtor
+from tests.accounts.conftest import url
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def logged(client, payer):
+    client.force_login(payer)
+    return client
+
+
+def verify(client, organization, reference):
+    return client.post(url("accounts:verify_fiscal_code", organization),
+                       {"reference": reference})
+
+
+def test_unverified_account_lists_nothing_and_says_why(logged, organization, payer,
+                                                       make_position):
+    make_position()
+    assert list(account_positions(payer, organization)) == []
+    page = logged.get(url("accounts:home", organization)).content.decode()
+    assert "compaiono qui dopo che lo hai verificato" in page
+    assert "Trasporto scolastico" not in page
+
+
+def test_the_notice_number_verifies_and_the_positions_appear(logged, organization, payer,
+                                                             make_position):
+    position = make_position()
+    option = position.options.get()
+    response = verify(logged, organization, option.notice_number)
+    assert response.url == url("accounts:home", organization)
+    verification = FiscalCodeVerification.objects.get(user=payer)
+    assert verification.fiscal_code == payer.fiscal_code
+    assert verification.method == "notice" and verification.organization == organization
+    assert list(account_positions(payer, organization)) == [position]
+    page = logged.get(url("accounts:home", organization)).content.decode()
+    assert "Trasporto scolastico mese di Settembre" in page
+
+
+def test_the_iuv_verifies_too(logged, organization, payer, make_position):
+    option = make_position().options.get()
+    verify(logged, organization, option.iuv)
+    assert payer.fiscal_code_verified
+
+
+def test_a_notice_of_someone_else_does_not_verify(logged, organization, payer, make_position,
+                                                 service):
+    other = Debtor.objects.create(organization=organization, fiscal_code="BNCLRD70A01F205Y",
+                                  full_name="Leonardo Bianchi")
+    option = make_position(debtor=other, reference="ALTRO").options.get()
+    response = verify(logged, organization, option.notice_number)
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "non corrisponde a un avviso di questo Ente intestato al tuo codice fiscale" in page
+    assert not FiscalCodeVerification.objects.exists()
+
+
+def test_a_notice_of_another_ente_does_not_verify(client, other_organization, payer,
+                                                  make_position):
+    option = make_position().options.get()
+    client.force_login(payer)
+    verify(client, other_organization, option.notice_number)
+    assert not FiscalCodeVerification.objects.exists()
+
+
+@override_settings(ACCOUNT_VERIFY_RATE="3/h")
+def test_wrong_answers_are_rate_limited(logged, organization, payer, make_position):
+    option = make_position().options.get()
+    for n in range(3):
+        verify(logged, organization, f"30100000000000000{n}")
+    response = verify(logged, organization, option.notice_number)
+    assert response.status_code == 429
+    assert not FiscalCodeVerification.objects.exists()
+
+
+def test_staff_verify_in_the_admin_and_who_is_recorded(payer, make_position, organization):
+    staff = User.objects.create_superuser("ufficio@comune.example", "x")
+    request = RequestFactory().post("/admin/")
+    request.user = staff
+    request._messages = _Messages()
+    EmailUserAdmin(User, site).verify_fiscal_code(request, User.objects.filter(pk=payer.pk))
+    verification = FiscalCodeVerification.objects.get(user=payer)
+    assert verification.method == "staff" and verification.verified_by == staff
+    position = make_position()
+    assert list(account_positions(payer, organization)) == [position]
+
+
+def test_admin_user_page_shows_the_verifications(admin_client, payer):
+    FiscalCodeVerification.objects.create(user=payer, fiscal_code=payer.fiscal_code,
+                                          method="staff")
+    page = admin_client.get(f"/admin/accounts/user/{payer.pk}/change/").content.decode()
+    assert "verifiche del codice fiscale" in page.lower()
+
+
+class _Messages:
+    def add(self, *args, **kwargs):
+        pass
