@@ -22,7 +22,6 @@ urlpatterns = [
          name="password_reset_complete"),
     path("password-dimenticata/<uidb64>/<token>/", views.password_reset_confirm,
          name="password_reset_confirm"),
-    path("area-personale/", views.home, name="home"),
     path("profilo/", views.profile, name="profile"),
     path("profilo/password/", views.password_change, name="password_change"),
     path("profilo/email/", views.email_change, name="email_change"),

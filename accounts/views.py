@@ -33,7 +33,6 @@ from accounts.forms import (
 from accounts.models import User
 from accounts.tokens import LinkState, check_activation_token, check_email_change_token
 from organizations.context import with_organization
-from positions.access import account_positions
 from sportello.forms import StyledForm
 from sportello.ratelimit import over_limit
 
@@ -41,7 +40,7 @@ REGISTER_CF_KEY = "register_fiscal_code"
 
 
 def _home(request):
-    return redirect("accounts:home", request.organization.slug)
+    return redirect("positions:home", request.organization.slug)
 
 
 # --- Accedi, Aggiungi utenza, switch, Esci ---------------------------------------------
@@ -67,7 +66,7 @@ class EnteLoginView(auth_views.LoginView):
         return redirect(self.get_success_url())
 
     def get_default_redirect_url(self):
-        return reverse("accounts:home", args=[self.request.organization.slug])
+        return reverse("positions:home", args=[self.request.organization.slug])
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(adding=self.adding, **kwargs)
@@ -261,15 +260,7 @@ password_reset_complete = with_organization(auth_views.PasswordResetCompleteView
     template_name="registration/password_reset_complete.html"))
 
 
-# --- Area personale and Profilo -------------------------------------------------------------
-
-@with_organization
-@payer_required
-def home(request):
-    """The payer's page until the payer home is built: name, positions, logout."""
-    positions = account_positions(request.user, request.organization).with_details()
-    return render(request, "accounts/home.html", {"positions": positions})
-
+# --- Profilo -------------------------------------------------------------
 
 @require_http_methods(["GET", "POST"])
 @with_organization

@@ -47,3 +47,12 @@ def option_payment_state(options: Iterable[PaymentOption]) -> dict[int, PaymentS
 def receipts_of(option: PaymentOption):
     """The receipt that paid the option, first, then any other kept for it."""
     return Receipt.objects.filter(option=option).order_by("-applied", "received_at")
+
+
+def applied_receipt_ids(options: Iterable[PaymentOption]) -> dict[int, int]:
+    """``{option id: receipt id}`` of the receipts that paid the given options."""
+    paid = [o.pk for o in options if o.status == PaymentOption.Status.PAID]
+    if not paid:
+        return {}
+    return dict(Receipt.objects.filter(option_id__in=paid, applied=True)
+                .values_list("option_id", "pk"))

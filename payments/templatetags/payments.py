@@ -3,7 +3,12 @@ lists): positions' Python code never imports payments."""
 
 from django import template
 
-from payments.status import PaymentState, option_payment_state, receipts_of
+from payments.status import (
+    PaymentState,
+    applied_receipt_ids,
+    option_payment_state,
+    receipts_of,
+)
 
 register = template.Library()
 
@@ -23,3 +28,15 @@ def in_progress(states: dict, option) -> bool:
 def paying_receipt(option):
     """The receipt that paid ``option`` (None while unpaid)."""
     return receipts_of(option).filter(applied=True).first()
+
+
+@register.simple_tag
+def receipt_ids(options) -> dict:
+    """``{% receipt_ids rows as receipts %}`` → {option id: id of the receipt that paid
+    it}, in one query, for the *Stampa* buttons of a list."""
+    return applied_receipt_ids(options)
+
+
+@register.filter
+def receipt_for(receipts: dict, option):
+    return receipts.get(option.pk)

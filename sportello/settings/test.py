@@ -6,3 +6,7 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 WHITENOISE_AUTOREFRESH = True
+# Position changes push to ACA after commit; by default tests send those pushes to a
+# port where nothing listens (the discard port), never to a portal a developer may be
+# running on SITE_URL. ACA tests point it at the live server's sandbox.
+PAGOPA_ACA_URL = "http://127.0.0.1:9/aca/v1"

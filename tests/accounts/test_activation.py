@@ -113,7 +113,7 @@ def test_after_activation_the_account_logs_in(client, registered, organization, 
     activate(PERSON["email"])
     response = client.post(url("accounts:login", organization),
                            {"username": PERSON["email"], "password": PASSWORD})
-    assert response.url == url("accounts:home", organization)
+    assert response.url == url("positions:home", organization)
 
 
 def test_purge_removes_only_expired_unactivated_accounts(client, organization, payer):

@@ -21,7 +21,7 @@ def login(client, organization, email, password, **extra):
 
 def test_login_lands_on_the_payer_home_with_name_and_logout(client, organization, payer):
     response = login(client, organization, "Mario.Rossi@Example.it", PAYER_PASSWORD)
-    assert response.url == url("accounts:home", organization)
+    assert response.url == url("positions:home", organization)
     page = client.get(response.url).content.decode()
     assert "Mario Rossi" in page and "Esci" in page
 
@@ -35,7 +35,7 @@ def test_login_goes_back_to_next(client, organization, payer):
 
 
 def test_payer_pages_need_a_login(client, organization):
-    for name in ("accounts:home", "accounts:profile", "accounts:password_change",
+    for name in ("positions:home", "accounts:profile", "accounts:password_change",
                  "accounts:email_change", "accounts:verify_fiscal_code"):
         response = client.get(url(name, organization))
         assert response.status_code == 302 and "/accedi/" in response.url, name
@@ -62,7 +62,7 @@ def test_repeated_failures_lock_the_email_from_that_address(client, organization
     # another address is not locked out of this account (no denial of service)
     other = login(Client(), organization, payer.email, PAYER_PASSWORD,
                   REMOTE_ADDR="10.1.2.3")
-    assert other.url == url("accounts:home", organization)
+    assert other.url == url("positions:home", organization)
 
 
 @override_settings(AXES_FAILURE_LIMIT=2)
@@ -73,7 +73,7 @@ def test_a_password_reset_ends_the_lockout(client, organization, payer):
     client.post(url("accounts:password_reset", organization), {"email": payer.email})
     reset_password(client, payer.email, "Nuova-password-sicura-1")
     response = login(client, organization, payer.email, "Nuova-password-sicura-1")
-    assert response.url == url("accounts:home", organization)
+    assert response.url == url("positions:home", organization)
 
 
 @override_settings(ACCOUNT_LOGIN_RATE="2/m")

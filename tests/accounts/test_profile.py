@@ -58,7 +58,7 @@ def test_password_change_needs_the_old_password(logged, organization, payer):
     payer.refresh_from_db()
     assert payer.check_password("Nuova-password-sicura-1")
     # still logged in here
-    assert logged.get(url("accounts:home", organization)).status_code == 200
+    assert logged.get(url("positions:home", organization)).status_code == 200
 
 
 def test_password_change_logs_out_other_browsers(logged, organization, payer):
@@ -67,7 +67,7 @@ def test_password_change_logs_out_other_browsers(logged, organization, payer):
     logged.post(url("accounts:password_change", organization), {
         "old_password": PAYER_PASSWORD, "new_password1": "Nuova-password-sicura-1",
         "new_password2": "Nuova-password-sicura-1"})
-    assert other.get(url("accounts:home", organization)).status_code == 302
+    assert other.get(url("positions:home", organization)).status_code == 302
 
 
 def test_email_change_takes_effect_only_after_the_link(logged, organization, payer):

@@ -33,12 +33,12 @@ def both(client, organization, payer, anna):
     """Mario logged in, then Anna added: Anna is active, both are held."""
     login(client, organization, payer.email, PAYER_PASSWORD)
     response = login(client, organization, anna.email, "Anna-password-lunga-1", adding=True)
-    assert response.url == url("accounts:home", organization)
+    assert response.url == url("positions:home", organization)
     return client
 
 
 def active_name(client, organization) -> str:
-    page = client.get(url("accounts:home", organization)).content.decode()
+    page = client.get(url("positions:home", organization)).content.decode()
     start = page.index('class="account-name">') + len('class="account-name">')
     return page[start:page.index("<", start)]
 
@@ -50,7 +50,7 @@ def switch(client, organization, user):
 def test_add_account_keeps_the_first_and_shows_the_active_one(both, organization, payer,
                                                               anna):
     assert active_name(both, organization) == "Anna Verdi"
-    page = both.get(url("accounts:home", organization)).content.decode()
+    page = both.get(url("positions:home", organization)).content.decode()
     assert "Passa a Mario Rossi" in page and "Esci da tutte" in page
     held = [entry["id"] for entry in both.session[HELD_KEY]]
     assert held == [payer.pk, anna.pk]
@@ -65,7 +65,7 @@ def test_add_account_page_is_reachable_while_logged_in(client, organization, pay
 
 def test_switch_between_the_two(both, organization, payer, anna):
     response = switch(both, organization, payer)
-    assert response.url == url("accounts:home", organization)
+    assert response.url == url("positions:home", organization)
     assert active_name(both, organization) == "Mario Rossi"
     switch(both, organization, anna)
     assert active_name(both, organization) == "Anna Verdi"
@@ -87,14 +87,14 @@ def test_esci_drops_the_current_and_the_other_becomes_active(both, organization,
     assert active_name(both, organization) == "Mario Rossi"
     assert [e["id"] for e in both.session[HELD_KEY]] == [payer.pk]
     both.post(url("accounts:logout", organization))
-    assert both.get(url("accounts:home", organization)).status_code == 302
+    assert both.get(url("positions:home", organization)).status_code == 302
 
 
 def test_esci_da_tutte(both, organization):
     response = both.post(url("accounts:logout_all", organization))
     assert response.url == url("positions:search", organization)
     assert HELD_KEY not in both.session and "_auth_user_id" not in both.session
-    assert both.get(url("accounts:home", organization)).status_code == 302
+    assert both.get(url("positions:home", organization)).status_code == 302
 
 
 def test_logout_needs_a_post(both, organization):
@@ -106,7 +106,7 @@ def test_a_password_change_elsewhere_drops_the_held_account(both, organization, 
     payer.set_password("Cambiata-altrove-123")
     payer.save()
     assert switch(both, organization, payer).url == url("accounts:login", organization)
-    home = both.get(url("accounts:home", organization)).content.decode()
+    home = both.get(url("positions:home", organization)).content.decode()
     assert "Passa a Mario Rossi" not in home
     assert active_name(both, organization) == "Anna Verdi"
 
@@ -143,7 +143,7 @@ def test_nothing_of_one_account_is_visible_while_another_is_active(both, organiz
 
     mario_marks = ["CLAIMED-MARIO", "Via Mario 1", payer.email, payer.fiscal_code,
                    "Trasporto scolastico mese di Settembre"]
-    pages = ["accounts:home", "accounts:profile", "accounts:password_change",
+    pages = ["positions:home", "accounts:profile", "accounts:password_change",
              "accounts:email_change", "accounts:verify_fiscal_code"]
     for name in pages:  # Anna is active
         page = both.get(url(name, organization)).content.decode()

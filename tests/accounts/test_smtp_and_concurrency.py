@@ -66,7 +66,7 @@ def test_registration_succeeds_while_smtp_is_down_and_the_mail_leaves_later(orga
     assert user.is_active
     login = client.post(url("accounts:login", organization),
                         {"username": PERSON["email"], "password": PERSON["password1"]})
-    assert login.url == url("accounts:home", organization)
+    assert login.url == url("positions:home", organization)
 
 
 @pytest.mark.postgres

@@ -30,7 +30,7 @@ def test_unverified_account_lists_nothing_and_says_why(logged, organization, pay
                                                        make_position):
     make_position()
     assert list(account_positions(payer, organization)) == []
-    page = logged.get(url("accounts:home", organization)).content.decode()
+    page = logged.get(url("positions:home", organization)).content.decode()
     assert "compaiono qui dopo che lo hai verificato" in page
     assert "Trasporto scolastico" not in page
 
@@ -40,12 +40,12 @@ def test_the_notice_number_verifies_and_the_positions_appear(logged, organizatio
     position = make_position()
     option = position.options.get()
     response = verify(logged, organization, option.notice_number)
-    assert response.url == url("accounts:home", organization)
+    assert response.url == url("positions:home", organization)
     verification = FiscalCodeVerification.objects.get(user=payer)
     assert verification.fiscal_code == payer.fiscal_code
     assert verification.method == "notice" and verification.organization == organization
     assert list(account_positions(payer, organization)) == [position]
-    page = logged.get(url("accounts:home", organization)).content.decode()
+    page = logged.get(url("positions:home", organization)).content.decode()
     assert "Trasporto scolastico mese di Settembre" in page
 
 

@@ -19,6 +19,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 @pytest.fixture
 def site(live_server, settings):
     settings.SITE_URL = live_server.url
+    settings.PAGOPA_ACA_URL = ""  # the sandbox's ACA on the live server
     return live_server.url
 
 

@@ -79,7 +79,8 @@ def test_payer_journey(page, demo_payer):
     assert_accessible(page)
 
     # its page shows the fields as typed
-    new_row.get_by_role("link").click()
+    new_row.get_by_role("link", name="Diritti di segreteria: 3 copie di pratica edilizia 7/2026",
+                        exact=True).click()
     expect(page.locator("main")).to_contain_text("Numero di copie")
     assert_accessible(page)
     assert not page.js_errors, page.js_errors

@@ -44,6 +44,7 @@ def validate(official_schemas):
 def site(live_server, settings):
     """The live server is the site (return URLs, WSDL address, sandbox, ACA)."""
     settings.SITE_URL = live_server.url
+    settings.PAGOPA_ACA_URL = ""  # the sandbox's ACA on the live server
     return live_server.url
 
 
