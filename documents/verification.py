@@ -78,13 +78,20 @@ def receipt_verification_url(organization: Organization, fiscal_code: str,
 
 def lookup_receipt(organization: Organization, fiscal_code: str,
                    receipt_id: str) -> VerifiedReceipt | None:
-    """The stored receipt with this identity, or None.
+    """The stored receipt with this identity (a successful payment), or None."""
+    # Imported here: payments builds its quietanza with this app's renderers.
+    from payments.models import Receipt
 
-    Returns None until the ``payments`` app (with its Receipt model) lands; then: look up
-    the Receipt of ``organization`` with this ``fiscal_code`` and ``receipt_id`` and map
-    it to :class:`VerifiedReceipt` (Ente name, IUV, receipt id, amount, payment date).
-    """
-    return None
+    receipt = (Receipt.objects.filter(organization=organization, fiscal_code=fiscal_code,
+                                      receipt_id=receipt_id, outcome="OK")
+               .order_by("received_at").first())
+    if receipt is None:
+        return None
+    return VerifiedReceipt(
+        ente_name=organization.name, iuv=receipt.creditor_reference_id,
+        receipt_id=receipt.receipt_id, amount_cents=receipt.amount_cents,
+        payment_datetime=receipt.payment_date_time or receipt.received_at,
+    )
 
 
 def verify(organization: Organization, token: str) -> VerifiedReceipt | None:

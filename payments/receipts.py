@@ -17,7 +17,6 @@ import logging
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core import signing
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -185,9 +184,10 @@ def _transfer(transfer) -> dict:
 
 def verification_url(receipt: Receipt) -> str:
     """Public page where anyone holding the quietanza can check it is genuine."""
-    token = signing.dumps({"o": receipt.organization_id, "f": receipt.fiscal_code,
-                           "r": receipt.receipt_id}, salt="documents.receipt")
-    return f"{settings.SITE_URL}/{receipt.organization.slug}/verifica/{token}/"
+    from documents.verification import receipt_verification_url
+
+    return receipt_verification_url(receipt.organization, receipt.fiscal_code,
+                                    receipt.receipt_id)
 
 
 def receipt_recipients(receipt: Receipt, option: PaymentOption) -> list[str]:

@@ -1,5 +1,5 @@
 from django.contrib import messages
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -102,12 +102,10 @@ def attempt_status(request, attempt_id):
 def receipt_pdf(request, pk: int):
     """The quietanza of a receipt on a position this request may see."""
     from documents.quietanza import render_receipt
+    from documents.responses import pdf_attachment
     from payments.receipt_document import receipt_info_for
 
     receipt = get_object_or_404(Receipt, pk=pk, organization=request.organization,
                                 applied=True, option__position__in=visible_positions(request))
     pdf = render_receipt(receipt_info_for(receipt, verification_url(receipt)))
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = (
-        f'attachment; filename="quietanza-{receipt.creditor_reference_id}.pdf"')
-    return response
+    return pdf_attachment(pdf, f"quietanza-{receipt.creditor_reference_id}.pdf")

@@ -130,7 +130,7 @@ def test_unknown_receipt_looks_like_a_forged_one(client, organization, receipt_s
     assert response.status_code == 404 and NOT_GENUINE in response.content.decode()
 
 
-def test_until_payments_lands_nothing_is_genuine(client, organization):
+def test_without_a_stored_receipt_nothing_is_genuine(client, organization):
     token = receipt_verification_token(organization, "80000120016", RECEIPT_ID)
     assert verification.lookup_receipt(organization, "80000120016", RECEIPT_ID) is None
     response = client.get(page_url(organization, token))

@@ -135,3 +135,28 @@ def test_reconcile_is_quiet_when_all_is_well(option, capsys):
     attempt_for(option, minutes_ago=10)  # too young to worry about
     call_command("reconcile_payments", "--older-than", "60")
     assert "Tentativi senza ricevuta (più vecchi di 60 minuti): 0" in capsys.readouterr().out
+
+
+def test_the_quietanza_qr_leads_to_a_page_that_vouches_for_it(client, payer, option,
+                                                               settings):
+    from urllib.parse import urlsplit
+
+    from tests.documents.conftest import all_text, qr_texts
+
+    settings.SITE_URL = "https://pagamenti.comune.example"
+    option.mark_paid()
+    receipt = make_receipt(option)
+    client.force_login(payer)
+    response = client.get(f"/comune-di-prova/ricevute/{receipt.pk}/quietanza.pdf")
+    assert response["Cache-Control"] == "no-store, private"
+    pdf = response.content
+    assert receipt.receipt_id in all_text(pdf).replace("\n", "")
+    [url] = [text for text in qr_texts(pdf) if text.startswith(settings.SITE_URL)]
+    anyone = client.__class__()
+    page = anyone.get(urlsplit(url).path)
+    body = page.content.decode()
+    assert page.status_code == 200 and "Questa ricevuta è autentica" in body
+    assert option.iuv in body and "22,00 €" in body
+    # a receipt that did not pay (outcome KO) is not vouched for
+    Receipt.objects.filter(pk=receipt.pk).update(outcome="KO")
+    assert anyone.get(urlsplit(url).path).status_code == 404
