@@ -38,3 +38,10 @@ def test_errors_are_pages_not_tracebacks(client, db):
     response = client.get("/nessun-ente/pratiche/1/")
     assert response.status_code == 404
     assert "Pagina non trovata" in response.content.decode()
+
+
+def test_the_browser_language_does_not_override_italian(client, organization):
+    url = reverse("positions:search", args=[organization.slug])
+    response = client.get(url, HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert response["Content-Language"] == "it"
+    assert '<html lang="it">' in response.content.decode()
