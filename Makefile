@@ -4,6 +4,9 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The public address used in emails, return URLs and by the built-in sandbox: the one
+# make run listens on, unless set.
+SITE_URL ?= http://$(HOST):$(PORT)
 # Parallel test workers (pytest-xdist); 0 runs in one process.
 TEST_WORKERS ?= 2
 
@@ -28,7 +31,7 @@ install-test: $(VENV)/.installed-test
 run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
-	HOST=$(HOST) PORT=$(PORT) exec $(BIN)/python manage.py serve
+	HOST=$(HOST) PORT=$(PORT) SITE_URL=$(SITE_URL) exec $(BIN)/python manage.py serve
 
 ## Set up and run the whole test suite (browser tests need /usr/bin/chromium).
 test: install-test

@@ -24,7 +24,7 @@ from positions.portal import (
     position_options,
     write_history_csv,
 )
-from positions.search import find_positions, remember_found
+from positions.search import claim_found_positions, find_positions, remember_found
 from positions.spontaneous import AccountAnagrafica, TokenAlreadyUsed, create_spontaneous_position
 from sportello.ratelimit import over_limit
 
@@ -48,6 +48,9 @@ def search(request):
             positions = list(find_positions(organization, form.cleaned_data["fiscal_code"],
                                             form.cleaned_data["reference"]))
             remember_found(request.session, positions)
+            if request.user.is_authenticated:
+                # proof of knowing codice fiscale + reference, given while logged in
+                claim_found_positions(request.user, request.session)
             context["positions"] = positions
             context["not_found_message"] = NOT_FOUND
     return render(request, "positions/search.html", context)

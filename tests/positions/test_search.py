@@ -124,3 +124,12 @@ def test_found_positions_join_the_account_at_login(client, organization, positio
     other.force_login(payer)
     detail = reverse("positions:detail", args=[organization.slug, position.pk])
     assert other.get(detail).status_code == 200
+
+
+def test_a_search_while_logged_in_lists_the_position_in_the_account(
+        client, organization, position, payer):
+    from positions.access import account_positions
+
+    client.force_login(payer)
+    search(client, organization)
+    assert list(account_positions(payer, organization)) == [position]
