@@ -191,13 +191,14 @@ class Command(BaseCommand):
 
     @staticmethod
     def _apply(position, final: str | None) -> None:
-        """Bring a demo position to its state through the state machine. (In real use
-        only a pagoPA receipt marks an option paid; the demo has no receipt yet.)"""
+        """Bring a demo position to its state the way production does: a paid option is
+        paid by a pagoPA receipt (so it has a quietanza), the others through the state
+        machine."""
         options = list(position.options.all())
         if final == "paid":
-            options[0].mark_paid(paid_at=timezone.make_aware(timezone.datetime(2017, 1, 15, 10)))
+            pay_with_receipt(options[0], timezone.make_aware(timezone.datetime(2017, 1, 15, 10)))
         elif final == "first_paid":
-            options[0].mark_paid()
+            pay_with_receipt(options[0], timezone.now())
         elif final == "cancelled":
             for option in options:
                 option.cancel()
@@ -213,3 +214,35 @@ class Command(BaseCommand):
             User.objects.create_user("mario.rossi@example.it", DEMO_PASSWORD,
                                      first_name="Mario", last_name="Rossi",
                                      fiscal_code="RSSMRA80E12H501I")
+
+
+def pay_with_receipt(option, paid_at) -> None:
+    """Pay ``option`` with a plausible receipt from the sandbox's PSP, stored and applied
+    by the same code that handles the Node's paSendRTV2."""
+    from pagopa.messages import DebtorInfo, ReceiptInfo, RequestHeader, SendRTRequest, TransferInfo
+    from pagopa.soap import build_send_rt_request
+    from payments.receipts import receive
+
+    organization, position = option.organization, option.position
+    debtor = position.debtor
+    info = ReceiptInfo(
+        receipt_id=f"DEMO{option.iuv}", notice_number=option.notice_number,
+        fiscal_code=organization.fiscal_code, outcome="OK",
+        creditor_reference_id=option.iuv, amount_cents=option.amount_cents,
+        description=position.causale, company_name=organization.name,
+        debtor=DebtorInfo(id_type=debtor.entity_type, id_value=debtor.fiscal_code,
+                          full_name=debtor.full_name),
+        transfers=tuple(
+            TransferInfo(id_transfer=t.index, amount_cents=t.amount_cents,
+                         fiscal_code_pa=t.beneficiary_fiscal_code,
+                         remittance_information=t.remittance_information,
+                         transfer_category=t.taxonomy_code, iban=t.iban)
+            for t in option.transfers.all()),
+        id_psp="SNDBXIT1", psp_company_name="Banca Sandbox", id_channel="SNDBXIT1_01",
+        channel_description="app", payment_method="creditCard", fee_cents=100,
+        payment_date_time=paid_at,
+    )
+    header = RequestHeader(organization.fiscal_code, organization.broker_id,
+                           organization.station_id)
+    raw = build_send_rt_request(SendRTRequest(header, info)).decode()
+    receive(organization, info, raw, version=2)

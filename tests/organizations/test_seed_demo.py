@@ -1,0 +1,64 @@
+"""The demo data: idempotent, valid identifiers, the manual's two examples, every state."""
+
+import pytest
+from codicefiscale import codicefiscale
+from django.core.management import call_command
+
+from organizations.models import Organization
+from payments.models import Receipt
+from positions.models import Debtor, PaymentOption, PaymentPosition
+from sportello.validators import parse_fiscal_code
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def seeded():
+    call_command("seed_demo", verbosity=0)
+    return Organization.objects.get(slug="comune-di-test")
+
+
+def _counts():
+    return (Organization.objects.count(), PaymentPosition.objects.count(),
+            PaymentOption.objects.count(), Debtor.objects.count(), Receipt.objects.count())
+
+
+def test_running_it_twice_duplicates_nothing(seeded):
+    before = _counts()
+    call_command("seed_demo", verbosity=0)
+    assert _counts() == before
+
+
+def test_the_ente_is_configured_like_a_real_one(seeded):
+    assert seeded.name == "Comune di Test" and seeded.logo
+    assert seeded.broker_id and seeded.station_id and seeded.segregation_code
+    assert {s.name for s in seeded.services.all()} >= {
+        "Trasporto scolastico", "Pagamento Pass Disabili", "Mensa scolastica",
+        "Diritti di segreteria"}
+    assert seeded.services.get(name="Diritti di segreteria").spontaneous_allowed
+
+
+def test_the_manual_examples_are_there(seeded):
+    to_pay = PaymentPosition.objects.get(causale="Trasporto scolastico mese di Settembre")
+    assert to_pay.status == PaymentPosition.Status.VALID
+    assert to_pay.options.get().amount_cents == 2200
+    paid = PaymentPosition.objects.get(causale="Pagamento pass 12345 del 01/01/2017")
+    assert paid.status == PaymentPosition.Status.PAID
+    option = paid.options.get()
+    assert option.amount_cents == 100
+    # paid the way production pays: through a stored, applied receipt
+    assert Receipt.objects.get(option=option).applied
+
+
+def test_positions_in_every_state(seeded):
+    states = set(PaymentPosition.objects.values_list("status", flat=True))
+    assert states == set(PaymentPosition.Status.values)
+
+
+def test_demo_codici_fiscali_are_computed_from_the_people(seeded):
+    for debtor in Debtor.objects.all():
+        parse_fiscal_code(debtor.fiscal_code)  # raises if invalid
+        if debtor.entity_type == Debtor.EntityType.NATURAL:
+            first, last = debtor.full_name.split(" ", 1)
+            assert debtor.fiscal_code[:3] == codicefiscale.encode_lastname(last)
+            assert debtor.fiscal_code[3:6] == codicefiscale.encode_firstname(first)
