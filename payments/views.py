@@ -1,6 +1,9 @@
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -36,6 +39,15 @@ def start(request):
         for error in form.errors.get("option", []):
             messages.error(request, error)
         return _back(request)
+    if not request.user.is_authenticated:
+        # A visitor who found the position pays after logging in (or registering),
+        # and comes back to it: the payment and its receipt then belong to an account.
+        position = form.cleaned_data["option"][0].position_id
+        detail = reverse("positions:detail", args=[request.organization.slug, position])
+        login = reverse("accounts:login", args=[request.organization.slug])
+        messages.info(request, _("Accedi o registrati per pagare: dopo l'accesso torni "
+                                 "alla pratica."))
+        return redirect(f"{login}?{urlencode({'next': detail})}")
     try:
         return start_checkout(request, form.cleaned_data["option"])
     except PaymentUnavailable:

@@ -133,3 +133,21 @@ def test_a_search_while_logged_in_lists_the_position_in_the_account(
     client.force_login(payer)
     search(client, organization)
     assert list(account_positions(payer, organization)) == [position]
+
+
+def test_paga_on_the_search_result_asks_to_log_in_then_returns(client, organization,
+                                                               position, payer):
+    search(client, organization)
+    option = position.options.get()
+    pay = reverse("payments:start", args=[organization.slug])
+    response = client.post(pay, {"option": option.pk})
+    detail = reverse("positions:detail", args=[organization.slug, position.pk])
+    login = reverse("accounts:login", args=[organization.slug])
+    assert response.status_code == 302
+    assert response["Location"] == f"{login}?next={detail.replace('/', '%2F')}"
+    from payments.models import PaymentAttempt
+
+    assert not PaymentAttempt.objects.exists()  # nothing opened before login
+    response = client.post(f"{login}?next={detail}", {
+        "username": payer.email, "password": "Password-lunga-123", "next": detail})
+    assert response["Location"] == detail
