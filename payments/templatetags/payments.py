@@ -3,6 +3,7 @@ lists): positions' Python code never imports payments."""
 
 from django import template
 
+from payments.models import PaymentAttempt
 from payments.status import (
     PaymentState,
     applied_receipt_ids,
@@ -40,3 +41,14 @@ def receipt_ids(options) -> dict:
 @register.filter
 def receipt_for(receipts: dict, option):
     return receipts.get(option.pk)
+
+
+@register.simple_tag(takes_context=True)
+def my_attempts(context, position):
+    """The current account's payment attempts on ``position``, newest first (one query);
+    other payers' attempts are theirs to see."""
+    user = context["request"].user
+    if not user.is_authenticated:
+        return []
+    return list(PaymentAttempt.objects.filter(user=user, options__position=position)
+                .distinct().order_by("-created_at")[:20])

@@ -160,3 +160,17 @@ def test_the_quietanza_qr_leads_to_a_page_that_vouches_for_it(client, payer, opt
     # a receipt that did not pay (outcome KO) is not vouched for
     Receipt.objects.filter(pk=receipt.pk).update(outcome="KO")
     assert anyone.get(urlsplit(url).path).status_code == 404
+
+
+def test_position_page_lists_the_payers_own_attempts(client, payer, option,
+                                                     django_user_model):
+    mine = attempt_for(option, minutes_ago=90, status=PaymentAttempt.Status.CANCELLED)
+    PaymentAttempt.objects.filter(pk=mine.pk).update(user=payer)
+    other_user = django_user_model.objects.create_user("altro@example.it", "Password-1234x")
+    theirs = attempt_for(option, minutes_ago=5, status=PaymentAttempt.Status.FAILED)
+    PaymentAttempt.objects.filter(pk=theirs.pk).update(user=other_user)
+    client.force_login(payer)
+    page = client.get(f"/comune-di-prova/pratiche/{option.position_id}/").content.decode()
+    assert "I tuoi tentativi di pagamento" in page
+    assert "Annullato dal pagatore" in page
+    assert "Non riuscito" not in page  # another payer's attempt is not shown
