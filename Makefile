@@ -48,7 +48,8 @@ lock:
 
 ## Extract and compile translations (needs gettext).
 messages: install
-	$(BIN)/python manage.py makemessages -l en --ignore=.venv --ignore=static/vendor
+	$(BIN)/python manage.py makemessages -l en --ignore=.venv --ignore=static/vendor \
+		--ignore=tests --ignore=bench --ignore=docs
 	$(BIN)/python manage.py compilemessages --ignore=.venv
 
 clean:

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from organizations.models import Organization
 
@@ -12,7 +13,7 @@ class OrganizationAdmin(admin.ModelAdmin):
         (None, {"fields": ("name", "slug", "fiscal_code", "sector", "logo")}),
         ("pagoPA", {"fields": ("segregation_code", "broker_id", "station_id", "iban",
                                "cbill_code", "next_iuv_base")}),
-        ("Bollettino postale", {"fields": ("postal_account", "postal_account_holder",
+        (_("Bollettino postale"), {"fields": ("postal_account", "postal_account_holder",
                                            "postal_authorization")}),
-        ("Contatti", {"fields": ("address", "email", "pec", "phone", "website")}),
+        (_("Contatti"), {"fields": ("address", "email", "pec", "phone", "website")}),
     )

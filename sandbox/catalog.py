@@ -5,10 +5,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-METHODS: dict[str, str] = {
-    "CP": "Carta di credito, debito o prepagata",
-    "BBT": "Conto corrente (bonifico)",
-    "APP": "App di pagamento",
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+METHODS: dict[str, str | Promise] = {
+    "CP": _("Carta di credito, debito o prepagata"),
+    "BBT": _("Conto corrente (bonifico)"),
+    "APP": _("App di pagamento"),
     "PPAL": "PayPal",
 }
 
@@ -42,12 +45,12 @@ def psp(psp_id: str) -> Psp | None:
     return next((p for p in PSPS if p.id == psp_id), None)
 
 
-SCENARIOS: dict[str, str] = {
-    "ok": "Tutto regolare",
-    "refuse": "Il PSP rifiuta il pagamento",
-    "cancel": "Il pagatore annulla",
-    "late": "Ricevuta in ritardo di N secondi",
-    "twice": "Ricevuta inviata due volte",
-    "different": "Due ricevute diverse per lo stesso avviso",
-    "unreachable": "Ente irraggiungibile, poi ritentata",
+SCENARIOS: dict[str, Promise] = {
+    "ok": _("Tutto regolare"),
+    "refuse": _("Il PSP rifiuta il pagamento"),
+    "cancel": _("Il pagatore annulla"),
+    "late": _("Ricevuta in ritardo di N secondi"),
+    "twice": _("Ricevuta inviata due volte"),
+    "different": _("Due ricevute diverse per lo stesso avviso"),
+    "unreachable": _("Ente irraggiungibile, poi ritentata"),
 }

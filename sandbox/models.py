@@ -1,6 +1,7 @@
 """The sandbox's own records: it is another party (pagoPA), with its own memory.
 
-Texts here are the simulator's, not the portal's: Italian, like pagoPA's pages.
+Texts here are the simulator's, not the portal's: Italian source strings, translated
+like the rest of the UI.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ import uuid
 
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class Station(models.Model):
@@ -18,14 +20,14 @@ class Station(models.Model):
     station = ``<fiscal code>_01``, and the portal's endpoint at SITE_URL.
     """
 
-    ec_fiscal_code = models.CharField("codice fiscale Ente", max_length=11, unique=True)
+    ec_fiscal_code = models.CharField(_("codice fiscale Ente"), max_length=11, unique=True)
     broker_id = models.CharField("idBrokerPA", max_length=35)
     station_id = models.CharField("idStation", max_length=35)
-    endpoint_url = models.URLField("indirizzo paForNode", blank=True)
+    endpoint_url = models.URLField(_("indirizzo paForNode"), blank=True)
 
     class Meta:
-        verbose_name = "stazione"
-        verbose_name_plural = "stazioni"
+        verbose_name = _("stazione")
+        verbose_name_plural = _("stazioni")
 
     def __str__(self) -> str:
         return f"{self.ec_fiscal_code} → {self.station_id}"
@@ -35,11 +37,11 @@ class Cart(models.Model):
     """A cart received on the Checkout carts API."""
 
     class Status(models.TextChoices):
-        OPEN = "open", "aperto"
-        PAID = "paid", "pagato"
-        REFUSED = "refused", "rifiutato dal PSP"
-        CANCELLED = "cancelled", "annullato"
-        ERROR = "error", "errore"
+        OPEN = "open", _("aperto")
+        PAID = "paid", _("pagato")
+        REFUSED = "refused", _("rifiutato dal PSP")
+        CANCELLED = "cancelled", _("annullato")
+        ERROR = "error", _("errore")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     version = models.PositiveSmallIntegerField(default=1)
@@ -65,9 +67,9 @@ class Payment(models.Model):
     """One notice paid (or refused) through the sandbox, with its simulated mishaps."""
 
     class Status(models.TextChoices):
-        ACTIVATED = "activated", "attivato"
-        PAID = "paid", "pagato"
-        REFUSED = "refused", "rifiutato dal PSP"
+        ACTIVATED = "activated", _("attivato")
+        PAID = "paid", _("pagato")
+        REFUSED = "refused", _("rifiutato dal PSP")
 
     token = models.CharField("paymentToken", max_length=35, unique=True)
     cart = models.ForeignKey(Cart, on_delete=models.CASCADE, null=True, blank=True,
@@ -81,7 +83,7 @@ class Payment(models.Model):
     method = models.CharField(max_length=10)
     scenario = models.CharField(max_length=12, default="ok")
     delay_seconds = models.PositiveIntegerField(default=0)
-    get_payment_xml = models.TextField("risposta paGetPaymentV2")
+    get_payment_xml = models.TextField(_("risposta paGetPaymentV2"))
     status = models.CharField(max_length=10, choices=Status.choices,
                               default=Status.ACTIVATED)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -97,10 +99,10 @@ class ReceiptDelivery(models.Model):
     """A paSendRTV2 the Node owes an Ente; retried like the Node does until answered."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", "da consegnare"
-        DELIVERED = "delivered", "consegnata"
-        REJECTED = "rejected", "rifiutata (KO)"
-        GAVE_UP = "gave_up", "abbandonata"
+        PENDING = "pending", _("da consegnare")
+        DELIVERED = "delivered", _("consegnata")
+        REJECTED = "rejected", _("rifiutata (KO)")
+        GAVE_UP = "gave_up", _("abbandonata")
 
     payment = models.ForeignKey(Payment, on_delete=models.CASCADE, related_name="deliveries")
     receipt_id = models.CharField(max_length=35)

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from pagopa import soap
 from pagopa.messages import (
@@ -68,11 +69,13 @@ def exchange(station: Station, body: bytes, action: str) -> tuple[Response, byte
         response = requests.post(endpoint(station), data=body, headers=headers,
                                  timeout=TIMEOUT)
     except requests.RequestException as exc:
-        raise NodeError(f"Ente irraggiungibile: {type(exc).__name__}") from exc
+        reason = type(exc).__name__
+        raise NodeError(_("Ente irraggiungibile: %(error)s") % {"error": reason}) from exc
     try:
         return soap.parse_response(response.content), response.content
     except soap.SoapError as exc:
-        raise NodeError(f"risposta non valida (HTTP {response.status_code}): {exc}") from exc
+        raise NodeError(_("risposta non valida (HTTP %(status)s): %(error)s")
+                        % {"status": response.status_code, "error": exc}) from exc
 
 
 def verify(ec_fiscal_code: str, notice_number: str) -> Response:
@@ -177,7 +180,7 @@ def deliver(delivery_id: int, now: dt.datetime | None = None) -> dt.datetime | N
     delivery = ReceiptDelivery.objects.select_related("payment").get(pk=delivery_id)
     try:
         if delivery.attempts <= delivery.simulated_failures:
-            raise NodeError("Ente irraggiungibile (simulato)")
+            raise NodeError(_("Ente irraggiungibile (simulato)"))
         station = station_for(delivery.payment.ec_fiscal_code)
         response = post(station, delivery.body.encode(), "paSendRTV2")
     except NodeError as exc:

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -195,7 +196,7 @@ def counter(request):
         if form.cleaned_data.get("qr"):
             found = _read_qr(form.cleaned_data["qr"])
             if found is None:
-                form.add_error("qr", "Nell'immagine non c'è un codice QR pagoPA leggibile.")
+                form.add_error("qr", _("Nell'immagine non c'è un codice QR pagoPA leggibile."))
                 return render(request, "sandbox/counter.html", context)
             notice, fiscal_code = found
         try:
@@ -204,8 +205,8 @@ def counter(request):
             context["error"] = str(exc)
             return render(request, "sandbox/counter.html", context)
         if not response.ok:
-            context["error"] = (f"L'Ente risponde {response.fault.fault_code}: "
-                                f"{response.fault.fault_string}")
+            context["error"] = _("L'Ente risponde %(code)s: %(detail)s") % {
+                "code": response.fault.fault_code, "detail": response.fault.fault_string}
             return render(request, "sandbox/counter.html", context)
         context.update({"info": response.data, "notice_number": notice,
                         "fiscal_code": fiscal_code, "pay_form": PayForm("CASH")})

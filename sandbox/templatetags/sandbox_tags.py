@@ -1,4 +1,5 @@
 from django import template
+from django.utils.translation import get_language
 
 from pagopa.identifiers import format_notice_number
 from pagopa.money import format_euro
@@ -8,7 +9,8 @@ register = template.Library()
 
 @register.filter
 def euro(cents) -> str:
-    return "" if cents is None else format_euro(int(cents), lang="it")
+    """Amount in the active language, like the portal's own ``euro`` filter."""
+    return "" if cents is None else format_euro(int(cents), lang=(get_language() or "it")[:2])
 
 
 @register.filter

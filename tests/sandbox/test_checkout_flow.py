@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from html import unescape
 
 import pytest
 from django.db import OperationalError
@@ -17,6 +18,7 @@ from payments.status import PaymentState, option_payment_state
 from positions.models import PaymentOption, PositionClaim
 from sandbox import node
 from sandbox.models import Cart, Payment, ReceiptDelivery
+from tests.core.test_pages import _assert_english
 from tests.pagopa.conftest import Reply, http_server  # noqa: F401 - fixture
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -233,3 +235,19 @@ def test_sandbox_can_be_switched_off(client, settings):
     assert client.get("/sandbox/").status_code == 404
     assert client.post("/sandbox/checkout/ec/v2/carts", data="{}",
                        content_type="application/json").status_code == 404
+
+
+def test_checkout_pages_follow_the_chosen_language(browser, option):
+    """The payer who chose English on the portal gets the simulated Checkout in English."""
+    browser.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    response = browser.post(f"/{option.organization.slug}/paga/",
+                            {"option": option.pk, "next": "/"})
+    location = response["Location"]
+    page = unescape(browser.get(location).content.decode())
+    assert "Pay with pagoPA" in page and "Credit, debit or prepaid card" in page
+    assert "€22.00" in page
+    _assert_english(page, location)
+    response = browser.post(location, {"method": "CP"})
+    page = unescape(browser.get(response["Location"]).content.decode())
+    assert "Choose who handles the payment" in page and "Banca Sandbox — fee €1.00" in page
+    _assert_english(page, response["Location"])
