@@ -12,6 +12,17 @@ SPEC_DIR = Path(__file__).resolve().parents[1].parent / "shared" / "pagopa-spec"
 
 
 @pytest.fixture(autouse=True)
+def _italian():
+    """Every test starts in Italian: a request in English (the language switcher tests)
+    leaves English active in its thread, as Django does between requests."""
+    from django.utils import translation
+
+    translation.activate("it")
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _clear_cache():
     """Rate-limit counters live in the cache: each test starts from zero."""
     cache.clear()
