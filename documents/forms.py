@@ -1,4 +1,4 @@
-"""The selection of positions for a ZIP of avvisi."""
+"""The selection of rows (payment options) for a ZIP of their documents."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from .bundles import max_bundle_positions
 
 
-class PositionIdsField(forms.Field):
-    """Several integer ids posted under one name (checkboxes ``positions``).
+class IdsField(forms.Field):
+    """Several integer ids posted under one name (the rows' checkboxes ``option``).
 
     Only the shape is checked here; whether the request may see them is the view's
     question to ``positions.access``.
@@ -18,7 +18,7 @@ class PositionIdsField(forms.Field):
     widget = forms.MultipleHiddenInput
     default_error_messages = {
         "invalid": _("Selezione non valida."),
-        "required": _("Seleziona almeno una pratica."),
+        "required": _("Seleziona almeno una riga da scaricare."),
     }
 
     def to_python(self, value) -> list[int]:
@@ -36,13 +36,14 @@ class PositionIdsField(forms.Field):
 
 
 class BundleForm(forms.Form):
-    positions = PositionIdsField(label=_("Pratiche"))
+    # The same checkboxes as *Paga selezionati* on Da Pagare: one name for both buttons.
+    option = IdsField(label=_("Righe"))
 
-    def clean_positions(self) -> list[int]:
-        ids = self.cleaned_data["positions"]
+    def clean_option(self) -> list[int]:
+        ids = self.cleaned_data["option"]
         limit = max_bundle_positions()
         if len(ids) > limit:
             raise forms.ValidationError(
-                _("Puoi scaricare al massimo %(limit)d avvisi alla volta."),
+                _("Puoi scaricare al massimo %(limit)d righe alla volta."),
                 params={"limit": limit}, code="too_many")
         return ids

@@ -1,8 +1,11 @@
-"""Documents prepared in the background: a ZIP of several avvisi (``DocumentBundle``).
+"""Documents prepared in the background: a ZIP of the documents of the selected rows
+(``DocumentBundle``): the avviso of each payable row's position, the quietanza of each
+paid row.
 
 The ZIP is kept in the database (a BinaryField) rather than under MEDIA_ROOT: several app
-servers and the worker then share it without a shared disk, it is deleted with its row,
-and it is small (a few avvisi of ~50 KiB each, at most ``MAX_BUNDLE_POSITIONS``).
+servers and the worker then share it without a shared disk, it is deleted with its row
+(``manage.py purge_document_bundles`` removes expired rows), and it is small (a few PDFs
+of ~50 KiB each, at most ``DOCUMENTS_ZIP_MAX_POSITIONS`` rows).
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ def default_expiry():
 
 
 class DocumentBundle(models.Model):
-    """A ZIP of avvisi requested by one account; only its owner may see or download it."""
+    """A ZIP of documents requested by one account; only its owner may see or download it."""
 
     class Status(models.TextChoices):
         PENDING = "pending", _("In preparazione")
@@ -43,11 +46,14 @@ class DocumentBundle(models.Model):
         Organization, on_delete=models.CASCADE, related_name="document_bundles",
         verbose_name=_("Ente"),
     )
-    position_ids = models.JSONField(_("posizioni"), default=list)
+    # The selected rows (PaymentOption ids); what each gives is decided when it is built.
+    option_ids = models.JSONField(_("righe scelte"), default=list)
     status = models.CharField(_("stato"), max_length=10, choices=Status.choices,
                               default=Status.PENDING)
     content = models.BinaryField(_("contenuto ZIP"), null=True, blank=True, editable=False)
     file_count = models.PositiveSmallIntegerField(_("documenti"), default=0)
+    # Selected rows with no document (cancelled, expired, paid without a receipt).
+    skipped_count = models.PositiveSmallIntegerField(_("righe senza documento"), default=0)
     created_at = models.DateTimeField(_("creato il"), auto_now_add=True)
     expires_at = models.DateTimeField(_("scade il"), default=default_expiry, db_index=True)
 

@@ -6,17 +6,21 @@ see, or what has no document, is a 404 (never 403), so ids reveal nothing.
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from accounts.decorators import payer_required
 from organizations.context import with_organization
-from positions.access import get_visible_position, visible_positions
+from positions.access import account_positions, get_visible_position
+from positions.models import PaymentOption
 
 from .builders import NothingPayable
-from .bundles import request_bundle
+from .bundles import plan_bundle, request_bundle
 from .forms import BundleForm
 from .models import DocumentBundle
 from .notices import notice_file
@@ -49,19 +53,36 @@ def verify_receipt(request, token: str):
                   status=status)
 
 
+def _back(request):
+    """To the list the selection came from (``next``, same host only), else Da Pagare."""
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()},
+                                                  require_https=request.is_secure()):
+        return redirect(target)
+    return redirect("positions:home", request.organization.slug)
+
+
 @require_POST
 @with_organization
 @payer_required
 def bundle_create(request):
-    """Request a ZIP of the avvisi of the posted positions; ids the request may not see
-    make the whole request a 404."""
+    """*Scarica selezionati (ZIP)*: request a ZIP of the documents of the posted rows
+    (payment options). A row outside the account makes the whole request a 404; an empty,
+    too long or unprintable selection goes back to the list with a message."""
     form = BundleForm(request.POST)
     if not form.is_valid():
-        return render(request, "documents/bundle_invalid.html", {"form": form}, status=400)
-    ids = form.cleaned_data["positions"]
-    visible = set(visible_positions(request).filter(pk__in=ids).values_list("pk", flat=True))
-    if visible != set(ids):
+        for error in form.errors.get("option", []):
+            messages.error(request, error)
+        return _back(request)
+    ids = form.cleaned_data["option"]
+    options = list(PaymentOption.objects.filter(
+        pk__in=ids, position__in=account_positions(request.user, request.organization)))
+    if len(options) != len(ids):
         raise Http404
+    if plan_bundle(options).is_empty:
+        messages.error(request, _("Le righe scelte non hanno documenti da scaricare: sono "
+                                  "annullate o scadute."))
+        return _back(request)
     bundle = request_bundle(request.user, request.organization, ids)
     return redirect("documents:bundle", request.organization.slug, bundle.pk)
 
@@ -94,5 +115,5 @@ def bundle_download(request, bundle_id):
     if not bundle.is_ready:
         raise Http404
     content = DocumentBundle.objects.values_list("content", flat=True).get(pk=bundle.pk)
-    filename = f"avvisi-{timezone.localtime(bundle.created_at):%Y%m%d-%H%M}.zip"
+    filename = f"documenti-{timezone.localtime(bundle.created_at):%Y%m%d-%H%M}.zip"
     return attachment(bytes(content), filename, "application/zip")

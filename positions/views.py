@@ -78,7 +78,6 @@ def home(request):
     rows = list(payable_rows(request.user, organization))
     return render(request, "positions/home.html", {
         "rows": rows,
-        "position_ids": sorted({row.position_id for row in rows}),
         "spontaneous_available": Service.objects.filter(organization=organization)
                                  .spontaneous().exists(),
         "today": timezone.localdate(),

@@ -98,13 +98,13 @@ def test_selecting_six_rows_is_refused_with_a_clear_message(logged_in, organizat
     assert "Puoi pagare al massimo 5 posizioni alla volta." in text_of(response)
 
 
-def test_rows_offer_the_notice_and_the_zip_of_all_notices(logged_in, organization,
-                                                          own_position):
+def test_rows_offer_the_notice_and_the_zip_of_the_selected_rows(logged_in, organization,
+                                                                own_position):
     html = main_html(logged_in.get(home_url(organization)))
     notice = f"/{organization.slug}/pratiche/{own_position.pk}/avviso.pdf"
     assert f'href="{notice}" download>Stampa bollettino' in html
-    assert f'action="/{organization.slug}/documenti/zip/"' in html
-    assert f'name="positions" value="{own_position.pk}"' in html
+    assert f'formaction="/{organization.slug}/documenti/zip/"' in html
+    assert f'value="{own_position.options.get().pk}" form="pay-selected"' in html
 
 
 def test_spontaneous_button_only_when_a_service_allows_it(logged_in, organization, service):
