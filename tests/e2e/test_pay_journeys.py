@@ -7,6 +7,7 @@ import re
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from payments.models import Receipt
 from positions.models import PaymentOption, PositionClaim
@@ -78,6 +79,14 @@ def test_pay_online_through_checkout(page, option):
     assert_accessible(page)
     option.refresh_from_db()
     assert option.status == PaymentOption.Status.PAID
+    # ...and in Storico it is a paid row with its quietanza to print
+    page.goto("/comune-di-prova/pratiche/storico/")
+    row = page.locator("tbody tr", has_text=option.position.causale)
+    expect(row).to_contain_text("Pagata")
+    expect(row.get_by_role("link", name=re.compile("^Stampa"))).to_be_visible()
+    # ...and no longer in Da Pagare
+    page.goto("/comune-di-prova/pratiche/")
+    expect(page.locator("main")).not_to_contain_text(option.position.causale)
     assert not page.js_errors, page.js_errors
 
 
