@@ -1,4 +1,4 @@
-"""Shipped schema copies, generated bindings and the ?wsdl text."""
+"""Shipped schema copies and the ?wsdl text."""
 
 from __future__ import annotations
 
@@ -6,15 +6,9 @@ from pathlib import Path
 
 import pytest
 from lxml import etree
-from xsdata.formats.dataclass.parsers import XmlParser
 
 from pagopa import soap
-from pagopa.bindings.wsdl.xsd.pa_for_node import (
-    PaGetPaymentV2Request,
-    PaSendRtv2Request,
-    PaVerifyPaymentNoticeReq,
-)
-from tests.pagopa.conftest import EXAMPLES, NS_SOAP, SPEC_API
+from tests.pagopa.conftest import SPEC_API
 
 SHIPPED = sorted(p for p in soap.SCHEMAS_DIR.rglob("*") if p.is_file())
 
@@ -37,21 +31,6 @@ def test_shipped_copy_is_byte_identical_to_spec(path: Path) -> None:
 
 def test_shipped_xsd_compiles_with_relative_import() -> None:
     etree.XMLSchema(etree.parse(str(soap.PA_FOR_NODE_XSD)))
-
-
-@pytest.mark.parametrize(
-    ("example", "binding"),
-    [
-        ("paVerifyPaymentNotice.request.xml", PaVerifyPaymentNoticeReq),
-        ("paGetPaymentV2.request.xml", PaGetPaymentV2Request),
-        ("paSendRTV2.request.xml", PaSendRtv2Request),
-    ],
-)
-def test_generated_bindings_read_the_examples(example: str, binding: type) -> None:
-    root = etree.parse(str(EXAMPLES / "soap" / example)).getroot()
-    (payload,) = list(root.find(f"{{{NS_SOAP}}}Body"))
-    parsed = XmlParser().from_bytes(etree.tostring(payload), binding)
-    assert parsed.id_pa == "77777777777"
 
 
 def test_wsdl_text_rewrites_only_the_address() -> None:
