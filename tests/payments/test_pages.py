@@ -174,3 +174,12 @@ def test_position_page_lists_the_payers_own_attempts(client, payer, option,
     assert "I tuoi tentativi di pagamento" in page
     assert "Annullato dal pagatore" in page
     assert "Non riuscito" not in page  # another payer's attempt is not shown
+
+
+def test_search_result_offers_the_quietanza_of_a_paid_position(client, option):
+    option.mark_paid()
+    receipt = make_receipt(option)
+    page = client.post("/comune-di-prova/", {
+        "fiscal_code": "RSSMRA80E12H501I", "reference": option.position.external_reference,
+    }).content.decode()
+    assert f"/comune-di-prova/ricevute/{receipt.pk}/quietanza.pdf" in page
