@@ -46,3 +46,12 @@ def send_email_change(organization, user: User, new_email: str) -> None:
          user=user, link=link)
     send(organization, user.email, "email_change_notice",
          _("Richiesta di cambio dell'indirizzo email"), user=user, new_email=new_email)
+
+
+def send_password_reset_unknown(organization, email: str) -> None:
+    """The reset request for an address with no active account: one email all the same,
+    so both answers cost the same work (no timing oracle), and its owner learns why no
+    link came."""
+    send(organization, email, "password_reset_unknown", _("Reimposta la password"),
+         activation_link=absolute_url("accounts:resend_activation", organization.slug),
+         register_link=absolute_url("accounts:register", organization.slug))

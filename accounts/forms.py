@@ -2,20 +2,41 @@
 
 from __future__ import annotations
 
+import logging
 import re
 
 from codicefiscale import codicefiscale as cf_lib
 from django import forms
 from django.contrib.auth import password_validation
-from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, PasswordResetForm
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from accounts import emails, places
 from accounts.models import User
+from accounts.password_checks import LOCKED_CODE, CurrentPasswordGuard, wrong_password_message
 from sportello.fields import FiscalCodeField
 from sportello.forms import StyledForm
 
 CAP = re.compile(r"^\d{5}$")
+
+logger = logging.getLogger(__name__)
+
+
+def check_current_password(user: User, password: str, guard: CurrentPasswordGuard | None,
+                           message: str) -> None:
+    """The account's current password, or a form error; ``guard`` counts the wrong ones
+    and, past its limit, refuses every answer without looking at it."""
+    if guard is not None:
+        seconds = guard.seconds_locked()
+        if seconds:
+            logger.warning("security: current-password check refused (limit) for account %s",
+                           user.pk)
+            raise forms.ValidationError(guard.locked_message(seconds), code=LOCKED_CODE)
+    if not user.check_password(password):
+        if guard is not None:
+            guard.failed()
+        raise forms.ValidationError(message, code="password_incorrect")
 
 
 class LoginForm(StyledForm, AuthenticationForm):
@@ -234,12 +255,26 @@ class EmailForm(StyledForm, forms.Form):
 
 
 class OutboxPasswordResetForm(StyledForm, PasswordResetForm):
-    """Django's reset form, with the email queued in the outbox and the Ente's name."""
+    """Django's reset form, with the email queued in the outbox and the Ente's name.
+
+    Django sends only to active accounts, so an unknown address answered faster (a
+    timing oracle). Here every request queues exactly one email in the outbox: the link
+    for an active account, else a note that no active account has this address (what
+    GOV.UK-style services do). Nothing is sent inside the request: the worker delivers.
+    """
 
     def __init__(self, *args, organization=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.organization = organization
         self.fields["email"].label = _("E-Mail")
+        self.queued = 0
+
+    def save(self, *args, **kwargs) -> None:
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            if not self.queued:
+                emails.send_password_reset_unknown(self.organization,
+                                                   self.cleaned_data["email"].strip())
 
     def send_mail(self, subject_template_name, email_template_name, context, from_email,
                   to_email, html_email_template_name=None):
@@ -247,6 +282,7 @@ class OutboxPasswordResetForm(StyledForm, PasswordResetForm):
                                    context["uid"], context["token"])
         emails.send(self.organization, to_email, "password_reset",
                     str(_("Reimposta la password")), user=context["user"], link=link)
+        self.queued += 1
 
 
 class EmailChangeForm(StyledForm, forms.Form):
@@ -256,9 +292,11 @@ class EmailChangeForm(StyledForm, forms.Form):
                                widget=forms.PasswordInput(
                                    attrs={"autocomplete": "current-password"}))
 
-    def __init__(self, *args, user: User, **kwargs):
+    def __init__(self, *args, user: User, guard: CurrentPasswordGuard | None = None,
+                 **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
+        self.guard = guard
 
     def clean_new_email(self) -> str:
         email = self.cleaned_data["new_email"].strip().lower()
@@ -268,8 +306,22 @@ class EmailChangeForm(StyledForm, forms.Form):
 
     def clean_password(self) -> str:
         password = self.cleaned_data["password"]
-        if not self.user.check_password(password):
-            raise forms.ValidationError(_("La password non è corretta."))
+        check_current_password(self.user, password, self.guard, wrong_password_message())
+        return password
+
+
+class GuardedPasswordChangeForm(StyledForm, PasswordChangeForm):
+    """*Cambia password*: Django's form, with the wrong old passwords counted."""
+
+    def __init__(self, user: User, *args, guard: CurrentPasswordGuard | None = None,
+                 **kwargs):
+        super().__init__(user, *args, **kwargs)
+        self.guard = guard
+
+    def clean_old_password(self) -> str:
+        password = self.cleaned_data["old_password"]
+        check_current_password(self.user, password, self.guard,
+                               self.error_messages["password_incorrect"])
         return password
 
 

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.forms import PasswordChangeForm, SetPasswordForm
+from django.contrib.auth.forms import SetPasswordForm
 from django.db import IntegrityError, transaction
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
@@ -24,6 +24,7 @@ from accounts.forms import (
     EmailChangeForm,
     EmailForm,
     FiscalCodeStartForm,
+    GuardedPasswordChangeForm,
     LoginForm,
     OutboxPasswordResetForm,
     ProfileForm,
@@ -31,6 +32,7 @@ from accounts.forms import (
     VerifyFiscalCodeForm,
 )
 from accounts.models import User
+from accounts.password_checks import LOCKED_CODE, CurrentPasswordGuard
 from accounts.tokens import LinkState, check_activation_token, check_email_change_token
 from organizations.context import with_organization
 from sportello.forms import StyledForm
@@ -274,23 +276,27 @@ def profile(request):
     return render(request, "accounts/profile.html", {"form": form})
 
 
-class StyledPasswordChangeForm(StyledForm, PasswordChangeForm):
-    pass
+def _checked_status(form, field: str) -> int:
+    """429 when the form was refused for too many wrong current passwords, else 200."""
+    return 429 if form.has_error(field, LOCKED_CODE) else 200
 
 
 @require_http_methods(["GET", "POST"])
 @with_organization
 @payer_required
 def password_change(request):
-    """Old password required. Other browsers holding this account drop it."""
-    form = StyledPasswordChangeForm(request.user, request.POST or None)
+    """Old password required (wrong ones are limited). Other browsers holding this
+    account drop it."""
+    form = GuardedPasswordChangeForm(request.user, request.POST or None,
+                                     guard=CurrentPasswordGuard(request))
     if request.method == "POST" and form.is_valid():
         form.save()
         update_session_auth_hash(request, form.user)
         sessions.refresh_current(request)
         messages.success(request, _("Password cambiata."))
         return redirect("accounts:profile", request.organization.slug)
-    return render(request, "accounts/password_change.html", {"form": form})
+    return render(request, "accounts/password_change.html", {"form": form},
+                  status=_checked_status(form, "old_password"))
 
 
 @require_http_methods(["GET", "POST"])
@@ -299,7 +305,8 @@ def password_change(request):
 def email_change(request):
     """The new address takes effect only once its link is followed. If it already has
     an account, its owner is told by email and this page says nothing different."""
-    form = EmailChangeForm(request.POST or None, user=request.user)
+    form = EmailChangeForm(request.POST or None, user=request.user,
+                           guard=CurrentPasswordGuard(request))
     if request.method == "POST" and form.is_valid():
         new_email = form.cleaned_data["new_email"]
         with transaction.atomic():
@@ -308,7 +315,8 @@ def email_change(request):
             else:
                 emails.send_email_change(request.organization, request.user, new_email)
         return render(request, "accounts/email_change_sent.html", {"new_email": new_email})
-    return render(request, "accounts/email_change.html", {"form": form})
+    return render(request, "accounts/email_change.html", {"form": form},
+                  status=_checked_status(form, "password"))
 
 
 @require_http_methods(["GET", "POST"])

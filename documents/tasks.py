@@ -8,7 +8,8 @@ from .bundles import fill_bundle
 from .models import DocumentBundle
 
 
-@task()
+# Bulk work on its own queue, lowest priority: receipts and emails never wait for it.
+@task(queue_name="bulk", priority=-10)
 def build_bundle(bundle_id: str) -> None:
     """Build one requested ZIP. Arguments are JSON (the id as text), as the queue stores
     them; a bundle deleted or already built meanwhile is left alone."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -19,6 +20,7 @@ from organizations.context import with_organization
 from positions.access import account_positions, get_visible_position
 from positions.models import PaymentOption
 
+from . import limits
 from .builders import NothingPayable
 from .bundles import plan_bundle, request_bundle
 from .forms import BundleForm
@@ -53,13 +55,24 @@ def verify_receipt(request, token: str):
                   status=status)
 
 
-def _back(request):
-    """To the list the selection came from (``next``, same host only), else Da Pagare."""
+def _next_url(request) -> str:
+    """The list the selection came from (``next``, same host only), else Da Pagare."""
     target = request.POST.get("next", "")
     if target and url_has_allowed_host_and_scheme(target, {request.get_host()},
                                                   require_https=request.is_secure()):
-        return redirect(target)
-    return redirect("positions:home", request.organization.slug)
+        return target
+    return reverse("positions:home", args=[request.organization.slug])
+
+
+def _back(request):
+    return redirect(_next_url(request))
+
+
+def _limited(request, message: str, ids: list[int]):
+    """429: the reason, and the same selection ready to be sent again (nothing queued)."""
+    return render(request, "documents/bundle_limited.html",
+                  {"message": message, "option_ids": ids, "next": _next_url(request)},
+                  status=429)
 
 
 @require_POST
@@ -68,7 +81,8 @@ def _back(request):
 def bundle_create(request):
     """*Scarica selezionati (ZIP)*: request a ZIP of the documents of the posted rows
     (payment options). A row outside the account makes the whole request a 404; an empty,
-    too long or unprintable selection goes back to the list with a message."""
+    too long or unprintable selection goes back to the list with a message; too many
+    requests (``documents.limits``) get a 429 page that keeps the selection."""
     form = BundleForm(request.POST)
     if not form.is_valid():
         for error in form.errors.get("option", []):
@@ -83,6 +97,9 @@ def bundle_create(request):
         messages.error(request, _("Le righe scelte non hanno documenti da scaricare: sono "
                                   "annullate o scadute."))
         return _back(request)
+    refused = limits.refusal(request)
+    if refused:
+        return _limited(request, refused, ids)
     bundle = request_bundle(request.user, request.organization, ids)
     return redirect("documents:bundle", request.organization.slug, bundle.pk)
 

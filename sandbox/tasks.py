@@ -3,7 +3,8 @@ from django_tasks import task
 from sandbox import node
 
 
-@task()
+# Urgent, like a real receipt: never behind bulk jobs (ZIPs have their own queue).
+@task(priority=10)
 def deliver_receipt(delivery_id: int) -> None:
     """The Node sends one receipt; if the Ente does not take it, it comes back later."""
     retry_at = node.deliver(delivery_id)

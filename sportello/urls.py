@@ -5,8 +5,11 @@ from django.views.i18n import set_language
 
 from organizations import views as organization_views
 from sportello import views
+from sportello.admin_login import admin_login
 
 urlpatterns = [
+    # Before admin.site.urls, so the admin's login POST passes the per-address rate limit.
+    path("admin/login/", admin_login),
     path("admin/", admin.site.urls),
     path("i18n/setlang/", set_language, name="set_language"),
     path("healthz", views.healthz, name="healthz"),

@@ -164,7 +164,12 @@ globals().update(email_settings(EMAIL_URL, VAR_DIR / "mail"))
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL") or "Sportello pagoPA <noreply@localhost>"
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
-TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Two queues, so a payer's receipt or email never waits behind bulk work: "default" for
+# everything urgent (emails, receipts, ACA pushes, the sandbox Node's deliveries) and
+# "bulk" for the ZIPs of selected rows. `manage.py serve` runs one worker for each;
+# the urgent tasks also carry a higher priority, for a single worker on "*".
+TASK_QUEUES = ["default", "bulk"]
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": TASK_QUEUES}}
 
 # pagoPA Checkout: unset means the built-in sandbox.
 PAGOPA_CHECKOUT_URL = env_str("PAGOPA_CHECKOUT_URL") or ""
@@ -189,6 +194,12 @@ SANDBOX_RT_RETRY_SECONDS = env_int("SANDBOX_RT_RETRY_SECONDS", 10)
 
 # Anonymous "Ricerca pratica": attempts per client address (django-ratelimit syntax).
 RICERCA_RATE = env_str("RICERCA_RATE") or "10/m"
+# *Scarica selezionati (ZIP)*: requests per account and per client address (django-ratelimit
+# syntax), and how many ZIPs one account may have waiting to be built at once. Each ZIP is
+# seconds of worker time: one payer must not fill the queue.
+DOCUMENTS_ZIP_RATE = env_str("DOCUMENTS_ZIP_RATE") or "10/h"
+DOCUMENTS_ZIP_ADDRESS_RATE = env_str("DOCUMENTS_ZIP_ADDRESS_RATE") or "30/h"
+DOCUMENTS_ZIP_MAX_PENDING = env_int("DOCUMENTS_ZIP_MAX_PENDING", 2)
 # Header carrying the client address when behind a trusted reverse proxy (e.g.
 # "HTTP_X_FORWARDED_FOR"); empty means REMOTE_ADDR.
 CLIENT_IP_HEADER = env_str("CLIENT_IP_HEADER") or ""
@@ -230,6 +241,13 @@ ACCOUNT_REGISTER_RATE = env_str("ACCOUNT_REGISTER_RATE") or "20/h"
 ACCOUNT_LOGIN_RATE = env_str("ACCOUNT_LOGIN_RATE") or "30/m"
 ACCOUNT_EMAIL_RATE = env_str("ACCOUNT_EMAIL_RATE") or "10/h"  # reset and resend-activation
 ACCOUNT_VERIFY_RATE = env_str("ACCOUNT_VERIFY_RATE") or "10/h"  # codice fiscale proofs
+# Wrong current passwords (Cambia password, Cambia email), per account and per address:
+# past it even the right one is refused until the window ends, so a stolen session
+# cannot be used to guess the password.
+ACCOUNT_PASSWORD_CHECK_RATE = env_str("ACCOUNT_PASSWORD_CHECK_RATE") or "5/15m"
+# POSTs to /admin/login/ per client address (all usernames together; the lockout above
+# counts one username at a time).
+ADMIN_LOGIN_RATE = env_str("ADMIN_LOGIN_RATE") or "10/m"
 # Login lockout (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one email from
 # one address, that email is refused from that address for AXES_COOLOFF_MINUTES. Locking
 # the pair (not the email alone) keeps a stranger from locking a payer out everywhere.

@@ -4,7 +4,8 @@ from sportello.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+                     "QUEUES": TASK_QUEUES}}  # noqa: F405
 WHITENOISE_AUTOREFRESH = True
 # Position changes push to ACA after commit; by default tests send those pushes to a
 # port where nothing listens (the discard port), never to a portal a developer may be

@@ -34,7 +34,11 @@ class Command(BaseCommand):
             "--worker-class", "gthread", "--access-logfile", "-", "--graceful-timeout", "5",
         ]]
         if not no_worker:
-            commands.append([python, "manage.py", "db_worker", "--interval", "1"])
+            # One worker per queue (settings.TASK_QUEUES): emails and receipts on
+            # "default" never wait behind the ZIPs being built on "bulk".
+            for queue in ("default", "bulk"):
+                commands.append([python, "manage.py", "db_worker", "--queue-name", queue,
+                                 "--interval", "1"])
             # The outbox sweeper: retries emails that could not leave (SMTP down).
             commands.append([python, "manage.py", "send_outbox", "--loop", "30"])
         children = [subprocess.Popen(command) for command in commands]  # noqa: S603
