@@ -11,6 +11,7 @@ commit; any exception propagates so that the Node gets an error and sends it aga
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import logging
@@ -28,7 +29,7 @@ from organizations.models import Organization
 from pagopa.messages import DebtorInfo, ReceiptInfo
 from payments.ec import attempt_for_note
 from payments.models import TOKEN_LIFETIME, PaymentAttempt, Receipt
-from positions.models import PaymentOption
+from positions.models import InvalidTransition, PaymentOption
 
 log = logging.getLogger(__name__)
 
@@ -137,8 +138,9 @@ def _apply(receipt: Receipt, option: PaymentOption) -> None:
     attempt = receipt.attempt
     if attempt is not None and not attempt.options.exclude(
             status=PaymentOption.Status.PAID).exists():
-        PaymentAttempt.objects.filter(pk=attempt.pk).update(
-            status=PaymentAttempt.Status.PAID, updated_at=timezone.now())
+        # Already paid: the cart's status never costs a receipt.
+        with contextlib.suppress(InvalidTransition):
+            attempt.mark_paid()
     _queue_receipt_email(receipt, option)
 
 
