@@ -165,6 +165,7 @@ class Receipt(models.Model):
         AMOUNT_MISMATCH = "amount", _("Importo diverso da quello dovuto")
         OUTCOME_KO = "outcome_ko", _("Esito diverso da OK")
         WRONG_STATION = "station", _("Intermediario o stazione non corrispondenti")
+        IUV_MISMATCH = "iuv", _("IUV diverso da quello dell'avviso")
 
     organization = models.ForeignKey(Organization, on_delete=models.PROTECT,
                                      related_name="receipts", verbose_name=_("Ente"))
@@ -206,6 +207,12 @@ class Receipt(models.Model):
     metadata = models.JSONField(default=list, blank=True)
     raw_xml = models.TextField(_("messaggio ricevuto"))
     received_at = models.DateTimeField(_("ricevuta il"), auto_now_add=True, db_index=True)
+    # A receipt not applied (wrong station, outcome KO...) may be delivered again with the
+    # same receiptId: the row then holds the latest message, and each earlier one (raw
+    # XML, outcome, flags, when) is kept here, oldest first.
+    deliveries = models.PositiveIntegerField(_("consegne"), default=1)
+    last_delivered_at = models.DateTimeField(_("ultima consegna il"), null=True, blank=True)
+    earlier_deliveries = models.JSONField(_("consegne precedenti"), default=list, blank=True)
     applied = models.BooleanField(_("ha chiuso la posizione"), default=False)
     flags = models.JSONField(_("anomalie"), default=list, blank=True)
     needs_attention = models.BooleanField(_("da verificare"), default=False, db_index=True)

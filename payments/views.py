@@ -127,6 +127,7 @@ def attempt_status(request, attempt_id):
 @with_organization
 def receipt_pdf(request, pk: int):
     """The quietanza of a receipt on a position this request may see."""
+    from documents.bundles import receipt_filename
     from documents.quietanza import render_receipt
     from documents.responses import pdf_attachment
     from payments.receipt_document import receipt_info_for
@@ -134,4 +135,5 @@ def receipt_pdf(request, pk: int):
     receipt = get_object_or_404(Receipt, pk=pk, organization=request.organization,
                                 applied=True, option__position__in=visible_positions(request))
     pdf = render_receipt(receipt_info_for(receipt, verification_url(receipt)))
-    return pdf_attachment(pdf, f"quietanza-{receipt.creditor_reference_id}.pdf")
+    # The IUV is the Node's text (any string up to 35): never a file name as it is.
+    return pdf_attachment(pdf, receipt_filename(receipt.creditor_reference_id, receipt.pk))
