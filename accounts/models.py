@@ -16,6 +16,7 @@ from django_countries.fields import CountryField
 from phonenumber_field.modelfields import PhoneNumberField
 
 from accounts.countries import PayerCountries
+from sportello.validators import validate_xml_text
 
 
 class EmailUserManager(UserManager):
@@ -54,12 +55,16 @@ class User(AbstractUser):
     fiscal_code = models.CharField(_("codice fiscale"), max_length=16, blank=True, db_index=True)
     entity_type = models.CharField(_("tipo"), max_length=1, choices=EntityType.choices,
                                    default=EntityType.NATURAL)
-    company_name = models.CharField(_("ragione sociale"), max_length=140, blank=True)
-    address = models.CharField(_("indirizzo"), max_length=140, blank=True)
+    company_name = models.CharField(_("ragione sociale"), max_length=140, blank=True,
+                                    validators=[validate_xml_text])
+    address = models.CharField(_("indirizzo"), max_length=140, blank=True,
+                               validators=[validate_xml_text])
     nation = CountryField(_("nazione"), countries=PayerCountries, default="IT")
-    city = models.CharField(_("città"), max_length=70, blank=True)
-    province = models.CharField(_("provincia"), max_length=35, blank=True)
-    postal_code = models.CharField(_("CAP"), max_length=16, blank=True)
+    city = models.CharField(_("città"), max_length=70, blank=True, validators=[validate_xml_text])
+    province = models.CharField(_("provincia"), max_length=35, blank=True,
+                                validators=[validate_xml_text])
+    postal_code = models.CharField(_("CAP"), max_length=16, blank=True,
+                                   validators=[validate_xml_text])
     phone = PhoneNumberField(_("telefono"), blank=True, region="IT")
     # Set by online registration until the email link is followed; such accounts cannot
     # log in and are removed by ``purge_unactivated_accounts`` once the link has expired.

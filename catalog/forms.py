@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from catalog.models import MAX_AMOUNT_CENTS, Service, ServiceField, parse_euro_cents
 from pagopa.money import format_euro
-from sportello.forms import StyledForm, style_widget
+from sportello.forms import StyledForm, require_xml_text, style_widget
 
 AMOUNT_FIELD = "importo"
 
@@ -207,6 +207,7 @@ class SpontaneousForm(StyledForm, forms.Form):
         for name, field in self.fields.items():
             if name != "token":
                 style_widget(field, field.widget)
+                require_xml_text(field)  # the values make the causale sent to pagoPA
         self.amount_cents: int | None = None
 
     def full_clean(self):

@@ -20,6 +20,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from organizations.models import Organization
+from sportello.validators import validate_xml_text
 
 taxonomy_validator = RegexValidator(
     r"^([6-9]/)?\d{7}(IM|TS|SP|SA|AP)/?$",
@@ -72,7 +73,7 @@ class Service(models.Model):
         verbose_name=_("Ente"),
     )
     code = models.SlugField(_("codice"), max_length=35)
-    name = models.CharField(_("nome"), max_length=100)
+    name = models.CharField(_("nome"), max_length=100, validators=[validate_xml_text])
     description = models.TextField(_("descrizione"), blank=True)
     spontaneous_allowed = models.BooleanField(
         _("pagamento spontaneo ammesso"), default=False,
@@ -117,7 +118,7 @@ class Service(models.Model):
                     "prezzo secondo la scelta."),
     )
     causale_template = models.CharField(
-        _("modello della causale"), max_length=140, blank=True,
+        _("modello della causale"), max_length=140, blank=True, validators=[validate_xml_text],
         help_text=_("Testo con i nomi dei campi tra graffe, es. "
                     "«Pagamento pass {numero_pass} del {data}». Vuoto: il nome del servizio."),
     )

@@ -1,8 +1,11 @@
-from django.contrib import admin
+import logging
+
+from django.contrib import admin, messages
 from django.http import Http404
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from documents.bundles import receipt_filename
@@ -10,7 +13,9 @@ from documents.quietanza import render_receipt
 from documents.responses import pdf_attachment
 from payments.models import AcaPush, PaymentAttempt, Receipt
 from payments.receipt_document import receipt_info_for
-from payments.receipts import verification_url
+from payments.receipts import ReviewRefused, apply_after_review, verification_url
+
+log = logging.getLogger(__name__)
 
 
 @admin.register(Receipt)
@@ -23,7 +28,7 @@ class ReceiptAdmin(admin.ModelAdmin):
     list_filter = ("needs_attention", "applied", "organization", "version")
     search_fields = ("receipt_id", "notice_number", "creditor_reference_id")
     date_hierarchy = "received_at"
-    actions = ["mark_reviewed"]
+    actions = ["mark_reviewed", "apply_after_review"]
 
     def get_readonly_fields(self, request, obj=None):
         return ["quietanza_link", *(field.name for field in self.model._meta.fields)]
@@ -68,6 +73,33 @@ class ReceiptAdmin(admin.ModelAdmin):
     def mark_reviewed(self, request, queryset):
         queryset.filter(reviewed_at__isnull=True).update(reviewed_at=timezone.now(),
                                                          reviewed_by=request.user)
+
+    @admin.action(description=_("Applica dopo verifica: la ricevuta chiude la posizione"),
+                  permissions=["change"])
+    def apply_after_review(self, request, queryset):
+        """Staff accept flagged receipts (e.g. a different amount, the wrong station):
+        each goes through the same locks and state change as a delivery, and is logged
+        (the admin's history and the application log); the others are refused, saying
+        why, and nothing changes for them."""
+        applied = 0
+        for receipt in queryset.order_by("pk"):
+            try:
+                apply_after_review(receipt, request.user)
+            except ReviewRefused as refusal:
+                log.warning("Receipt %s not applied after review by %s: %s",
+                            receipt.receipt_id, request.user.pk, refusal)
+                self.message_user(request, gettext(
+                    "Ricevuta %(receipt)s non applicata: %(reason)s") % {
+                    "receipt": receipt.receipt_id, "reason": refusal}, messages.ERROR)
+            else:
+                self.log_change(request, receipt, gettext(
+                    "Applicata dopo verifica: la posizione è chiusa da questa ricevuta."))
+                applied += 1
+        if applied:
+            self.message_user(request, ngettext(
+                "%(count)d ricevuta applicata dopo verifica.",
+                "%(count)d ricevute applicate dopo verifica.", applied) % {"count": applied},
+                messages.SUCCESS)
 
 
 @admin.register(PaymentAttempt)

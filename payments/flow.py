@@ -24,6 +24,7 @@ from pagopa.checkout import (
     is_checkout_location,
 )
 from payments.models import PaymentAttempt
+from positions.models import InvalidTransition
 
 log = logging.getLogger(__name__)
 
@@ -81,15 +82,21 @@ def start_checkout(request, options) -> HttpResponseRedirect:
     if not is_checkout_location(location, base):
         _fail(attempt, f"refused redirect outside Checkout: {location[:300]}")
         raise PaymentUnavailable("Checkout answered an unexpected address")
-    PaymentAttempt.objects.filter(pk=attempt.pk).update(
-        status=PaymentAttempt.Status.REDIRECTED, checkout_location=location)
+    try:
+        attempt.redirect_to(location)
+    except InvalidTransition:
+        # The receipt got here first (the sandbox pays in-process): it stays paid.
+        log.info("Attempt %s already %s when its cart opened", attempt.public_id,
+                 attempt.status)
     return HttpResponseRedirect(location)
 
 
 def _fail(attempt: PaymentAttempt, error: str) -> None:
     log.error("Checkout cart for attempt %s not opened: %s", attempt.public_id, error)
-    PaymentAttempt.objects.filter(pk=attempt.pk).update(
-        status=PaymentAttempt.Status.FAILED, error=error[:500])
+    try:
+        attempt.fail(error)
+    except InvalidTransition:
+        log.warning("Attempt %s is %s: not marked failed", attempt.public_id, attempt.status)
 
 
 def remember(session, attempt: PaymentAttempt) -> None:

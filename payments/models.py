@@ -12,12 +12,12 @@ import uuid
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from organizations.models import Organization
-from positions.models import PaymentOption
+from positions.models import InvalidTransition, PaymentOption
 
 #: How long a pagoPA payment token lives at most (RULES §8): after that a payment
 #: started and not concluded can no longer produce a receipt, and a new one may start.
@@ -40,6 +40,17 @@ class PaymentAttempt(models.Model):
         CANCEL = "cancel", _("Annullato")
         ERROR = "error", _("Errore")
         WAITING = "waiting", _("Esito sconosciuto")
+
+    # Allowed moves. Only a receipt makes an attempt paid, and paid is final: a late
+    # "cancel" or "error" (a return URL, a Checkout failure) never overwrites it. A
+    # cancelled or failed attempt can still become paid: the receipt is the truth.
+    TRANSITIONS: dict[str, set[str]] = {
+        Status.STARTED: {Status.REDIRECTED, Status.FAILED, Status.CANCELLED, Status.PAID},
+        Status.REDIRECTED: {Status.FAILED, Status.CANCELLED, Status.PAID},
+        Status.CANCELLED: {Status.PAID},
+        Status.FAILED: {Status.PAID},
+        Status.PAID: set(),
+    }
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     organization = models.ForeignKey(Organization, on_delete=models.PROTECT,
@@ -67,6 +78,42 @@ class PaymentAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.public_id} ({self.get_status_display()})"
+
+    # --- state machine -------------------------------------------------------------
+    # The only writers of ``status``: each move locks the row and checks the move against
+    # the row as it is in the database, so two writers never overwrite each other.
+    def _move_to(self, new_status: str, **changes) -> None:
+        with transaction.atomic():
+            locked = PaymentAttempt.objects.select_for_update().get(pk=self.pk)
+            if new_status not in self.TRANSITIONS[locked.status]:
+                self.status = locked.status
+                raise InvalidTransition(f"attempt {self.public_id}: {locked.status} -> "
+                                        f"{new_status} is not allowed")
+            changes = {"status": new_status, "updated_at": timezone.now(), **changes}
+            PaymentAttempt.objects.filter(pk=self.pk).update(**changes)
+        for name, value in changes.items():
+            setattr(self, name, value)
+
+    def redirect_to(self, location: str) -> None:
+        """Checkout opened the cart: the payer is sent to ``location``."""
+        self._move_to(self.Status.REDIRECTED, checkout_location=location)
+
+    def fail(self, error: str) -> None:
+        """Checkout could not be opened for this cart."""
+        self._move_to(self.Status.FAILED, error=error[:500])
+
+    def cancel(self, returned: str = Return.CANCEL) -> None:
+        """The payer confirmed, on our page, that they gave this payment up."""
+        self._move_to(self.Status.CANCELLED, returned=returned)
+
+    def mark_paid(self) -> None:
+        """Called by the receipt handler only, when every option of the cart is paid."""
+        self._move_to(self.Status.PAID)
+
+    @property
+    def is_open(self) -> bool:
+        """Not yet paid, cancelled or failed: the payer may still give it up."""
+        return self.status in (self.Status.STARTED, self.Status.REDIRECTED)
 
     @property
     def id_cart(self) -> str:
@@ -118,6 +165,7 @@ class Receipt(models.Model):
         AMOUNT_MISMATCH = "amount", _("Importo diverso da quello dovuto")
         OUTCOME_KO = "outcome_ko", _("Esito diverso da OK")
         WRONG_STATION = "station", _("Intermediario o stazione non corrispondenti")
+        IUV_MISMATCH = "iuv", _("IUV diverso da quello dell'avviso")
 
     organization = models.ForeignKey(Organization, on_delete=models.PROTECT,
                                      related_name="receipts", verbose_name=_("Ente"))
@@ -159,6 +207,12 @@ class Receipt(models.Model):
     metadata = models.JSONField(default=list, blank=True)
     raw_xml = models.TextField(_("messaggio ricevuto"))
     received_at = models.DateTimeField(_("ricevuta il"), auto_now_add=True, db_index=True)
+    # A receipt not applied (wrong station, outcome KO...) may be delivered again with the
+    # same receiptId: the row then holds the latest message, and each earlier one (raw
+    # XML, outcome, flags, when) is kept here, oldest first.
+    deliveries = models.PositiveIntegerField(_("consegne"), default=1)
+    last_delivered_at = models.DateTimeField(_("ultima consegna il"), null=True, blank=True)
+    earlier_deliveries = models.JSONField(_("consegne precedenti"), default=list, blank=True)
     applied = models.BooleanField(_("ha chiuso la posizione"), default=False)
     flags = models.JSONField(_("anomalie"), default=list, blank=True)
     needs_attention = models.BooleanField(_("da verificare"), default=False, db_index=True)

@@ -1,16 +1,24 @@
 """Receiving a receipt (paSendRT / paSendRTV2): store it, then apply it, in one transaction.
 
-Pattern (pretix's ``OrderPayment.confirm``): lock the option row, return early if this
-receiptId is already stored, store the raw message with its parsed fields, and move
-the option to *paid* only when the receipt is the first good one for a payable option.
-Everything else (second receipt, cancelled / unknown notice, Stand-In without any
-activation...) is stored and flagged for staff: receipts cannot be refused (RULES §5.3).
+Pattern (pretix's ``OrderPayment.confirm``): lock the position and then the option row,
+return early if this receiptId is already stored *and applied*, store the raw message
+with its parsed fields, and move the option to *paid* only when the receipt is the first
+good one for a payable option. Everything else (second receipt, cancelled / unknown
+notice, Stand-In without any activation...) is stored and flagged for staff: receipts
+cannot be refused (RULES §5.3).
+
+A stored receipt that was *not* applied (refused through the wrong station, outcome KO)
+and is delivered again is judged again under the same locks, and applied when it is now
+good: the row takes the new message, the earlier ones stay in ``earlier_deliveries``.
+Staff can also apply a flagged receipt after review (:func:`apply_after_review`).
+
 The caller acknowledges the Node only after this function has returned, i.e. after
 commit; any exception propagates so that the Node gets an error and sends it again.
 """
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import logging
@@ -28,7 +36,7 @@ from organizations.models import Organization
 from pagopa.messages import DebtorInfo, ReceiptInfo
 from payments.ec import attempt_for_note
 from payments.models import TOKEN_LIFETIME, PaymentAttempt, Receipt
-from positions.models import PaymentOption
+from positions.models import InvalidTransition, PaymentOption, PaymentPosition
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +46,38 @@ Flag = Receipt.Flag
 @dataclass(frozen=True)
 class Received:
     receipt: Receipt
-    duplicate: bool  # this receiptId was already stored: nothing was done again
+    duplicate: bool  # this receiptId was already applied: nothing was done again
+
+
+class ReviewRefused(Exception):
+    """Staff asked to apply a receipt that cannot make its option paid; says why."""
+
+
+#: What staff may accept after looking at the receipt; the other flags describe a
+#: receipt that cannot pay anything (KO outcome, no option, option paid or cancelled),
+#: and are judged again on the option as it is now.
+OVERRIDABLE = frozenset({Flag.WRONG_STATION, Flag.AMOUNT_MISMATCH, Flag.IUV_MISMATCH,
+                         Flag.STANDIN_WITHOUT_ACTIVATION, Flag.EXPIRED})
+
+
+def _lock_option(organization: Organization, notice_number: str) -> PaymentOption | None:
+    """Lock the option's position, then the option, in that order everywhere.
+
+    The position's status is recomputed from *all* its options (``refresh_status``):
+    two receipts for two installments of one position, each holding only its own
+    option's lock, would each see the other installment unpaid and leave the position
+    "partially paid" with both paid. Locking the position row first serialises them.
+    """
+    found = (PaymentOption.objects.filter(organization=organization,
+                                          notice_number=notice_number)
+             .values_list("pk", "position_id").first())
+    if found is None:
+        return None
+    option_pk, position_pk = found
+    position = PaymentPosition.objects.select_for_update().get(pk=position_pk)
+    option = PaymentOption.objects.select_for_update(of=("self",)).get(pk=option_pk)
+    option.position = position  # the locked row, with the status as it is now
+    return option
 
 
 def receive(organization: Organization, info: ReceiptInfo, raw_xml: str, version: int,
@@ -47,29 +86,81 @@ def receive(organization: Organization, info: ReceiptInfo, raw_xml: str, version
     with transaction.atomic():
         # A receipt naming another Ente's notice reaches us as a secondary beneficiary:
         # no option of ours is behind it.
-        option = (PaymentOption.objects.select_for_update()
-                  .filter(organization=organization, notice_number=info.notice_number)
-                  .select_related("position").first()
+        option = (_lock_option(organization, info.notice_number)
                   if info.fiscal_code == organization.fiscal_code else None)
-        existing = Receipt.objects.filter(organization=organization,
-                                          receipt_id=info.receipt_id).first()
-        if existing is not None:
+        existing = (Receipt.objects.select_for_update()
+                    .filter(organization=organization, receipt_id=info.receipt_id).first())
+        if existing is not None and existing.applied:
             return Received(existing, duplicate=True)
-        receipt = _new_receipt(organization, option, info, raw_xml, version)
-        apply = _judge(receipt, option, info, wrong_station)
-        try:
-            with transaction.atomic():
-                receipt.save()
-        except IntegrityError:
-            # Same receiptId stored meanwhile for a notice with no row to lock (unknown).
-            return Received(Receipt.objects.get(organization=organization,
-                                                receipt_id=info.receipt_id), duplicate=True)
+        if existing is not None:
+            receipt = _redelivered(existing, option, info, raw_xml, version)
+            previous_flags = list(receipt.flags)
+            apply = _judge(receipt, option, info, wrong_station)
+            if receipt.flags != previous_flags:
+                receipt.reviewed_at, receipt.reviewed_by = None, None  # new facts
+            receipt.save()
+            log.info("Receipt %s delivered again (%d deliveries): judged again, %s",
+                     receipt.receipt_id, receipt.deliveries,
+                     "applied" if apply else "not applied")
+        else:
+            receipt = _new_receipt(organization, option, info, raw_xml, version)
+            apply = _judge(receipt, option, info, wrong_station)
+            try:
+                with transaction.atomic():
+                    receipt.save()
+            except IntegrityError:
+                # Same receiptId stored meanwhile for a notice with no row to lock
+                # (unknown): that delivery judged it, as this one would have.
+                return Received(Receipt.objects.get(organization=organization,
+                                                    receipt_id=info.receipt_id),
+                                duplicate=True)
         if apply:
             _apply(receipt, option)
-    if receipt.needs_attention:
+    if receipt.needs_attention and not receipt.applied:
         log.warning("Receipt %s for notice %s flagged for staff: %s", receipt.receipt_id,
                     receipt.notice_number, ", ".join(receipt.flags))
+    elif receipt.needs_attention:
+        log.warning("Receipt %s for notice %s applied and flagged for staff: %s",
+                    receipt.receipt_id, receipt.notice_number, ", ".join(receipt.flags))
     return Received(receipt, duplicate=False)
+
+
+def apply_after_review(receipt: Receipt, user) -> Receipt:
+    """Staff looked at a flagged receipt and accept it: make its option paid.
+
+    The same locks and the same ``_apply`` as a delivery. Refused (ReviewRefused, with an
+    Italian message) when the receipt cannot pay anything now: already applied, outcome
+    not OK, no option of ours, or the option paid or cancelled meanwhile. Flags in
+    :data:`OVERRIDABLE` are what the review accepts; they stay on the receipt as evidence.
+    """
+    with transaction.atomic():
+        option = (_lock_option(receipt.organization, receipt.notice_number)
+                  if receipt.option_id is not None else None)
+        receipt = Receipt.objects.select_for_update().get(pk=receipt.pk)
+        if receipt.applied:
+            raise ReviewRefused(_("La ricevuta ha già chiuso la posizione."))
+        if receipt.outcome != "OK":
+            raise ReviewRefused(_("La ricevuta ha esito diverso da OK: non attesta alcun "
+                                  "pagamento."))
+        if option is None or option.pk != receipt.option_id:
+            raise ReviewRefused(_("La ricevuta non corrisponde ad alcun avviso dell'Ente."))
+        if option.status == PaymentOption.Status.PAID:
+            raise ReviewRefused(_("L'avviso è già pagato con un'altra ricevuta."))
+        if option.status == PaymentOption.Status.CANCELLED:
+            raise ReviewRefused(_("L'avviso è annullato: non può essere chiuso da una "
+                                  "ricevuta."))
+        blocking = set(receipt.flags) - OVERRIDABLE - {Flag.ALREADY_PAID, Flag.CANCELLED}
+        if blocking:
+            raise ReviewRefused(_("La ricevuta ha anomalie che la verifica non può "
+                                  "superare: %(flags)s.") % {
+                "flags": ", ".join(receipt.flag_labels())})
+        receipt.reviewed_at, receipt.reviewed_by = timezone.now(), user
+        receipt.save(update_fields=["reviewed_at", "reviewed_by"])
+        _apply(receipt, option)
+    log.warning("Receipt %s for notice %s applied after review by %s (flags: %s)",
+                receipt.receipt_id, receipt.notice_number, getattr(user, "pk", None),
+                ", ".join(receipt.flags))
+    return receipt
 
 
 def _judge(receipt: Receipt, option: PaymentOption | None, info: ReceiptInfo,
@@ -96,6 +187,11 @@ def _judge(receipt: Receipt, option: PaymentOption | None, info: ReceiptInfo,
     else:
         if option.status == status.EXPIRED:
             flags.append(Flag.EXPIRED)
+        if info.creditor_reference_id != option.iuv:
+            # Same notice number, another IUV: not the payment of this option as we know
+            # it (and the reconciliation would not match it). Staff decide.
+            flags.append(Flag.IUV_MISMATCH)
+            apply = False
         if info.amount_cents != option.amount_cents:
             flags.append(Flag.AMOUNT_MISMATCH)
         if info.stand_in and not option.activations.exists():
@@ -105,10 +201,37 @@ def _judge(receipt: Receipt, option: PaymentOption | None, info: ReceiptInfo,
     return apply
 
 
+def _redelivered(receipt: Receipt, option: PaymentOption | None, info: ReceiptInfo,
+                 raw_xml: str, version: int) -> Receipt:
+    """The stored, unapplied ``receipt`` as the Node sends it now; what it said before
+    (message, outcome, flags) is kept in ``earlier_deliveries``, never lost."""
+    delivered_at = receipt.last_delivered_at or receipt.received_at
+    earlier = {"received_at": delivered_at.isoformat() if delivered_at else None,
+               "version": receipt.version, "outcome": receipt.outcome,
+               "amount_cents": receipt.amount_cents,
+               "creditor_reference_id": receipt.creditor_reference_id,
+               "flags": list(receipt.flags), "raw_xml": receipt.raw_xml}
+    attempt = receipt.attempt
+    for name, value in _fields(receipt.organization, option, info, raw_xml, version).items():
+        setattr(receipt, name, value)
+    receipt.attempt = attempt or receipt.attempt
+    receipt.earlier_deliveries = [*receipt.earlier_deliveries, earlier]
+    receipt.deliveries += 1
+    receipt.last_delivered_at = timezone.now()
+    return receipt
+
+
 def _new_receipt(organization: Organization, option: PaymentOption | None,
                  info: ReceiptInfo, raw_xml: str, version: int) -> Receipt:
-    return Receipt(
-        organization=organization, option=option, raw_xml=raw_xml, version=version,
+    return Receipt(organization=organization,
+                   **_fields(organization, option, info, raw_xml, version))
+
+
+def _fields(organization: Organization, option: PaymentOption | None, info: ReceiptInfo,
+            raw_xml: str, version: int) -> dict:
+    """Every field a delivery of ``info`` sets on its Receipt row."""
+    return dict(
+        option=option, raw_xml=raw_xml, version=version,
         attempt=_attempt_for(organization, option, info),
         receipt_id=info.receipt_id, notice_number=info.notice_number,
         fiscal_code=info.fiscal_code, creditor_reference_id=info.creditor_reference_id,
@@ -137,8 +260,9 @@ def _apply(receipt: Receipt, option: PaymentOption) -> None:
     attempt = receipt.attempt
     if attempt is not None and not attempt.options.exclude(
             status=PaymentOption.Status.PAID).exists():
-        PaymentAttempt.objects.filter(pk=attempt.pk).update(
-            status=PaymentAttempt.Status.PAID, updated_at=timezone.now())
+        # Already paid: the cart's status never costs a receipt.
+        with contextlib.suppress(InvalidTransition):
+            attempt.mark_paid()
     _queue_receipt_email(receipt, option)
 
 
@@ -227,4 +351,7 @@ def _receipt_pdf(receipt: Receipt) -> list[tuple[str, bytes, str]]:
     except Exception:  # noqa: BLE001 - the email still goes, without the PDF
         log.exception("Could not render the quietanza of receipt %s", receipt.pk)
         return []
-    return [(f"quietanza-{receipt.creditor_reference_id}.pdf", pdf, "application/pdf")]
+    from documents.bundles import receipt_filename
+
+    return [(receipt_filename(receipt.creditor_reference_id, receipt.pk), pdf,
+             "application/pdf")]

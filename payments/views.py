@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from organizations.context import with_organization
 from payments.flow import PaymentUnavailable, may_see, start_checkout
@@ -15,7 +15,7 @@ from payments.receipts import verification_url
 from payments.selection import PaymentSelectionForm
 from payments.status import PaymentState, option_payment_state
 from positions.access import visible_positions
-from positions.models import PaymentOption
+from positions.models import InvalidTransition, PaymentOption
 
 #: Seconds between refreshes of the "pagamento in corso" page.
 REFRESH_SECONDS = 5
@@ -72,21 +72,20 @@ def _outcome(attempt: PaymentAttempt, options, kind: str) -> tuple[str, dict]:
     return (kind if kind in ("cancel", "error") else "waiting"), states
 
 
-@require_GET
+@require_http_methods(["GET", "HEAD", "POST"])
 @with_organization
 def returned(request, attempt_id, kind: str):
     """Where Checkout sends the payer back. It proves nothing: only receipts pay, so the
-    page tells what our records say now, and updates itself while we wait."""
+    page tells what our records say now, and updates itself while we wait.
+
+    A GET only reads (a link, a prefetch or a crawler must change nothing); the payer
+    gives the attempt up with the page's own form (POST, CSRF-protected), which cancels
+    it through the attempt's state machine: never once it is paid."""
     if kind not in RETURN_KINDS:
         raise Http404
     attempt = _attempt(request, attempt_id)
-    attempt.returned = kind
-    fields = ["returned", "updated_at"]
-    if kind in ("cancel", "error") and attempt.status != PaymentAttempt.Status.PAID:
-        attempt.status = (PaymentAttempt.Status.CANCELLED if kind == "cancel"
-                          else PaymentAttempt.Status.FAILED)
-        fields.append("status")
-    attempt.save(update_fields=fields)
+    if request.method == "POST":
+        return _give_up(request, attempt, kind)
     options = list(attempt.options.select_related("position__service")
                    .prefetch_related("receipts"))
     outcome, states = _outcome(attempt, options, kind)
@@ -97,7 +96,22 @@ def returned(request, attempt_id, kind: str):
     return render(request, "payments/returned.html", {
         "attempt": attempt, "outcome": outcome, "rows": rows, "retry_options": retry,
         "refresh_seconds": REFRESH_SECONDS,
+        "may_give_up": outcome in ("cancel", "error") and attempt.is_open,
     })
+
+
+def _give_up(request, attempt: PaymentAttempt, kind: str):
+    if kind not in ("cancel", "error"):
+        raise Http404
+    try:
+        attempt.cancel(returned=kind)
+    except InvalidTransition:
+        messages.warning(request, _("Questo pagamento non si può più annullare: vedi qui "
+                                    "sotto il suo stato."))
+    else:
+        messages.success(request, _("Pagamento annullato: la pratica resta da pagare."))
+    return redirect("payments:returned", ente=request.organization.slug,
+                    attempt_id=attempt.public_id, kind=kind)
 
 
 @require_GET
@@ -113,6 +127,7 @@ def attempt_status(request, attempt_id):
 @with_organization
 def receipt_pdf(request, pk: int):
     """The quietanza of a receipt on a position this request may see."""
+    from documents.bundles import receipt_filename
     from documents.quietanza import render_receipt
     from documents.responses import pdf_attachment
     from payments.receipt_document import receipt_info_for
@@ -120,4 +135,5 @@ def receipt_pdf(request, pk: int):
     receipt = get_object_or_404(Receipt, pk=pk, organization=request.organization,
                                 applied=True, option__position__in=visible_positions(request))
     pdf = render_receipt(receipt_info_for(receipt, verification_url(receipt)))
-    return pdf_attachment(pdf, f"quietanza-{receipt.creditor_reference_id}.pdf")
+    # The IUV is the Node's text (any string up to 35): never a file name as it is.
+    return pdf_attachment(pdf, receipt_filename(receipt.creditor_reference_id, receipt.pk))

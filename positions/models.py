@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Service
 from organizations.models import Organization
-from sportello.validators import validate_fiscal_code, validate_iban
+from sportello.validators import validate_fiscal_code, validate_iban, validate_xml_text
 
 
 class Debtor(models.Model):
@@ -34,15 +34,20 @@ class Debtor(models.Model):
     )
     entity_type = models.CharField(_("tipo"), max_length=1, choices=EntityType.choices)
     full_name = models.CharField(
-        _("nome e cognome o ragione sociale"), max_length=70,
+        _("nome e cognome o ragione sociale"), max_length=70, validators=[validate_xml_text],
     )
-    address = models.CharField(_("indirizzo"), max_length=140, blank=True)
-    city = models.CharField(_("città"), max_length=70, blank=True)
-    province = models.CharField(_("provincia"), max_length=2, blank=True)
-    postal_code = models.CharField(_("CAP"), max_length=16, blank=True)
-    nation = models.CharField(_("nazione"), max_length=2, default="IT")
+    address = models.CharField(_("indirizzo"), max_length=140, blank=True,
+                               validators=[validate_xml_text])
+    city = models.CharField(_("città"), max_length=70, blank=True, validators=[validate_xml_text])
+    province = models.CharField(_("provincia"), max_length=2, blank=True,
+                                validators=[validate_xml_text])
+    postal_code = models.CharField(_("CAP"), max_length=16, blank=True,
+                                   validators=[validate_xml_text])
+    nation = models.CharField(_("nazione"), max_length=2, default="IT",
+                              validators=[validate_xml_text])
     email = models.EmailField(_("email"), blank=True)
-    phone = models.CharField(_("telefono"), max_length=30, blank=True)
+    phone = models.CharField(_("telefono"), max_length=30, blank=True,
+                             validators=[validate_xml_text])
 
     class Meta:
         verbose_name = _("debitore")
@@ -93,9 +98,10 @@ class PaymentPosition(models.Model):
     service = models.ForeignKey(
         Service, on_delete=models.PROTECT, related_name="positions", verbose_name=_("servizio")
     )
-    causale = models.CharField(_("causale"), max_length=140)
+    causale = models.CharField(_("causale"), max_length=140, validators=[validate_xml_text])
     external_reference = models.CharField(
         _("riferimento pratica"), max_length=35, blank=True, db_index=True,
+        validators=[validate_xml_text],
     )
     status = models.CharField(
         _("stato"), max_length=20, choices=Status.choices, default=Status.VALID, editable=False
@@ -196,7 +202,8 @@ class PaymentOption(models.Model):
         _("numero rata"), null=True, blank=True,
         help_text=_("Vuoto per il pagamento in unica soluzione."),
     )
-    description = models.CharField(_("descrizione"), max_length=140, blank=True)
+    description = models.CharField(_("descrizione"), max_length=140, blank=True,
+                                   validators=[validate_xml_text])
     status = models.CharField(
         _("stato"), max_length=20, choices=Status.choices, default=Status.UNPAID, editable=False
     )
@@ -267,12 +274,14 @@ class Transfer(models.Model):
         _("codice fiscale beneficiario"), max_length=11,
         validators=[RegexValidator(r"^\d{11}$")],
     )
-    beneficiary_name = models.CharField(_("beneficiario"), max_length=140, blank=True)
+    beneficiary_name = models.CharField(_("beneficiario"), max_length=140, blank=True,
+                                        validators=[validate_xml_text])
     iban = models.CharField(_("IBAN"), max_length=34, validators=[validate_iban])
     amount_cents = models.PositiveBigIntegerField(
         _("importo (centesimi)"), validators=[MinValueValidator(1)]
     )
-    remittance_information = models.CharField(_("causale del versamento"), max_length=140)
+    remittance_information = models.CharField(_("causale del versamento"), max_length=140,
+                                              validators=[validate_xml_text])
     taxonomy_code = models.CharField(_("codice tassonomia"), max_length=16)
 
     class Meta:

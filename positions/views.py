@@ -148,7 +148,9 @@ def spontaneous_form(request, code: str):
                 form.add_error(None, _("Il modulo non è più valido: ricarica la pagina e "
                                        "riprova."))
             except ValidationError as exc:
-                form.add_error(None, exc)
+                # The model's errors name its own fields (e.g. the causale built from the
+                # answers): shown on top of the form, never as a server error.
+                form.add_error(None, exc.messages)
             else:
                 messages.success(request, _("Pagamento inserito: lo trovi qui sotto tra "
                                             "quelli da pagare."))

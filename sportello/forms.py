@@ -5,6 +5,8 @@ from __future__ import annotations
 from django import forms
 from django.forms.renderers import TemplatesSetting
 
+from sportello.validators import validate_xml_multiline_text, validate_xml_text
+
 
 class FormRenderer(TemplatesSetting):
     """Render ``{{ form }}`` and ``{{ field.as_field_group }}`` with our templates."""
@@ -22,13 +24,27 @@ def style_widget(field: forms.Field, widget: forms.Widget) -> None:
         widget.attrs.setdefault("class", "form-control")
 
 
+def require_xml_text(field: forms.Field) -> None:
+    """Text typed by a person may end up in a pagoPA message or a PDF: only printable,
+    XML-compatible characters (line breaks only in a multi-line box). Passwords are
+    never sent anywhere, and stay as typed."""
+    if not isinstance(field, forms.CharField) or isinstance(field.widget, forms.PasswordInput):
+        return
+    validator = (validate_xml_multiline_text if isinstance(field.widget, forms.Textarea)
+                 else validate_xml_text)
+    if validator not in field.validators:
+        field.validators.append(validator)
+
+
 class StyledForm:
-    """Mixin: Bootstrap Italia classes on every widget, ``is-invalid`` on fields in error."""
+    """Mixin: Bootstrap Italia classes on every widget, ``is-invalid`` on fields in error,
+    and every text field limited to printable, XML-compatible text."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             style_widget(field, field.widget)
+            require_xml_text(field)
 
     def full_clean(self):
         super().full_clean()

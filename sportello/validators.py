@@ -100,3 +100,46 @@ def validate_iban(value: str) -> None:
             _("L'IBAN non è valido: controlla paese, lunghezza e cifre di controllo."),
             code="iban",
         ) from exc
+
+
+# --- text that goes into pagoPA messages and documents ---------------------------------
+
+# Not allowed anywhere: C0 controls except tab/LF/CR, DEL and the C1 controls, surrogates
+# (a lone one cannot even be encoded as UTF-8), and the Unicode non-characters U+FDD0..
+# U+FDEF and U+xxFFFE/U+xxFFFF of every plane. XML 1.0 forbids most of these outright
+# (lxml then refuses to build the message); the rest are not printable text.
+_NOT_XML_TEXT = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef"
+    + "".join(f"{chr(plane << 16 | 0xFFFE)}{chr(plane << 16 | 0xFFFF)}"
+              for plane in range(17))
+    + "]"
+)
+_LINE_BREAKS = re.compile("[\t\n\r\u2028\u2029]")
+
+
+def _refuse_bad_character(value: str, match: re.Match) -> None:
+    raise ValidationError(
+        _("Il testo contiene un carattere non ammesso (%(code)s, posizione %(position)s): "
+          "usa solo lettere, cifre, spazi e la normale punteggiatura."),
+        code="xml_text",
+        params={"code": f"U+{ord(match.group()):04X}", "position": match.start() + 1},
+    )
+
+
+def validate_xml_text(value: str) -> None:
+    """One line of printable, XML 1.0-compatible text: what every name, address, causale
+    and spontaneous field must be, since it ends up in a pagoPA message or a PDF."""
+    if not isinstance(value, str):
+        return
+    match = _NOT_XML_TEXT.search(value) or _LINE_BREAKS.search(value)
+    if match:
+        _refuse_bad_character(value, match)
+
+
+def validate_xml_multiline_text(value: str) -> None:
+    """As :func:`validate_xml_text`, for multi-line fields: tab and line breaks allowed."""
+    if not isinstance(value, str):
+        return
+    match = _NOT_XML_TEXT.search(value)
+    if match:
+        _refuse_bad_character(value, match)

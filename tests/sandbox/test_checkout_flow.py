@@ -98,7 +98,12 @@ def test_psp_refuses(browser, option):
     option.refresh_from_db()
     assert option.status == PaymentOption.Status.UNPAID
     assert not Receipt.objects.exists() and not ReceiptDelivery.objects.exists()
-    assert PaymentAttempt.objects.get().status == PaymentAttempt.Status.FAILED
+    # The return URL is a GET: it only reads. The payer gives the attempt up on the page.
+    assert PaymentAttempt.objects.get().status == PaymentAttempt.Status.REDIRECTED
+    assert "Annulla questo pagamento" in page
+    browser.post("/" + url.split("://", 1)[1].split("/", 1)[1])
+    attempt = PaymentAttempt.objects.get()
+    assert (attempt.status, attempt.returned) == (PaymentAttempt.Status.CANCELLED, "error")
     assert option_payment_state([option])[option.pk] is PaymentState.NONE
 
 
@@ -107,6 +112,10 @@ def test_payer_cancels(browser, option):
     assert url.endswith("/cancel/")
     page = back(browser, url)
     assert "Pagamento annullato" in page and "Riprova il pagamento" in page
+    assert PaymentAttempt.objects.get().status == PaymentAttempt.Status.REDIRECTED
+    page = browser.post("/" + url.split("://", 1)[1].split("/", 1)[1], follow=True)
+    assert "Pagamento annullato: la pratica resta da pagare." in page.content.decode()
+    assert "Annulla questo pagamento" not in page.content.decode()
     assert PaymentAttempt.objects.get().status == PaymentAttempt.Status.CANCELLED
     assert not Payment.objects.exists()
     option.refresh_from_db()
