@@ -13,6 +13,7 @@
 # requirements.lock is then resolved with that file as a constraint, so its pins are the
 # same versions and hashes, a subset of the test lock. Both are universal (markers for
 # other platforms and Pythons) and hold the hashes of every wheel and sdist of a pin.
+# uv asks PyPI itself (it does not read pip.conf): for a mirror set UV_INDEX_URL.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 python=${PYTHON:-python3}
