@@ -12,16 +12,20 @@ TEST_WORKERS ?= 2
 
 .PHONY: run test install install-test lint lock messages clean
 
+# The venv's own pip is used as it comes (no unpinned `pip install --upgrade pip`): every
+# package installed comes from a lock file and must match one of its sha256 hashes.
+PIP_INSTALL := $(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes
+
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
 
 $(VENV)/.installed-run: requirements.lock | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -r requirements.lock
+	$(PIP_INSTALL) -r requirements.lock
 	touch $@
 
+# requirements-test.lock holds everything (the runtime pins of requirements.lock included).
 $(VENV)/.installed-test: requirements.lock requirements-test.lock | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -r requirements-test.lock
+	$(PIP_INSTALL) -r requirements-test.lock
 	touch $(VENV)/.installed-run $@
 
 install: $(VENV)/.installed-run
@@ -42,9 +46,10 @@ test: install-test
 lint: install-test
 	$(BIN)/ruff check .
 
-## Regenerate the lock files from pyproject.toml in a scratch virtualenv.
+## Regenerate the hashed lock files from pyproject.toml (uv, in a scratch virtualenv); the
+## pins already there are kept. Upgrade on purpose: make lock LOCK_ARGS=--upgrade
 lock:
-	PYTHON=$(PYTHON) scripts/lock.sh
+	PYTHON=$(PYTHON) LOCK_ARGS="$(LOCK_ARGS)" scripts/lock.sh
 
 ## Extract and compile translations (needs gettext).
 messages: install

@@ -1,25 +1,33 @@
 #!/usr/bin/env bash
-# Regenerate requirements.lock and requirements-test.lock from pyproject.toml, in a
-# scratch virtualenv, so that a fresh install gets exactly the versions tested here.
+# Regenerate requirements-test.lock and requirements.lock from pyproject.toml, every line
+# pinned with the sha256 of each of its files, so that `pip install --require-hashes`
+# (make install / install-test) installs exactly what was tested and nothing else.
+#
+# uv resolves; it is installed from PyPI into a scratch virtualenv at a fixed version, so
+# nothing is assumed on the machine. The versions already in the lock files are kept
+# (uv prefers the pins of an existing output file): adding a dependency adds its pins
+# and upgrades nothing by surprise. To upgrade on purpose:
+#   make lock LOCK_ARGS="--upgrade-package django"      (or LOCK_ARGS=--upgrade for all)
+#
+# One resolution covers everything (runtime + test extra) and makes requirements-test.lock;
+# requirements.lock is then resolved with that file as a constraint, so its pins are the
+# same versions and hashes, a subset of the test lock. Both are universal (markers for
+# other platforms and Pythons) and hold the hashes of every wheel and sdist of a pin.
+# uv asks PyPI itself (it does not read pip.conf): for a mirror set UV_INDEX_URL.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 python=${PYTHON:-python3}
+uv_version=0.13.8
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 "$python" -m venv "$work/venv"
-pip="$work/venv/bin/python -m pip"
-$pip install --quiet --upgrade pip
-deps() { "$python" -c "import tomllib,sys; d=tomllib.load(open('pyproject.toml','rb'))['project']; print('\n'.join(d['dependencies'] if sys.argv[1]=='run' else d['optional-dependencies']['test']))" "$1"; }
-deps run > "$work/run.txt"
-deps test > "$work/test.txt"
-$pip install --quiet -r "$work/run.txt"
-$pip freeze | grep -v '^pip==' > "$work/run.lock"
-$pip install --quiet -r "$work/test.txt"
-$pip freeze | grep -v '^pip==' > "$work/all.lock"
-{ echo "# Exact versions of the runtime dependencies (pyproject.toml lists the ranges)."
-  echo "# Regenerate with: make lock"
-  cat "$work/run.lock"; } > requirements.lock
-{ echo "# Exact versions for the test suite: runtime + test dependencies. Regenerate: make lock"
-  echo "-r requirements.lock"
-  grep -v -x -F -f "$work/run.lock" "$work/all.lock"; } > requirements-test.lock
-echo "requirements.lock and requirements-test.lock updated"
+"$work/venv/bin/python" -m pip install --quiet --disable-pip-version-check "uv==$uv_version"
+# shellcheck disable=SC2086  # LOCK_ARGS is a list of options
+compile() {
+  "$work/venv/bin/uv" pip compile --quiet --universal --python-version 3.11 \
+    --generate-hashes --annotation-style line --custom-compile-command "make lock" \
+    ${LOCK_ARGS:-} "$@"
+}
+compile pyproject.toml --extra test -o requirements-test.lock
+compile pyproject.toml -c requirements-test.lock -o requirements.lock
+echo "requirements-test.lock and requirements.lock updated (uv $uv_version)"
