@@ -10,9 +10,6 @@ page says so.
 Rendering one document takes tens of milliseconds; a batch would hold a web worker for
 seconds, so the request only records what to build (``DocumentBundle``) and the worker
 (``manage.py db_worker``) builds it after commit.
-
-``payments`` imports this app's renderers at module level, so it is imported here only
-inside functions.
 """
 
 from __future__ import annotations
@@ -28,12 +25,14 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from payments.models import Receipt
+from payments.status import applied_receipt_ids
 from positions.models import PaymentOption, PaymentPosition
 
 from .builders import NothingPayable, for_notices
 from .models import DocumentBundle
 from .notices import notice_file
-from .quietanza import render_receipt
+from .receipts import receipt_pdf
 
 logger = logging.getLogger(__name__)
 
@@ -62,8 +61,6 @@ class BundlePlan:
 
 def plan_bundle(options: Iterable[PaymentOption]) -> BundlePlan:
     """Sort the rows by what they print, with one query for the receipts of paid rows."""
-    from payments.status import applied_receipt_ids
-
     options = list(options)
     receipts = applied_receipt_ids(options)
     positions: set[int] = set()
@@ -112,16 +109,11 @@ def _avvisi(organization, position_ids: Iterable[int]) -> Iterable[tuple[str, by
 
 
 def _quietanze(organization, receipt_ids: Iterable[int]) -> Iterable[tuple[str, bytes]]:
-    from payments.models import Receipt
-    from payments.receipt_document import receipt_info_for
-    from payments.receipts import verification_url
-
     receipts = (Receipt.objects.filter(organization=organization, pk__in=receipt_ids,
                                        applied=True)
                 .select_related("organization", "option__position__service").order_by("pk"))
     for receipt in receipts:
-        pdf = render_receipt(receipt_info_for(receipt, verification_url(receipt)))
-        yield receipt_filename(receipt.creditor_reference_id, receipt.pk), pdf
+        yield receipt_filename(receipt.creditor_reference_id, receipt.pk), receipt_pdf(receipt)
 
 
 def build_zip(organization, plan: BundlePlan) -> tuple[bytes, int]:
