@@ -55,6 +55,10 @@ INSTALLED_APPS = [
     "demo",
 ]
 
+# Upward wiring, by name: accounts asks positions whether a notice was issued to a codice
+# fiscale (the proof of a declared code) without importing it (docs/architecture.md).
+ACCOUNTS_NOTICE_CHECK = "positions.search.notice_issued"
+
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
