@@ -19,35 +19,35 @@ from payments.models import Receipt
 from payments.receipts import receipt_applied
 from positions.models import PaymentOption
 
-from .data import DebtorInfo, EnteInfo, ReceiptInfo, ReceiptTransferInfo
+from .data import EnteInfo, PartyInfo, QuietanzaInfo, ReceiptTransferInfo
 from .quietanza import render_receipt
 from .verification import receipt_verification_url
 
 log = logging.getLogger(__name__)
 
 
-def _subject(data: dict | None) -> DebtorInfo | None:
+def _subject(data: dict | None) -> PartyInfo | None:
     if not data:
         return None
     street = " ".join(filter(None, (data.get("street_name"), data.get("civic_number"))))
     town = " ".join(filter(None, (data.get("postal_code"), data.get("city"),
                                   data.get("state_province_region") and
                                   f"({data['state_province_region']})")))
-    return DebtorInfo(full_name=data.get("full_name", ""), fiscal_code=data.get("id_value"),
+    return PartyInfo(full_name=data.get("full_name", ""), fiscal_code=data.get("id_value"),
                       address_lines=tuple(line for line in (street, town) if line))
 
 
-def receipt_info_for(receipt: Receipt, verification_url: str) -> ReceiptInfo:
+def receipt_info_for(receipt: Receipt, verification_url: str) -> QuietanzaInfo:
     """Everything the quietanza prints, taken from the receipt as pagoPA sent it."""
     organization = receipt.organization
     option = receipt.option
     service_name = option.position.service.name if option else receipt.description
-    return ReceiptInfo(
+    return QuietanzaInfo(
         ente=EnteInfo(name=organization.name, fiscal_code=organization.fiscal_code,
                       sector=organization.sector, website=organization.website,
                       email=organization.email, pec=organization.pec,
                       phone=organization.phone),
-        debtor=_subject(receipt.debtor) or DebtorInfo(full_name=""),
+        debtor=_subject(receipt.debtor) or PartyInfo(full_name=""),
         payer=_subject(receipt.payer),
         service_name=service_name,
         causale=receipt.description,

@@ -71,7 +71,7 @@ def verify_receipt_token(token: str) -> ReceiptIdentity | None:
 
 def receipt_verification_url(organization: Organization, fiscal_code: str,
                              receipt_id: str) -> str:
-    """Absolute URL to print on the quietanza (``ReceiptInfo.verification_url``)."""
+    """Absolute URL to print on the quietanza (``QuietanzaInfo.verification_url``)."""
     token = receipt_verification_token(organization, fiscal_code, receipt_id)
     path = reverse("documents:verify-receipt", args=[organization.slug, token])
     return settings.SITE_URL + path
