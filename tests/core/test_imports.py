@@ -1,14 +1,16 @@
 """The map in docs/architecture.md, checked: which app may import which.
 
 Every ``.py`` of our apps is read with ``ast`` (imports inside functions included, since a
-function-local import is still a dependency). The layers below are the ones the docs open
-with; an app may import its own layer or a lower one, never a higher one, and the graph
-must have no cycle. ``tests/`` and ``bench/`` are not apps.
+function-local import is still a dependency), and every template's ``{% load %}``. The
+layers below are the ones the docs open with; an app may import its own layer or a lower
+one, never a higher one, and the graph must have no cycle. ``tests/`` and ``bench/`` are
+not apps.
 """
 
 from __future__ import annotations
 
 import ast
+import re
 from collections import defaultdict
 from pathlib import Path
 
@@ -147,6 +149,57 @@ def test_sandbox_imports_nothing_of_ours_but_pagopa(edges):
 def test_positions_do_not_import_payments_and_nothing_imports_demo(edges):
     assert ("positions", "payments") not in edges
     assert not [a for a, b in edges if b == "demo" and a != "project"]
+
+
+# --- templates: {% load %} follows the same layers ------------------------------------
+
+LOAD = re.compile(r"{%\s*load\s+([^%]+?)\s*%}")
+TEMPLATE_OWNER = {"registration": "accounts", "includes": "project"}
+
+
+def tag_libraries(root: Path = ROOT) -> dict[str, str]:
+    """{library name: app} for every templatetags module of ours."""
+    return {path.stem: path.parts[-3] for path in root.glob("*/templatetags/*.py")
+            if path.stem != "__init__"}
+
+
+def template_loads(root: Path = ROOT) -> list[tuple[str, str, str]]:
+    """(template, owning app, library of ours) for every ``{% load %}`` of our templates."""
+    libraries = tag_libraries(root)
+    found = []
+    for path in sorted((root / "templates").rglob("*")):
+        if not path.is_file():
+            continue
+        relative = path.relative_to(root / "templates")
+        folder = relative.parts[0] if len(relative.parts) > 1 else "project"
+        owner = TEMPLATE_OWNER.get(folder, folder)
+        for match in LOAD.finditer(path.read_text()):
+            for name in match.group(1).split():
+                if name in libraries and libraries[name] != owner:
+                    found.append((str(relative), owner, libraries[name]))
+    return found
+
+
+#: Upward template edges, declared: the payer's pages of positions show payment facts (in
+#: progress, the receipt that paid a row) through payments' template library; positions'
+#: Python code never imports payments (docs/architecture.md).
+TEMPLATE_SEAMS = {("positions", "payments")}
+MAX_TEMPLATE_LINE = 200
+
+
+def test_templates_load_tags_of_their_own_layer_or_below():
+    upward = [(template, library) for template, owner, library in template_loads()
+              if RANK[library] > RANK[owner] and (owner, library) not in TEMPLATE_SEAMS]
+    assert not upward, f"templates loading a higher app's tags: {upward}"
+
+
+def test_template_lines_stay_readable():
+    """One idea per line: long lines go to includes, or blocktranslate ... trimmed."""
+    long_lines = [f"{path.relative_to(ROOT)}:{number} ({len(line)})"
+                  for path in sorted((ROOT / "templates").rglob("*")) if path.is_file()
+                  for number, line in enumerate(path.read_text().splitlines(), 1)
+                  if len(line) > MAX_TEMPLATE_LINE]
+    assert not long_lines, f"template lines over {MAX_TEMPLATE_LINE} characters: {long_lines}"
 
 
 # --- the checks themselves fail where they should ----------------------------------------
