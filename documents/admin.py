@@ -30,19 +30,35 @@ admin.site.unregister(PaymentPosition)
 admin.site.unregister(Receipt)
 
 
-@admin.register(PaymentPosition)
-class PaymentPositionAdmin(BasePaymentPositionAdmin):
-    readonly_fields = (*BasePaymentPositionAdmin.readonly_fields, "notice_link")
+class DocumentDownload:
+    """One PDF download on a model's admin: the URL ``<pk>/<route>`` named
+    ``admin:<app>_<model>_<name>``, served by ``document_view``, and its link."""
+
+    document_route: str
+    document_name: str
 
     def get_urls(self):
         opts = self.model._meta
         extra = [
-            path("<path:object_id>/avviso.pdf", self.admin_site.admin_view(self.notice_view),
-                 name=f"{opts.app_label}_{opts.model_name}_notice"),
+            path(f"<path:object_id>/{self.document_route}",
+                 self.admin_site.admin_view(self.document_view),
+                 name=f"{opts.app_label}_{opts.model_name}_{self.document_name}"),
         ]
         return extra + super().get_urls()
 
-    def notice_view(self, request, object_id):
+    def document_link(self, obj, label):
+        opts = self.model._meta
+        url = reverse(f"admin:{opts.app_label}_{opts.model_name}_{self.document_name}",
+                      args=[obj.pk])
+        return format_html('<a href="{}" download>{}</a>', url, label)
+
+
+@admin.register(PaymentPosition)
+class PaymentPositionAdmin(DocumentDownload, BasePaymentPositionAdmin):
+    readonly_fields = (*BasePaymentPositionAdmin.readonly_fields, "notice_link")
+    document_route, document_name = "avviso.pdf", "notice"
+
+    def document_view(self, request, object_id):
         """The avviso PDF of one position; 404 when it cannot be seen or has nothing to pay."""
         position = None
         if str(object_id).isdigit():
@@ -59,26 +75,17 @@ class PaymentPositionAdmin(BasePaymentPositionAdmin):
     def notice_link(self, obj):
         if obj is None or obj.pk is None or not obj.has_payable_options:
             return _("Nessun importo da pagare: nessun avviso.")
-        opts = self.model._meta
-        url = reverse(f"admin:{opts.app_label}_{opts.model_name}_notice", args=[obj.pk])
-        return format_html('<a href="{}" download>{}</a>', url, _("Scarica l'avviso (PDF)"))
+        return self.document_link(obj, _("Scarica l'avviso (PDF)"))
 
 
 @admin.register(Receipt)
-class ReceiptAdmin(BaseReceiptAdmin):
+class ReceiptAdmin(DocumentDownload, BaseReceiptAdmin):
+    document_route, document_name = "quietanza.pdf", "quietanza"
+
     def get_readonly_fields(self, request, obj=None):
         return ["quietanza_link", *super().get_readonly_fields(request, obj)]
 
-    def get_urls(self):
-        opts = self.model._meta
-        extra = [
-            path("<path:object_id>/quietanza.pdf",
-                 self.admin_site.admin_view(self.quietanza_view),
-                 name=f"{opts.app_label}_{opts.model_name}_quietanza"),
-        ]
-        return extra + super().get_urls()
-
-    def quietanza_view(self, request, object_id):
+    def document_view(self, request, object_id):
         """The quietanza PDF of an applied receipt; 404 for any other."""
         receipt = None
         if str(object_id).isdigit():
@@ -93,6 +100,4 @@ class ReceiptAdmin(BaseReceiptAdmin):
     def quietanza_link(self, obj):
         if obj is None or obj.pk is None or not obj.applied:
             return _("La ricevuta non ha chiuso la posizione: nessuna quietanza.")
-        opts = self.model._meta
-        url = reverse(f"admin:{opts.app_label}_{opts.model_name}_quietanza", args=[obj.pk])
-        return format_html('<a href="{}" download>{}</a>', url, _("Scarica quietanza (PDF)"))
+        return self.document_link(obj, _("Scarica quietanza (PDF)"))
