@@ -221,3 +221,50 @@ def test_relative_imports_stay_in_their_app(tmp_path):
     (tmp_path / "documents" / "__init__.py").write_text("")
     (tmp_path / "documents" / "views.py").write_text("from .models import X\nfrom . import y\n")
     assert import_graph(tmp_path) == {}
+
+
+# --- one home per concept ------------------------------------------------------------------
+
+def _calls(name: str) -> list[str]:
+    """Where the function ``name`` is called in our apps, as "file:line"."""
+    found = []
+    for app in sorted(our_apps()):
+        for path in sorted((ROOT / app).rglob("*.py")):
+            for node in ast.walk(ast.parse(path.read_text())):
+                if isinstance(node, ast.Call):
+                    func = node.func
+                    called = func.attr if isinstance(func, ast.Attribute) else getattr(
+                        func, "id", None)
+                    if called == name:
+                        found.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    return found
+
+
+def test_the_quietanza_is_rendered_in_one_place():
+    """Payer download, admin, ZIP and email all ask documents.receipts.receipt_pdf."""
+    assert [call.split(":")[0] for call in _calls("render_receipt")] == [
+        "documents/receipts.py"]
+    assert [call.split(":")[0] for call in _calls("receipt_info_for")] == [
+        "documents/receipts.py"]
+
+
+def test_no_dataclass_name_means_two_things():
+    """pagopa.messages carries the protocol's records, documents.data the printed ones."""
+    from dataclasses import is_dataclass
+
+    import documents.data
+    import pagopa.messages
+
+    def names(module):
+        return {name for name, value in vars(module).items()
+                if is_dataclass(value) and value.__module__ == module.__name__}
+
+    assert not names(documents.data) & names(pagopa.messages)
+
+
+def test_the_docs_open_with_these_layers():
+    docs = (ROOT / "docs" / "architecture.md").read_text()
+    first_section = docs.split("\n## ")[1]
+    assert first_section.startswith("Layers and import directions")
+    for app in sorted(set(RANK) - {"project"}):
+        assert f"`{app}/" in first_section, app
