@@ -54,7 +54,7 @@ ENTE = EnteInfo(
                                  "AUT/2024/123"),
 )
 DEBTOR = PartyInfo("Mario Rossi", "RSSMRA80A01H501U",
-                    ("Via Roma 1", "04010 Roccasecca dei Volsci (LT)"))
+                   ("Via Roma 1", "04010 Roccasecca dei Volsci (LT)"))
 
 
 def first_page_png(pdf: bytes, path: Path) -> None:

@@ -168,7 +168,7 @@ def debtor_info(debtor: Debtor) -> PartyInfo:
         place = f"{place} {debtor.nation.upper()}".strip()
     lines = tuple(line for line in (debtor.address, place) if line)
     return PartyInfo(full_name=debtor.full_name, fiscal_code=debtor.fiscal_code,
-                      address_lines=lines)
+                     address_lines=lines)
 
 
 def _installment(option: PaymentOption) -> InstallmentInfo:

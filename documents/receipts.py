@@ -34,7 +34,7 @@ def _subject(data: dict | None) -> PartyInfo | None:
                                   data.get("state_province_region") and
                                   f"({data['state_province_region']})")))
     return PartyInfo(full_name=data.get("full_name", ""), fiscal_code=data.get("id_value"),
-                      address_lines=tuple(line for line in (street, town) if line))
+                     address_lines=tuple(line for line in (street, town) if line))
 
 
 def receipt_info_for(receipt: Receipt, verification_url: str) -> QuietanzaInfo:
