@@ -3,16 +3,20 @@
 Having received a notice is the proof: whoever types the codice avviso or IUV of a
 position the Ente issued to that codice fiscale has the paper (or the email) it was
 printed on. Staff may also verify in the admin; SPID/CIE will add its own method.
+
+Whether a notice was issued is the positions' knowledge, and positions sit above accounts:
+the check is the function the setting ``ACCOUNTS_NOTICE_CHECK`` names (a dotted path, as
+``AUTHENTICATION_BACKENDS`` names backends), so accounts never imports positions.
 """
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.utils.module_loading import import_string
 
 from accounts.models import FiscalCodeVerification, User
 from pagopa.identifiers import ReferenceKind, classify_reference
-from positions.models import PaymentOption
 
 
 def verify_with_notice(user: User, organization, reference: str) -> bool:
@@ -20,15 +24,10 @@ def verify_with_notice(user: User, organization, reference: str) -> bool:
     if not user.fiscal_code:
         return False
     ref = classify_reference(reference)
-    if ref.kind is ReferenceKind.NOTICE_NUMBER:
-        match = Q(notice_number=ref.value)
-    elif ref.kind is ReferenceKind.IUV:
-        match = Q(iuv=ref.value)
-    else:
+    if ref.kind not in (ReferenceKind.NOTICE_NUMBER, ReferenceKind.IUV):
         return False
-    issued = PaymentOption.objects.filter(
-        match, organization=organization, position__debtor__fiscal_code=user.fiscal_code,
-    ).exists()
+    notice_issued = import_string(settings.ACCOUNTS_NOTICE_CHECK)
+    issued = notice_issued(organization, user.fiscal_code, ref)
     if issued:
         record(user, FiscalCodeVerification.Method.NOTICE, organization=organization,
                evidence=ref.value)

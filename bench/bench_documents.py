@@ -19,18 +19,18 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from documents.avviso import render_notice  # noqa: E402
 from documents.data import (  # noqa: E402
-    DebtorInfo,
     EnteInfo,
     InstallmentInfo,
     NoticeInfo,
-    ReceiptInfo,
+    PartyInfo,
+    QuietanzaInfo,
     ReceiptTransferInfo,
 )
 from documents.quietanza import render_receipt  # noqa: E402
 
 ENTE = EnteInfo(name="Comune di Esempio", fiscal_code="00123456789", sector="Tributi",
                 website="www.comune.example.it", email="tributi@comune.example.it")
-DEBTOR = DebtorInfo("Mario Rossi", "RSSMRA80A01H501U", ("Via Roma 1", "00100 Roma (RM)"))
+DEBTOR = PartyInfo("Mario Rossi", "RSSMRA80A01H501U", ("Via Roma 1", "00100 Roma (RM)"))
 
 
 def notice(i: int) -> NoticeInfo:
@@ -44,8 +44,8 @@ def notice(i: int) -> NoticeInfo:
     )
 
 
-def receipt(i: int) -> ReceiptInfo:
-    return ReceiptInfo(
+def receipt(i: int) -> QuietanzaInfo:
+    return QuietanzaInfo(
         ente=ENTE, debtor=DEBTOR, service_name="Diritti di segreteria",
         causale=f"Certificato n. {i}", amount_cents=2200, fee_cents=100,
         payment_datetime=datetime(2025, 3, 14, 9, 0, tzinfo=UTC),

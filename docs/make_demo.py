@@ -18,12 +18,12 @@ sys.path.insert(0, str(ROOT))
 
 from documents.avviso import render_notice  # noqa: E402
 from documents.data import (  # noqa: E402
-    DebtorInfo,
     EnteInfo,
     InstallmentInfo,
     NoticeInfo,
+    PartyInfo,
     PostalAccount,
-    ReceiptInfo,
+    QuietanzaInfo,
     ReceiptTransferInfo,
 )
 from documents.quietanza import render_receipt  # noqa: E402
@@ -53,8 +53,8 @@ ENTE = EnteInfo(
     postal_account=PostalAccount("16302093", "Comune di Roccasecca dei Volsci - Tesoreria",
                                  "AUT/2024/123"),
 )
-DEBTOR = DebtorInfo("Mario Rossi", "RSSMRA80A01H501U",
-                    ("Via Roma 1", "04010 Roccasecca dei Volsci (LT)"))
+DEBTOR = PartyInfo("Mario Rossi", "RSSMRA80A01H501U",
+                   ("Via Roma 1", "04010 Roccasecca dei Volsci (LT)"))
 
 
 def first_page_png(pdf: bytes, path: Path) -> None:
@@ -76,8 +76,8 @@ def main() -> None:
                                        date(2026, 3, 30)),
         installments=rates,
     )
-    receipt = ReceiptInfo(
-        ente=ENTE, debtor=DEBTOR, payer=DebtorInfo("Anna Bianchi", "BNCNNA85M41H501X"),
+    receipt = QuietanzaInfo(
+        ente=ENTE, debtor=DEBTOR, payer=PartyInfo("Anna Bianchi", "BNCNNA85M41H501X"),
         service_name="Diritti di segreteria", causale="Certificato di residenza",
         extra_fields=(("Numero pratica", "2025/0042"),),
         amount_cents=2200, fee_cents=150,

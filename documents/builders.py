@@ -17,10 +17,10 @@ from positions.models import Debtor, PaymentOption, PaymentPosition
 
 from .data import (
     SUBJECT_MAX_CHARS,
-    DebtorInfo,
     EnteInfo,
     InstallmentInfo,
     NoticeInfo,
+    PartyInfo,
     PostalAccount,
 )
 
@@ -159,7 +159,7 @@ def postal_account(organization: Organization) -> PostalAccount | None:
     )
 
 
-def debtor_info(debtor: Debtor) -> DebtorInfo:
+def debtor_info(debtor: Debtor) -> PartyInfo:
     """Name, codice fiscale and up to two address lines (street; CAP city (PR) nation)."""
     place = " ".join(part for part in (debtor.postal_code, debtor.city) if part)
     if debtor.province:
@@ -167,8 +167,8 @@ def debtor_info(debtor: Debtor) -> DebtorInfo:
     if debtor.nation and debtor.nation.upper() != "IT":
         place = f"{place} {debtor.nation.upper()}".strip()
     lines = tuple(line for line in (debtor.address, place) if line)
-    return DebtorInfo(full_name=debtor.full_name, fiscal_code=debtor.fiscal_code,
-                      address_lines=lines)
+    return PartyInfo(full_name=debtor.full_name, fiscal_code=debtor.fiscal_code,
+                     address_lines=lines)
 
 
 def _installment(option: PaymentOption) -> InstallmentInfo:

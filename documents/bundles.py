@@ -10,16 +10,12 @@ page says so.
 Rendering one document takes tens of milliseconds; a batch would hold a web worker for
 seconds, so the request only records what to build (``DocumentBundle``) and the worker
 (``manage.py db_worker``) builds it after commit.
-
-``payments`` imports this app's renderers at module level, so it is imported here only
-inside functions.
 """
 
 from __future__ import annotations
 
 import io
 import logging
-import re
 import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -28,18 +24,19 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from payments.models import Receipt
+from payments.status import applied_receipt_ids
 from positions.models import PaymentOption, PaymentPosition
 
 from .builders import NothingPayable, for_notices
 from .models import DocumentBundle
 from .notices import notice_file
-from .quietanza import render_receipt
+from .receipts import receipt_filename, receipt_pdf
 
 logger = logging.getLogger(__name__)
 
 # An IUV is at most 35 characters; anything but letters and digits never reaches a ZIP
 # member's name (no "../", no slash, no quote).
-_SAFE_IUV = re.compile(r"[A-Za-z0-9]{1,35}")
 
 
 def max_bundle_positions() -> int:
@@ -62,8 +59,6 @@ class BundlePlan:
 
 def plan_bundle(options: Iterable[PaymentOption]) -> BundlePlan:
     """Sort the rows by what they print, with one query for the receipts of paid rows."""
-    from payments.status import applied_receipt_ids
-
     options = list(options)
     receipts = applied_receipt_ids(options)
     positions: set[int] = set()
@@ -92,14 +87,6 @@ def request_bundle(owner, organization, option_ids: Iterable[int]) -> DocumentBu
     return bundle
 
 
-def receipt_filename(iuv: str, receipt_pk: int) -> str:
-    """``quietanza-<IUV>.pdf``; an IUV that is not plain letters and digits (pagoPA allows
-    any string up to 35) is replaced by the receipt's id rather than escaped."""
-    if _SAFE_IUV.fullmatch(iuv):
-        return f"quietanza-{iuv}.pdf"
-    return f"quietanza-{receipt_pk}.pdf"
-
-
 def _avvisi(organization, position_ids: Iterable[int]) -> Iterable[tuple[str, bytes]]:
     positions = for_notices(PaymentPosition.objects.for_organization(organization)
                             .filter(pk__in=position_ids).order_by("pk"))
@@ -112,16 +99,11 @@ def _avvisi(organization, position_ids: Iterable[int]) -> Iterable[tuple[str, by
 
 
 def _quietanze(organization, receipt_ids: Iterable[int]) -> Iterable[tuple[str, bytes]]:
-    from payments.models import Receipt
-    from payments.receipt_document import receipt_info_for
-    from payments.receipts import verification_url
-
     receipts = (Receipt.objects.filter(organization=organization, pk__in=receipt_ids,
                                        applied=True)
                 .select_related("organization", "option__position__service").order_by("pk"))
     for receipt in receipts:
-        pdf = render_receipt(receipt_info_for(receipt, verification_url(receipt)))
-        yield receipt_filename(receipt.creditor_reference_id, receipt.pk), pdf
+        yield receipt_filename(receipt.creditor_reference_id, receipt.pk), receipt_pdf(receipt)
 
 
 def build_zip(organization, plan: BundlePlan) -> tuple[bytes, int]:

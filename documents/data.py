@@ -60,8 +60,9 @@ class EnteInfo:
 
 
 @dataclass(frozen=True)
-class DebtorInfo:
-    """Debtor (destinatario) or payer. ``fiscal_code`` is None only when unknown."""
+class PartyInfo:
+    """Debtor (destinatario) or payer as printed: a name, a code, address lines. Not
+    ``pagopa.messages.DebtorInfo``, the pagoPA subject as the SOAP messages carry it."""
 
     full_name: str
     fiscal_code: str | None = None
@@ -91,7 +92,7 @@ class NoticeInfo:
 
     subject: str
     ente: EnteInfo
-    debtor: DebtorInfo
+    debtor: PartyInfo
     single_payment: InstallmentInfo | None = None
     installments: tuple[InstallmentInfo, ...] = ()
 
@@ -118,11 +119,12 @@ class ReceiptTransferInfo:
 
 
 @dataclass(frozen=True)
-class ReceiptInfo:
-    """Everything printed on a quietanza, mostly taken from the pagoPA receipt (paSendRT)."""
+class QuietanzaInfo:
+    """Everything printed on a quietanza, mostly taken from the pagoPA receipt (paSendRT,
+    parsed as ``pagopa.messages.ReceiptInfo``, stored by payments as a ``Receipt``)."""
 
     ente: EnteInfo
-    debtor: DebtorInfo
+    debtor: PartyInfo
     service_name: str
     causale: str
     amount_cents: int
@@ -133,7 +135,7 @@ class ReceiptInfo:
     psp_name: str
     verification_url: str
     fee_cents: int | None = None
-    payer: DebtorInfo | None = None
+    payer: PartyInfo | None = None
     extra_fields: tuple[tuple[str, str], ...] = ()
     psp_fiscal_code: str | None = None
     channel: str = ""

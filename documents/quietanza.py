@@ -12,12 +12,12 @@ from pagopa.money import format_euro
 
 from . import _format as fmt
 from ._pdf import BLUE, FILL, GREY, DocPDF, qr_matrix
-from .data import DebtorInfo, ReceiptInfo
+from .data import PartyInfo, QuietanzaInfo
 
 VERIFY_QR_SIZE = 25.0
 
 
-def render_receipt(info: ReceiptInfo) -> bytes:
+def render_receipt(info: QuietanzaInfo) -> bytes:
     """Render the quietanza; returns the PDF file content."""
     pdf = DocPDF(
         title=f"Quietanza di pagamento - {info.service_name}",
@@ -31,7 +31,7 @@ def render_receipt(info: ReceiptInfo) -> bytes:
 class _Receipt:
     """Layout state for one receipt: a cursor ``y`` moving down the page."""
 
-    def __init__(self, pdf: DocPDF, info: ReceiptInfo) -> None:
+    def __init__(self, pdf: DocPDF, info: QuietanzaInfo) -> None:
         self.pdf = pdf
         self.info = info
         self.left = pdf.l_margin
@@ -163,7 +163,7 @@ class _Receipt:
         self.rows(rows, max_lines=2)
 
     @staticmethod
-    def _person_rows(role: str, person: DebtorInfo) -> list[tuple[str, str]]:
+    def _person_rows(role: str, person: PartyInfo) -> list[tuple[str, str]]:
         cf = person.fiscal_code.upper() if person.fiscal_code else "non disponibile"
         rows = [(role, person.full_name), (f"Codice fiscale {role.lower()}", cf)]
         if person.address_lines:
@@ -218,7 +218,7 @@ class _Receipt:
         self.y += VERIFY_QR_SIZE
 
 
-def _same_person(a: DebtorInfo, b: DebtorInfo) -> bool:
+def _same_person(a: PartyInfo, b: PartyInfo) -> bool:
     if a.fiscal_code and b.fiscal_code:
         return a.fiscal_code.upper() == b.fiscal_code.upper()
     return a.full_name.strip().casefold() == b.full_name.strip().casefold()

@@ -5,6 +5,7 @@ from documents import views
 app_name = "documents"
 urlpatterns = [
     path("pratiche/<int:pk>/avviso.pdf", views.notice_pdf, name="notice"),
+    path("ricevute/<int:pk>/quietanza.pdf", views.receipt_pdf, name="receipt_pdf"),
     path("verifica/<str:token>/", views.verify_receipt, name="verify-receipt"),
     path("documenti/zip/", views.bundle_create, name="bundle-create"),
     path("documenti/<uuid:bundle_id>/", views.bundle_status, name="bundle"),

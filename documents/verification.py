@@ -22,6 +22,7 @@ from django.core import signing
 from django.urls import reverse
 
 from organizations.models import Organization
+from payments.models import Receipt
 
 SALT = "documents.receipt"
 
@@ -70,7 +71,7 @@ def verify_receipt_token(token: str) -> ReceiptIdentity | None:
 
 def receipt_verification_url(organization: Organization, fiscal_code: str,
                              receipt_id: str) -> str:
-    """Absolute URL to print on the quietanza (``ReceiptInfo.verification_url``)."""
+    """Absolute URL to print on the quietanza (``QuietanzaInfo.verification_url``)."""
     token = receipt_verification_token(organization, fiscal_code, receipt_id)
     path = reverse("documents:verify-receipt", args=[organization.slug, token])
     return settings.SITE_URL + path
@@ -79,9 +80,6 @@ def receipt_verification_url(organization: Organization, fiscal_code: str,
 def lookup_receipt(organization: Organization, fiscal_code: str,
                    receipt_id: str) -> VerifiedReceipt | None:
     """The stored receipt with this identity (a successful payment), or None."""
-    # Imported here: payments builds its quietanza with this app's renderers.
-    from payments.models import Receipt
-
     receipt = (Receipt.objects.filter(organization=organization, fiscal_code=fiscal_code,
                                       receipt_id=receipt_id, outcome="OK")
                .order_by("received_at").first())

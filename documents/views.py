@@ -8,16 +8,17 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_GET, require_POST, require_safe
 
 from accounts.decorators import payer_required
 from organizations.context import with_organization
-from positions.access import account_positions, get_visible_position
+from payments.models import Receipt
+from positions.access import account_positions, get_visible_position, visible_positions
 from positions.models import PaymentOption
 
 from . import limits
@@ -26,6 +27,8 @@ from .bundles import plan_bundle, request_bundle
 from .forms import BundleForm
 from .models import DocumentBundle
 from .notices import notice_file
+from .receipts import receipt_filename
+from .receipts import receipt_pdf as render_receipt_pdf
 from .responses import attachment, pdf_attachment
 from .verification import verify
 
@@ -42,6 +45,17 @@ def notice_pdf(request, pk: int):
     except NothingPayable as exc:
         raise Http404 from exc
     return pdf_attachment(document.content, document.filename)
+
+
+@require_GET
+@with_organization
+def receipt_pdf(request, pk: int):
+    """The quietanza of a receipt on a position this request may see."""
+    receipt = get_object_or_404(Receipt, pk=pk, organization=request.organization,
+                                applied=True, option__position__in=visible_positions(request))
+    pdf = render_receipt_pdf(receipt)
+    # The IUV is the Node's text (any string up to 35): never a file name as it is.
+    return pdf_attachment(pdf, receipt_filename(receipt.creditor_reference_id, receipt.pk))
 
 
 @require_safe

@@ -9,6 +9,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from sportello.outbox import backoff
+
 # Retries back off from one minute to one hour and go on for three days.
 FIRST_RETRY = timedelta(minutes=1)
 LONGEST_RETRY = timedelta(hours=1)
@@ -50,7 +52,7 @@ class OutgoingEmail(models.Model):
         return [a.strip() for a in self.to.split(",") if a.strip()]
 
     def retry_delay(self) -> timedelta:
-        return min(FIRST_RETRY * (2 ** max(self.attempts - 1, 0)), LONGEST_RETRY)
+        return backoff(self.attempts, FIRST_RETRY, LONGEST_RETRY)
 
 
 class EmailAttachment(models.Model):

@@ -15,10 +15,10 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
 from mail.models import GIVE_UP_AFTER, EmailAttachment, OutgoingEmail
+from sportello import outbox
 
 log = logging.getLogger(__name__)
 
@@ -52,25 +52,17 @@ def queue_email(
 def _enqueue(email_id: int) -> None:
     from mail.tasks import deliver_email
 
-    try:
-        deliver_email.enqueue(email_id)
-    except Exception:  # the sweeper (send_outbox) will pick it up
-        log.exception("Could not enqueue delivery of email %s", email_id)
+    outbox.enqueue(deliver_email, email_id, log, "Could not enqueue delivery of email %s")
 
 
 def deliver(email_id: int) -> bool:
     """Try to send one queued email now. Returns True when it has left.
 
-    The email is claimed with one UPDATE that pushes its next attempt a lease ahead, so
-    two workers never send it together and no transaction stays open during SMTP (which
-    would block every writer on SQLite). A worker that dies mid-send leaves the email to
-    be retried when the lease ends: delivery is at least once, never zero.
+    Claimed for a lease first (``sportello.outbox.claim``): at least once, never twice
+    at the same time, no transaction open during SMTP.
     """
-    now = timezone.now()
-    claimed = OutgoingEmail.objects.filter(
-        pk=email_id, status=OutgoingEmail.Status.QUEUED, next_attempt_at__lte=now,
-    ).update(next_attempt_at=now + SEND_LEASE, attempts=F("attempts") + 1)
-    if not claimed:
+    queued = OutgoingEmail.objects.filter(pk=email_id, status=OutgoingEmail.Status.QUEUED)
+    if not outbox.claim(queued, timezone.now(), SEND_LEASE):
         return False
     email = OutgoingEmail.objects.prefetch_related("attachments").get(pk=email_id)
     message = EmailMultiAlternatives(
@@ -107,7 +99,5 @@ def _record_failure(email: OutgoingEmail, exc: Exception) -> None:
 
 def send_due(limit: int = 100) -> int:
     """Deliver queued emails whose time has come (the sweeper). Returns how many left."""
-    due = list(OutgoingEmail.objects.filter(
-        status=OutgoingEmail.Status.QUEUED, next_attempt_at__lte=timezone.now(),
-    ).order_by("next_attempt_at").values_list("pk", flat=True)[:limit])
-    return sum(1 for pk in due if deliver(pk))
+    queued = OutgoingEmail.objects.filter(status=OutgoingEmail.Status.QUEUED)
+    return sum(1 for pk in outbox.due(queued, timezone.now(), "pk", limit) if deliver(pk))

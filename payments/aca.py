@@ -15,17 +15,18 @@ import logging
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
 from pagopa.aca import AcaError, AcaPermanentError, DebtPosition, create_or_update_position
 from payments.models import AcaPush
 from positions.models import PaymentOption
+from sportello import outbox
 
 log = logging.getLogger(__name__)
 
 LEASE = dt.timedelta(minutes=2)
 GIVE_UP_AFTER = dt.timedelta(days=2)
+FIRST_DELAY = dt.timedelta(minutes=2)  # after the first failure, then doubling
 MAX_DELAY = dt.timedelta(hours=1)
 
 
@@ -47,15 +48,8 @@ def schedule(option_id: int) -> None:
 def enqueue(option_id: int, run_after: dt.datetime | None = None) -> None:
     from payments.tasks import push_aca
 
-    task = push_aca
-    if run_after is not None:
-        if not task.get_backend().supports_defer:
-            return  # left to the sweeper (manage.py push_aca)
-        task = task.using(run_after=run_after)
-    try:
-        task.enqueue(option_id)
-    except Exception:  # noqa: BLE001 - the sweeper will pick it up
-        log.exception("Could not enqueue the ACA push of option %s", option_id)
+    outbox.enqueue(push_aca, option_id, log, "Could not enqueue the ACA push of option %s",
+                   run_after=run_after)
 
 
 def debt_position(option: PaymentOption) -> DebtPosition:
@@ -83,10 +77,8 @@ def debt_position(option: PaymentOption) -> DebtPosition:
 def push(option_id: int, now: dt.datetime | None = None) -> dt.datetime | None:
     """One delivery attempt if due. Returns when to retry (None: done or not due)."""
     now = now or timezone.now()
-    claimed = AcaPush.objects.filter(
-        option_id=option_id, status=AcaPush.Status.PENDING, next_attempt_at__lte=now,
-    ).update(next_attempt_at=now + LEASE, attempts=F("attempts") + 1)
-    if not claimed:
+    pending = AcaPush.objects.filter(option_id=option_id, status=AcaPush.Status.PENDING)
+    if not outbox.claim(pending, now, LEASE):
         return None
     record = AcaPush.objects.select_related(
         "option__position__debtor", "option__organization").get(option_id=option_id)
@@ -114,7 +106,7 @@ def _failed(record: AcaPush, exc: AcaError, now: dt.datetime) -> dt.datetime | N
                                                     last_error=error)
         log.error("ACA push of option %s given up: %s", record.option_id, error)
         return None
-    retry_at = now + min(dt.timedelta(minutes=2 ** record.attempts), MAX_DELAY)
+    retry_at = now + outbox.backoff(record.attempts, FIRST_DELAY, MAX_DELAY)
     AcaPush.objects.filter(pk=record.pk).update(next_attempt_at=retry_at, last_error=error)
     log.warning("ACA push of option %s failed (attempt %s), retry at %s: %s",
                 record.option_id, record.attempts, retry_at, error)
@@ -124,8 +116,8 @@ def _failed(record: AcaPush, exc: AcaError, now: dt.datetime) -> dt.datetime | N
 def push_due(now: dt.datetime | None = None, limit: int = 500) -> int:
     """Try every pending mirror whose time has come (the sweeper). Returns how many."""
     now = now or timezone.now()
-    due = list(AcaPush.objects.filter(status=AcaPush.Status.PENDING, next_attempt_at__lte=now)
-               .order_by("next_attempt_at").values_list("option_id", flat=True)[:limit])
+    due = outbox.due(AcaPush.objects.filter(status=AcaPush.Status.PENDING), now, "option_id",
+                     limit)
     for option_id in due:
         push(option_id, now)
     return len(due)

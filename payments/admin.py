@@ -1,19 +1,12 @@
 import logging
 
 from django.contrib import admin, messages
-from django.http import Http404
-from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from documents.bundles import receipt_filename
-from documents.quietanza import render_receipt
-from documents.responses import pdf_attachment
 from payments.models import AcaPush, PaymentAttempt, Receipt
-from payments.receipt_document import receipt_info_for
-from payments.receipts import ReviewRefused, apply_after_review, verification_url
+from payments.receipts import ReviewRefused, apply_after_review
 
 log = logging.getLogger(__name__)
 
@@ -31,37 +24,7 @@ class ReceiptAdmin(admin.ModelAdmin):
     actions = ["mark_reviewed", "apply_after_review"]
 
     def get_readonly_fields(self, request, obj=None):
-        return ["quietanza_link", *(field.name for field in self.model._meta.fields)]
-
-    def get_urls(self):
-        # Staff download the quietanza the payer gets, through the admin's own login and
-        # permission checks (admin_view), not through the payer access rule.
-        opts = self.model._meta
-        extra = [
-            path("<path:object_id>/quietanza.pdf",
-                 self.admin_site.admin_view(self.quietanza_view),
-                 name=f"{opts.app_label}_{opts.model_name}_quietanza"),
-        ]
-        return extra + super().get_urls()
-
-    def quietanza_view(self, request, object_id):
-        """The quietanza PDF of an applied receipt; 404 for any other."""
-        receipt = None
-        if str(object_id).isdigit():
-            receipt = (Receipt.objects.filter(pk=object_id, applied=True)
-                       .select_related("organization", "option__position__service").first())
-        if receipt is None or not self.has_view_permission(request, receipt):
-            raise Http404
-        pdf = render_receipt(receipt_info_for(receipt, verification_url(receipt)))
-        return pdf_attachment(pdf, receipt_filename(receipt.creditor_reference_id, receipt.pk))
-
-    @admin.display(description=_("quietanza"))
-    def quietanza_link(self, obj):
-        if obj is None or obj.pk is None or not obj.applied:
-            return _("La ricevuta non ha chiuso la posizione: nessuna quietanza.")
-        opts = self.model._meta
-        url = reverse(f"admin:{opts.app_label}_{opts.model_name}_quietanza", args=[obj.pk])
-        return format_html('<a href="{}" download>{}</a>', url, _("Scarica quietanza (PDF)"))
+        return [field.name for field in self.model._meta.fields]  # documents adds the quietanza
 
     def has_add_permission(self, request):
         return False

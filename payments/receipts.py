@@ -24,14 +24,11 @@ import datetime as dt
 import logging
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
-from django.urls import reverse
-from django.utils import timezone, translation
+from django.dispatch import Signal
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from mail.outbox import queue_email
 from organizations.models import Organization
 from pagopa.messages import DebtorInfo, ReceiptInfo
 from payments.ec import attempt_for_note
@@ -41,6 +38,10 @@ from positions.models import InvalidTransition, PaymentOption, PaymentPosition
 log = logging.getLogger(__name__)
 
 Flag = Receipt.Flag
+
+#: Sent inside the transaction that made ``option`` paid by ``receipt`` (kwargs ``receipt``,
+#: ``option``): documents mails the quietanza. Payments never imports the apps above it.
+receipt_applied = Signal()
 
 
 @dataclass(frozen=True)
@@ -263,7 +264,7 @@ def _apply(receipt: Receipt, option: PaymentOption) -> None:
         # Already paid: the cart's status never costs a receipt.
         with contextlib.suppress(InvalidTransition):
             attempt.mark_paid()
-    _queue_receipt_email(receipt, option)
+    receipt_applied.send(sender=Receipt, receipt=receipt, option=option)
 
 
 def _attempt_for(organization: Organization, option: PaymentOption | None,
@@ -302,56 +303,3 @@ def _transfer(transfer) -> dict:
         "mbd_attachment": bool(transfer.mbd_attachment),
     }
     return {key: value for key, value in data.items() if value not in (None, [])}
-
-
-# --- the receipt email ---------------------------------------------------------------
-
-def verification_url(receipt: Receipt) -> str:
-    """Public page where anyone holding the quietanza can check it is genuine."""
-    from documents.verification import receipt_verification_url
-
-    return receipt_verification_url(receipt.organization, receipt.fiscal_code,
-                                    receipt.receipt_id)
-
-
-def receipt_recipients(receipt: Receipt, option: PaymentOption) -> list[str]:
-    attempt = receipt.attempt
-    for candidate in (attempt and attempt.email,
-                      attempt and attempt.user_id and attempt.user.email,
-                      option.position.debtor.email):
-        if candidate:
-            return [candidate]
-    return []
-
-
-def _queue_receipt_email(receipt: Receipt, option: PaymentOption) -> None:
-    recipients = receipt_recipients(receipt, option)
-    if not recipients:
-        return
-    organization = receipt.organization
-    with translation.override(settings.LANGUAGE_CODE):
-        position_url = settings.SITE_URL + reverse(
-            "positions:detail", args=[organization.slug, option.position_id])
-        context = {"receipt": receipt, "organization": organization,
-                   "position": option.position, "position_url": position_url}
-        text = render_to_string("payments/email/receipt.txt", context)
-        subject = _("Ricevuta di pagamento: %(causale)s") % {
-            "causale": option.position.causale}
-    queue_email(recipients, subject, text, attachments=_receipt_pdf(receipt),
-                organization=organization)
-
-
-def _receipt_pdf(receipt: Receipt) -> list[tuple[str, bytes, str]]:
-    """The quietanza PDF; a rendering problem must never cost the receipt itself."""
-    from documents.quietanza import render_receipt
-    from payments.receipt_document import receipt_info_for
-
-    try:
-        pdf = render_receipt(receipt_info_for(receipt, verification_url(receipt)))
-    except Exception:  # noqa: BLE001 - the email still goes, without the PDF
-        log.exception("Could not render the quietanza of receipt %s", receipt.pk)
-        return []
-    from documents.bundles import receipt_filename
-
-    return [(receipt_filename(receipt.creditor_reference_id, receipt.pk), pdf,
-             "application/pdf")]

@@ -7,5 +7,4 @@ urlpatterns = [
     path("paga/", views.start, name="start"),
     path("paga/<uuid:attempt_id>/stato/", views.attempt_status, name="attempt_status"),
     path("paga/<uuid:attempt_id>/<str:kind>/", views.returned, name="returned"),
-    path("ricevute/<int:pk>/quietanza.pdf", views.receipt_pdf, name="receipt_pdf"),
 ]

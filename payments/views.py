@@ -10,11 +10,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from organizations.context import with_organization
 from payments.flow import PaymentUnavailable, may_see, start_checkout
-from payments.models import PaymentAttempt, Receipt
-from payments.receipts import verification_url
+from payments.models import PaymentAttempt
 from payments.selection import PaymentSelectionForm
 from payments.status import PaymentState, option_payment_state
-from positions.access import visible_positions
 from positions.models import InvalidTransition, PaymentOption
 
 #: Seconds between refreshes of the "pagamento in corso" page.
@@ -121,19 +119,3 @@ def attempt_status(request, attempt_id):
     attempt = _attempt(request, attempt_id)
     outcome, _states = _outcome(attempt, list(attempt.options.all()), attempt.returned)
     return JsonResponse({"outcome": outcome})
-
-
-@require_GET
-@with_organization
-def receipt_pdf(request, pk: int):
-    """The quietanza of a receipt on a position this request may see."""
-    from documents.bundles import receipt_filename
-    from documents.quietanza import render_receipt
-    from documents.responses import pdf_attachment
-    from payments.receipt_document import receipt_info_for
-
-    receipt = get_object_or_404(Receipt, pk=pk, organization=request.organization,
-                                applied=True, option__position__in=visible_positions(request))
-    pdf = render_receipt(receipt_info_for(receipt, verification_url(receipt)))
-    # The IUV is the Node's text (any string up to 35): never a file name as it is.
-    return pdf_attachment(pdf, receipt_filename(receipt.creditor_reference_id, receipt.pk))

@@ -1,12 +1,5 @@
 from django.contrib import admin
-from django.http import Http404
-from django.urls import path, reverse
-from django.utils.html import format_html
-from django.utils.translation import gettext_lazy as _
 
-from documents.builders import NothingPayable, for_notices
-from documents.notices import notice_file
-from documents.responses import pdf_attachment
 from positions.models import Debtor, PaymentOption, PaymentPosition, Transfer
 
 
@@ -38,39 +31,8 @@ class PaymentPositionAdmin(admin.ModelAdmin):
     search_fields = ("causale", "external_reference", "debtor__fiscal_code",
                      "debtor__full_name", "options__iuv", "options__notice_number")
     list_select_related = ("debtor", "service")
-    readonly_fields = ("status", "created_at", "updated_at", "notice_link")
+    readonly_fields = ("status", "created_at", "updated_at")  # documents adds the avviso
     inlines = [PaymentOptionInline]
-
-    def get_urls(self):
-        # Staff download the same avviso the payer gets, through the admin's own login
-        # and permission checks (admin_view), not through the payer access rule.
-        opts = self.model._meta
-        extra = [
-            path("<path:object_id>/avviso.pdf", self.admin_site.admin_view(self.notice_view),
-                 name=f"{opts.app_label}_{opts.model_name}_notice"),
-        ]
-        return extra + super().get_urls()
-
-    def notice_view(self, request, object_id):
-        """The avviso PDF of one position; 404 when it cannot be seen or has nothing to pay."""
-        position = None
-        if str(object_id).isdigit():
-            position = for_notices(PaymentPosition.objects.filter(pk=object_id)).first()
-        if position is None or not self.has_view_permission(request, position):
-            raise Http404
-        try:
-            document = notice_file(position)
-        except NothingPayable as exc:
-            raise Http404 from exc
-        return pdf_attachment(document.content, document.filename)
-
-    @admin.display(description=_("avviso di pagamento"))
-    def notice_link(self, obj):
-        if obj is None or obj.pk is None or not obj.has_payable_options:
-            return _("Nessun importo da pagare: nessun avviso.")
-        opts = self.model._meta
-        url = reverse(f"admin:{opts.app_label}_{opts.model_name}_notice", args=[obj.pk])
-        return format_html('<a href="{}" download>{}</a>', url, _("Scarica l'avviso (PDF)"))
 
 
 @admin.register(PaymentOption)

@@ -6,8 +6,8 @@ from __future__ import annotations
 from django.db.models import Q
 
 from organizations.models import Organization
-from pagopa.identifiers import ReferenceKind, classify_reference
-from positions.models import PaymentPosition
+from pagopa.identifiers import ClassifiedReference, ReferenceKind, classify_reference
+from positions.models import PaymentOption, PaymentPosition
 
 FOUND_SESSION_KEY = "found_positions"
 
@@ -31,6 +31,22 @@ def find_positions(organization: Organization, fiscal_code: str, reference: str)
         .distinct()
     )
     return PaymentPosition.objects.with_details().filter(pk__in=ids).order_by("-created_at")
+
+
+def notice_issued(organization: Organization, fiscal_code: str,
+                  ref: ClassifiedReference) -> bool:
+    """Whether the Ente issued to ``fiscal_code`` the notice ``ref`` (codice avviso or IUV):
+    the proof of a declared codice fiscale (``accounts.verification``, through the setting
+    ``ACCOUNTS_NOTICE_CHECK``)."""
+    if ref.kind is ReferenceKind.NOTICE_NUMBER:
+        match = Q(notice_number=ref.value)
+    elif ref.kind is ReferenceKind.IUV:
+        match = Q(iuv=ref.value)
+    else:
+        return False
+    return PaymentOption.objects.filter(
+        match, organization=organization, position__debtor__fiscal_code=fiscal_code,
+    ).exists()
 
 
 def remember_found(session, positions) -> None:

@@ -52,7 +52,12 @@ INSTALLED_APPS = [
     "payments",
     "documents",
     "sandbox",
+    "demo",
 ]
+
+# Upward wiring, by name: accounts asks positions whether a notice was issued to a codice
+# fiscale (the proof of a declared code) without importing it (docs/architecture.md).
+ACCOUNTS_NOTICE_CHECK = "positions.search.notice_issued"
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

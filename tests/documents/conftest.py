@@ -12,12 +12,12 @@ import pytest
 import zxingcpp
 
 from documents.data import (
-    DebtorInfo,
     EnteInfo,
     InstallmentInfo,
     NoticeInfo,
+    PartyInfo,
     PostalAccount,
-    ReceiptInfo,
+    QuietanzaInfo,
     ReceiptTransferInfo,
 )
 
@@ -62,14 +62,14 @@ def make_ente(**overrides) -> EnteInfo:
     return EnteInfo(**values)
 
 
-def make_debtor(**overrides) -> DebtorInfo:
+def make_debtor(**overrides) -> PartyInfo:
     values = dict(
         full_name="Mario Rossi",
         fiscal_code=DEBTOR_CF,
         address_lines=("Via Roma 1", "04010 Roccasecca dei Volsci (LT)"),
     )
     values.update(overrides)
-    return DebtorInfo(**values)
+    return PartyInfo(**values)
 
 
 def make_notice(**overrides) -> NoticeInfo:
@@ -86,11 +86,11 @@ def make_notice(**overrides) -> NoticeInfo:
 POSTAL = PostalAccount("16302093", "Comune di Roccasecca dei Volsci - Tesoreria", "AUT/2024/123")
 
 
-def make_receipt(**overrides) -> ReceiptInfo:
+def make_receipt(**overrides) -> QuietanzaInfo:
     values = dict(
         ente=make_ente(),
         debtor=make_debtor(),
-        payer=DebtorInfo("Anna Bianchi", "BNCNNA85M41H501X"),
+        payer=PartyInfo("Anna Bianchi", "BNCNNA85M41H501X"),
         service_name="Diritti di segreteria",
         causale="Certificato di residenza",
         extra_fields=(("Numero pratica", "2025/0042"),),
@@ -111,7 +111,7 @@ def make_receipt(**overrides) -> ReceiptInfo:
         verification_url="https://sportello.example.it/q/7Hk2pQ",
     )
     values.update(overrides)
-    return ReceiptInfo(**values)
+    return QuietanzaInfo(**values)
 
 
 def barcodes(pdf: bytes, scale: float = 4) -> list[list[tuple[str, str]]]:

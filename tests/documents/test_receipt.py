@@ -9,7 +9,7 @@ from datetime import datetime
 import pdfplumber
 import pytest
 
-from documents.data import DebtorInfo
+from documents.data import PartyInfo
 from documents.quietanza import render_receipt
 
 from .conftest import (
@@ -65,7 +65,7 @@ def test_iban_masked_and_never_in_full(receipt_pdf: bytes) -> None:
 
 
 def test_payer_omitted_when_same_as_debtor() -> None:
-    info = make_receipt(payer=DebtorInfo("MARIO ROSSI", DEBTOR_CF.lower()))
+    info = make_receipt(payer=PartyInfo("MARIO ROSSI", DEBTOR_CF.lower()))
     assert "Pagatore" not in all_text(render_receipt(info))
     assert "Pagatore" in all_text(render_receipt(make_receipt()))
 

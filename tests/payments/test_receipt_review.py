@@ -248,7 +248,7 @@ def odd_receipt(option, payer):
 def test_payer_downloads_the_quietanza_of_a_receipt_with_an_odd_iuv(client, payer,
                                                                       odd_receipt):
     client.force_login(payer)
-    response = client.get(reverse("payments:receipt_pdf",
+    response = client.get(reverse("documents:receipt_pdf",
                                   args=[odd_receipt.organization.slug, odd_receipt.pk]))
     assert response.status_code == 200
     assert response["Content-Disposition"] == (

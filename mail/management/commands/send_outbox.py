@@ -3,25 +3,15 @@
 Also the safety net for cron: whatever was queued but never delivered (SMTP down, a
 worker restart) leaves on the next pass."""
 
-import time
-
-from django.core.management.base import BaseCommand
-
 from mail.outbox import send_due
+from sportello.outbox import SweeperCommand
 
 
-class Command(BaseCommand):
+class Command(SweeperCommand):
     help = "Deliver queued emails that are due (retrying failed ones with back-off)."
 
-    def add_arguments(self, parser):
-        parser.add_argument("--loop", type=float, metavar="SECONDS",
-                            help="Keep running, checking every SECONDS.")
+    def sweep(self) -> int:
+        return send_due()
 
-    def handle(self, *args, loop=None, **options):
-        while True:
-            sent = send_due()
-            if sent or options["verbosity"] > 1:
-                self.stdout.write(f"{sent} email(s) sent")
-            if not loop:
-                return
-            time.sleep(loop)
+    def report(self, count: int, verbosity: int) -> str | None:
+        return f"{count} email(s) sent" if count or verbosity > 1 else None

@@ -1,22 +1,13 @@
-import time
-
-from django.core.management.base import BaseCommand
-
 from payments import aca
+from sportello.outbox import SweeperCommand
 
 
-class Command(BaseCommand):
+class Command(SweeperCommand):
     help = "Push to ACA every position change still waiting (retries included)."
+    loop_help = "Repeat every N seconds instead of running once."
 
-    def add_arguments(self, parser):
-        parser.add_argument("--loop", type=int, default=0,
-                            help="Repeat every N seconds instead of running once.")
+    def sweep(self) -> int:
+        return aca.push_due()
 
-    def handle(self, *args, loop: int, **options):
-        while True:
-            tried = aca.push_due()
-            if tried:
-                self.stdout.write(f"{tried} ACA pushes attempted")
-            if not loop:
-                return
-            time.sleep(loop)
+    def report(self, count: int, verbosity: int) -> str | None:
+        return f"{count} ACA pushes attempted" if count else None

@@ -21,7 +21,7 @@ from positions.models import Debtor, PaymentPosition
 from positions.services import OptionSpec, create_position
 
 DEMO_PASSWORD = "Sportello-demo-2026"  # noqa: S105 - published demo credential
-LOGO = Path(__file__).resolve().parents[2] / "demo" / "comune-di-test.png"
+LOGO = Path(__file__).resolve().parents[2] / "comune-di-test.png"
 
 ENTE = {
     "fiscal_code": "80000120016",

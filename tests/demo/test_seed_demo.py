@@ -62,3 +62,10 @@ def test_demo_codici_fiscali_are_computed_from_the_people(seeded):
             first, last = debtor.full_name.split(" ", 1)
             assert debtor.fiscal_code[:3] == codicefiscale.encode_lastname(last)
             assert debtor.fiscal_code[3:6] == codicefiscale.encode_firstname(first)
+
+
+def test_the_demo_is_its_own_app():
+    """organizations/ sits at the bottom: the command that imports the whole stack is demo's."""
+    from django.core.management import get_commands
+
+    assert get_commands()["seed_demo"] == "demo"

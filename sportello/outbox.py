@@ -1,0 +1,82 @@
+"""The outbox pattern, written once for the email outbox (``mail/outbox.py``) and the ACA
+mirror (``payments/aca.py``).
+
+A row says what must leave. A worker claims it with one UPDATE that pushes its next
+attempt a lease ahead, so two workers never send it together and no transaction stays
+open during the network call (which would block every writer on SQLite); a worker that
+dies mid-send leaves the row to be retried when the lease ends: at least once, never
+zero. A failure is retried with a back-off that doubles up to a ceiling, until a
+deadline. A sweeper (a management command, once or in a loop) tries whatever is due, so
+nothing depends on the job queue alone. The rows need ``attempts`` and
+``next_attempt_at``. The sandbox keeps its own loop: it plays another party.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import time
+
+from django.core.management.base import BaseCommand
+from django.db.models import F, QuerySet
+
+
+def claim(rows: QuerySet, now: dt.datetime, lease: dt.timedelta) -> bool:
+    """Claim the due rows of ``rows`` for one attempt (count it, push the next a lease
+    ahead); False when another worker has it or its time has not come."""
+    return bool(rows.filter(next_attempt_at__lte=now).update(
+        next_attempt_at=now + lease, attempts=F("attempts") + 1))
+
+
+def backoff(attempts: int, first: dt.timedelta, longest: dt.timedelta) -> dt.timedelta:
+    """``first`` after the first attempt, doubling after each further one, at most
+    ``longest``."""
+    return min(first * (2 ** max(attempts - 1, 0)), longest)
+
+
+def due(rows: QuerySet, now: dt.datetime, field: str, limit: int) -> list:
+    """``field`` of the rows whose time has come, the longest waiting first."""
+    return list(rows.filter(next_attempt_at__lte=now).order_by("next_attempt_at")
+                .values_list(field, flat=True)[:limit])
+
+
+def enqueue(task, argument, logger: logging.Logger, failure: str,
+            run_after: dt.datetime | None = None) -> None:
+    """Hand one attempt to the job queue; if it cannot take it (or cannot defer to
+    ``run_after``), the sweeper will. ``failure`` is logged to ``logger``, with
+    ``argument``."""
+    if run_after is not None:
+        if not task.get_backend().supports_defer:
+            return
+        task = task.using(run_after=run_after)
+    try:
+        task.enqueue(argument)
+    except Exception:  # noqa: BLE001 - the sweeper will pick it up
+        logger.exception(failure, argument)
+
+
+class SweeperCommand(BaseCommand):
+    """``manage.py <sweeper> [--loop SECONDS]``: one pass, or one every SECONDS."""
+
+    loop_help = "Keep running, checking every SECONDS."
+
+    def sweep(self) -> int:
+        """One pass; how many rows it handled."""
+        raise NotImplementedError
+
+    def report(self, count: int, verbosity: int) -> str | None:
+        """The line to print after a pass, if any."""
+        return None
+
+    def add_arguments(self, parser):
+        parser.add_argument("--loop", type=float, default=0, metavar="SECONDS",
+                            help=self.loop_help)
+
+    def handle(self, *args, loop: float = 0, **options):
+        while True:
+            line = self.report(self.sweep(), options["verbosity"])
+            if line:
+                self.stdout.write(line)
+            if not loop:
+                return
+            time.sleep(loop)
