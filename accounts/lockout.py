@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.shortcuts import render
 
-from sportello.ratelimit import client_address
+from sportello.clientip import client_ip as _client_ip
 
 
 def client_username(request, credentials) -> str:
@@ -19,8 +19,8 @@ def client_username(request, credentials) -> str:
 
 
 def client_ip(request) -> str:
-    """The same client address the portal's rate limits use (CLIENT_IP_HEADER aware)."""
-    return client_address("axes", request)
+    """The same client address the portal's rate limits use (trusted proxies only)."""
+    return _client_ip(request)
 
 
 def lockout_response(request, original_response=None, credentials=None):

@@ -13,7 +13,7 @@ import ipaddress
 from django.conf import settings
 from django.utils.crypto import constant_time_compare
 
-from sportello.ratelimit import client_address
+from sportello.clientip import client_ip
 
 
 def _networks(values: list[str]) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
@@ -31,7 +31,7 @@ def refusal(request) -> str | None:
         if not constant_time_compare(given, secret):
             return "missing or wrong shared secret"
     if allowed:
-        address = client_address("paForNode", request)
+        address = client_ip(request)
         try:
             ip = ipaddress.ip_address(address)
         except ValueError:

@@ -15,14 +15,28 @@ class CartError(ValueError):
     """The body does not fit the carts API schema."""
 
 
-def _url(value) -> str:
+def _url(value, site_url: str) -> str:
+    """An absolute URL under ``site_url``: the sandbox sends payers back only to the portal
+    it serves, never to an address a caller of the API chose (an open redirect)."""
     if not isinstance(value, str) or urlsplit(value).scheme not in ("http", "https") \
             or not urlsplit(value).netloc:
         raise CartError(f"not an absolute URL: {value!r}")
+    if not under_site(value, site_url):
+        raise CartError(f"return URL outside the portal ({site_url}): {value!r}")
     return value
 
 
-def cart_from_json(data, version: int) -> Cart:
+def under_site(url: str, site_url: str) -> bool:
+    """Same scheme and host (with port) as ``site_url``, and a path below its path."""
+    target, site = urlsplit(url), urlsplit(site_url)
+    if (target.scheme.lower(), target.netloc.lower()) != (site.scheme.lower(),
+                                                          site.netloc.lower()):
+        return False
+    base = site.path.rstrip("/")
+    return target.path == base or target.path.startswith(base + "/")
+
+
+def cart_from_json(data, version: int, site_url: str) -> Cart:
     if version not in (1, 2):
         raise CartError("unknown API version")
     if not isinstance(data, dict):
@@ -46,11 +60,11 @@ def cart_from_json(data, version: int) -> Cart:
     urls = data.get("returnUrls")
     if not isinstance(urls, dict):
         raise CartError("returnUrls is required")
-    waiting = _url(urls.get("returnWaitingUrl")) if version == 2 else ""
+    waiting = _url(urls.get("returnWaitingUrl"), site_url) if version == 2 else ""
     return Cart(
-        version=version, notices=notices, return_ok=_url(urls.get("returnOkUrl")),
-        return_cancel=_url(urls.get("returnCancelUrl")),
-        return_error=_url(urls.get("returnErrorUrl")), return_waiting=waiting,
+        version=version, notices=notices, return_ok=_url(urls.get("returnOkUrl"), site_url),
+        return_cancel=_url(urls.get("returnCancelUrl"), site_url),
+        return_error=_url(urls.get("returnErrorUrl"), site_url), return_waiting=waiting,
         email=str(data.get("emailNotice") or "")[:256],
         id_cart=str(data.get("idCart") or "")[:210],
     )

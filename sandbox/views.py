@@ -7,6 +7,7 @@ import json
 from functools import wraps
 
 from django.conf import settings
+from django.contrib.admin.views.decorators import staff_member_required
 from django.db import transaction
 from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -54,7 +55,7 @@ def overview(request):
 def carts(request, version: int):
     """``POST /checkout/ec/v{1,2}/carts``, as the real API: 302 to the cart's page."""
     try:
-        cart = cart_from_json(json.loads(request.body or b"null"), version)
+        cart = cart_from_json(json.loads(request.body or b"null"), version, settings.SITE_URL)
     except (ValueError, CartError) as exc:
         return _problem(400, "Formally invalid input", str(exc))
     cart.save()
@@ -291,5 +292,7 @@ def aca_create_position(request):
 
 
 @enabled
+@staff_member_required
 def aca(request):
+    """What the sandbox's ACA holds: every Ente's positions and debtors, so staff only."""
     return render(request, "sandbox/aca.html", {"positions": AcaPosition.objects.all()[:200]})

@@ -7,8 +7,14 @@ from django.utils.cache import add_never_cache_headers, patch_cache_control
 
 
 class PrivatePagesMiddleware:
-    """Any response that read the session (who the visitor is, what they found) is
-    personal: ``Cache-Control: no-store, private``. Static files never reach here."""
+    """Nothing the portal generates may be kept by a browser or proxy cache unless the
+    view said it is public: ``Cache-Control: no-store, private``.
+
+    Pages, PDFs, ZIPs, JSON polls and receipts name a payer; deciding page by page (or by
+    whether the session was read) missed some, so this is the default for every response
+    without ``public`` in its Cache-Control (the Ente's logo, the list of comuni).
+    A response that read the session is always personal, whatever the view set. Static
+    files never reach here (WhiteNoise serves them first)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -16,7 +22,12 @@ class PrivatePagesMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         session = getattr(request, "session", None)
-        if session is not None and session.accessed and "Cache-Control" not in response:
+        personal = session is not None and session.accessed
+        cache_control = response.get("Cache-Control", "")
+        declared_public = "public" in cache_control
+        if "no-store" not in cache_control and (personal or not declared_public):
+            if declared_public:
+                del response["Cache-Control"]
             add_never_cache_headers(response)
             patch_cache_control(response, private=True)
         return response

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django_ratelimit.core import is_ratelimited
 
+from sportello.clientip import client_ip
 
-def client_address(group: str, request) -> str:
-    """The client's address: REMOTE_ADDR, or the first hop of a trusted proxy header."""
-    header = settings.CLIENT_IP_HEADER
-    if header and request.META.get(header):
-        return request.META[header].split(",")[0].strip()
-    return request.META.get("REMOTE_ADDR", "")
+
+def client_address(group: str | None, request) -> str:
+    """django-ratelimit's key signature around :func:`sportello.clientip.client_ip`."""
+    return client_ip(request)
 
 
 def over_limit(request, group: str, rate: str) -> bool:

@@ -8,10 +8,12 @@ CACHE_URL. Production adds its own checks in ``sportello.settings.production``.
 from __future__ import annotations
 
 from datetime import timedelta
+from ipaddress import ip_network
 from pathlib import Path
 
 import dj_database_url
 from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from sportello.email_url import email_settings
@@ -70,6 +72,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "sportello.middleware.PrivatePagesMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
@@ -162,6 +165,13 @@ CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# Powerful browser features the portal never uses are off for it and anything it embeds.
+PERMISSIONS_POLICY = {feature: [] for feature in (
+    "accelerometer", "autoplay", "bluetooth", "browsing-topics", "camera", "display-capture",
+    "encrypted-media", "geolocation", "gyroscope", "hid", "idle-detection", "magnetometer",
+    "microphone", "midi", "payment", "publickey-credentials-get", "screen-wake-lock",
+    "serial", "usb", "xr-spatial-tracking",
+)}
 
 # Email: files under var/mail by default, so a developer can read what was sent.
 EMAIL_URL = env_str("EMAIL_URL") or f"file://{VAR_DIR / 'mail'}"
@@ -205,9 +215,26 @@ RICERCA_RATE = env_str("RICERCA_RATE") or "10/m"
 DOCUMENTS_ZIP_RATE = env_str("DOCUMENTS_ZIP_RATE") or "10/h"
 DOCUMENTS_ZIP_ADDRESS_RATE = env_str("DOCUMENTS_ZIP_ADDRESS_RATE") or "30/h"
 DOCUMENTS_ZIP_MAX_PENDING = env_int("DOCUMENTS_ZIP_MAX_PENDING", 2)
-# Header carrying the client address when behind a trusted reverse proxy (e.g.
-# "HTTP_X_FORWARDED_FOR"); empty means REMOTE_ADDR.
-CLIENT_IP_HEADER = env_str("CLIENT_IP_HEADER") or ""
+# The client address behind reverse proxies (see sportello/clientip.py): how many proxies
+# of ours stand in front (counted from the right of TRUSTED_PROXY_HEADER) and/or their
+# networks. Both unset: REMOTE_ADDR, the header is ignored.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+TRUSTED_PROXY_NETWORKS = env_list("TRUSTED_PROXY_NETWORKS", [])
+TRUSTED_PROXY_HEADER = env_str("TRUSTED_PROXY_HEADER") or "X-Forwarded-For"
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 0 or more.")
+for _network in TRUSTED_PROXY_NETWORKS:
+    try:
+        ip_network(_network, strict=False)
+    except ValueError as exc:
+        raise ImproperlyConfigured(
+            f"TRUSTED_PROXY_NETWORKS: {_network!r} is not an address or network.") from exc
+if env_str("CLIENT_IP_HEADER"):
+    # It trusted the first (client-written) entry; refusing beats silently changing meaning.
+    raise ImproperlyConfigured(
+        "CLIENT_IP_HEADER is no longer read: set TRUSTED_PROXY_COUNT (number of reverse "
+        "proxies in front) and/or TRUSTED_PROXY_NETWORKS, and TRUSTED_PROXY_HEADER if "
+        "the proxy does not use X-Forwarded-For.")
 
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {

@@ -1,23 +1,66 @@
-"""Production settings: secure by default, refuse to start when misconfigured."""
+"""Production settings: secure by default, refuse to start when misconfigured.
+
+Every refusal is an ImproperlyConfigured naming the variable to fix. The pagoPA Node is
+recognised by its shared secret (required); its address list is an optional extra with
+no default here (the development loopback default must not survive)."""
+
+from ipaddress import ip_network
 
 from django.core.exceptions import ImproperlyConfigured
 
 from sportello.env import env_bool, env_int, env_list, env_str
 from sportello.settings import *  # noqa: F403
-from sportello.settings import INSECURE_DEV_SECRET_KEY, SECRET_KEY, SITE_URL
+from sportello.settings import ALLOWED_HOSTS, INSECURE_DEV_SECRET_KEY, SECRET_KEY, SITE_URL
+
+# A secret must be long and not a repetition: distinct characters, at least.
+SECRET_KEY_MIN_LENGTH, SECRET_KEY_MIN_DISTINCT = 50, 10
+NODE_SECRET_MIN_LENGTH, NODE_SECRET_MIN_DISTINCT = 32, 10
+# An address list wider than this is not a list of the Node's addresses.
+NODE_NETWORK_MIN_PREFIX = {4: 16, 6: 32}
+
+
+def _require_strong(name: str, value: str, min_length: int, min_distinct: int) -> None:
+    if len(value) < min_length or len(set(value)) < min_distinct:
+        raise ImproperlyConfigured(
+            f"{name} must be a random value of at least {min_length} characters "
+            f"(and at least {min_distinct} different ones).")
+
 
 DEBUG = False
-if not SECRET_KEY or SECRET_KEY == INSECURE_DEV_SECRET_KEY or len(SECRET_KEY) < 50:
+if not SECRET_KEY or SECRET_KEY == INSECURE_DEV_SECRET_KEY:
     raise ImproperlyConfigured("SECRET_KEY must be set to a random value of 50+ characters.")
+if SECRET_KEY.startswith("django-insecure-"):
+    raise ImproperlyConfigured("SECRET_KEY must not be a django-insecure- development key.")
+_require_strong("SECRET_KEY", SECRET_KEY, SECRET_KEY_MIN_LENGTH, SECRET_KEY_MIN_DISTINCT)
 if not SITE_URL.startswith("https://"):
     raise ImproperlyConfigured("SITE_URL must be the public https:// address of the portal.")
+if "*" in ALLOWED_HOSTS:
+    raise ImproperlyConfigured("ALLOWED_HOSTS must list the portal's host names, not '*'.")
 
-# The EC endpoint the pagoPA Node calls must know who the Node is.
-if not env_list("PAGOPA_NODE_ALLOWED_IPS") and not env_str("PAGOPA_NODE_SECRET"):
+# The EC endpoint the pagoPA Node calls: the shared secret is required (compared in
+# constant time, see payments/node_auth.py); the address list is an extra check.
+PAGOPA_NODE_SECRET = env_str("PAGOPA_NODE_SECRET") or ""
+if not PAGOPA_NODE_SECRET:
     raise ImproperlyConfigured(
-        "Set PAGOPA_NODE_ALLOWED_IPS (the Node's addresses) and/or PAGOPA_NODE_SECRET: "
-        "/pagopa/paForNode must not answer anyone.")
-SANDBOX_ENABLED = env_bool("SANDBOX_ENABLED", False)
+        "PAGOPA_NODE_SECRET must be set: /pagopa/paForNode must not answer anyone.")
+_require_strong("PAGOPA_NODE_SECRET", PAGOPA_NODE_SECRET,
+                NODE_SECRET_MIN_LENGTH, NODE_SECRET_MIN_DISTINCT)
+PAGOPA_NODE_ALLOWED_IPS = env_list("PAGOPA_NODE_ALLOWED_IPS", [])
+for _value in PAGOPA_NODE_ALLOWED_IPS:
+    try:
+        _network = ip_network(_value, strict=False)
+    except ValueError as exc:
+        raise ImproperlyConfigured(
+            f"PAGOPA_NODE_ALLOWED_IPS: {_value!r} is not an address or network.") from exc
+    if _network.prefixlen < NODE_NETWORK_MIN_PREFIX[_network.version]:
+        raise ImproperlyConfigured(
+            f"PAGOPA_NODE_ALLOWED_IPS: {_value!r} is too wide (IPv4 needs a /"
+            f"{NODE_NETWORK_MIN_PREFIX[4]} or narrower, IPv6 a /{NODE_NETWORK_MIN_PREFIX[6]}).")
+
+# The built-in pagoPA simulator pays anything: never in production.
+if env_bool("SANDBOX_ENABLED", False):
+    raise ImproperlyConfigured("SANDBOX_ENABLED must be false in production.")
+SANDBOX_ENABLED = False
 
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

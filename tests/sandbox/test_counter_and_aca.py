@@ -90,7 +90,7 @@ def test_counter_psp_refuses(client, option, organization):
 
 # --- ACA ----------------------------------------------------------------------------
 
-def test_every_change_reaches_aca(client, option, organization):
+def test_every_change_reaches_aca(client, option, organization, django_user_model):
     held = AcaPosition.objects.get(pa_fiscal_code=organization.fiscal_code, iuv=option.iuv)
     assert held.amount_cents == 2200 and held.nav == option.notice_number
     assert held.entity_fiscal_code == "RSSMRA80E12H501I"
@@ -98,7 +98,20 @@ def test_every_change_reaches_aca(client, option, organization):
     held.refresh_from_db()
     assert held.amount_cents == 0 and held.status == "INVALID"
     assert AcaPush.objects.get(option=option).status == AcaPush.Status.DONE
+    client.force_login(django_user_model.objects.create_user(
+        "staff@comune.example", "Password-lunga-123", is_staff=True))
     assert "INVALID" in client.get("/sandbox/aca/").content.decode()
+
+
+def test_the_aca_archive_is_for_staff_only(client, option, django_user_model):
+    # Every Ente's positions and debtors: anonymous and payers are sent to the login.
+    response = client.get("/sandbox/aca/")
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]
+    client.force_login(django_user_model.objects.create_user("mario@example.it",
+                                                             "Password-lunga-123"))
+    response = client.get("/sandbox/aca/")
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]
+    assert "RSSMRA80E12H501I" not in response.content.decode()
 
 
 def test_aca_down_is_retried_later(make_position, settings, site):

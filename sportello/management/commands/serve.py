@@ -1,6 +1,8 @@
 """Serve the portal and run the job-queue worker, as one foreground command.
 
-Used by ``make run``. Children are started in their own process group and stopped
+Used by ``make run``. gunicorn runs one process with threads (the local-memory cache holds
+the rate limits) and a worker that cuts clients sending their request too slowly
+(``sportello.serving``). Children are started in their own process group and stopped
 together on Ctrl-C or SIGTERM; if one of them dies, the other is stopped too, so nothing
 is left running half-way.
 """
@@ -13,7 +15,10 @@ import subprocess
 import sys
 import time
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
+
+from sportello.serving import gunicorn_command
 
 
 class Command(BaseCommand):
@@ -28,11 +33,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, host, port, threads, no_worker, **options):
         python = sys.executable
-        commands = [[
-            python, "-m", "gunicorn", "sportello.wsgi:application",
-            "--bind", f"{host}:{port}", "--workers", "1", "--threads", str(threads),
-            "--worker-class", "gthread", "--access-logfile", "-", "--graceful-timeout", "5",
-        ]]
+        commands = [gunicorn_command(host, port, threads)]
         if not no_worker:
             # One worker per queue (settings.TASK_QUEUES): emails and receipts on
             # "default" never wait behind the ZIPs being built on "bulk".
@@ -41,7 +42,10 @@ class Command(BaseCommand):
                                  "--interval", "1"])
             # The outbox sweeper: retries emails that could not leave (SMTP down).
             commands.append([python, "manage.py", "send_outbox", "--loop", "30"])
-        children = [subprocess.Popen(command) for command in commands]  # noqa: S603
+        # The children run the settings this command runs with: sportello.wsgi alone would
+        # default to production.
+        env = {**os.environ, "DJANGO_SETTINGS_MODULE": settings.SETTINGS_MODULE}
+        children = [subprocess.Popen(command, env=env) for command in commands]  # noqa: S603
         stopping = False
 
         def stop(signum=None, frame=None):
