@@ -29,6 +29,8 @@ from pagopa.messages import DebtorInfo, ReceiptInfo
 from payments.ec import attempt_for_note
 from payments.models import TOKEN_LIFETIME, PaymentAttempt, Receipt
 from positions.models import PaymentOption
+from sportello import metrics
+from sportello.logging_config import security_event
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +56,7 @@ def receive(organization: Organization, info: ReceiptInfo, raw_xml: str, version
         existing = Receipt.objects.filter(organization=organization,
                                           receipt_id=info.receipt_id).first()
         if existing is not None:
+            metrics.observe_receipt(existing, duplicate=True, applied=False)
             return Received(existing, duplicate=True)
         receipt = _new_receipt(organization, option, info, raw_xml, version)
         apply = _judge(receipt, option, info, wrong_station)
@@ -67,8 +70,9 @@ def receive(organization: Organization, info: ReceiptInfo, raw_xml: str, version
         if apply:
             _apply(receipt, option)
     if receipt.needs_attention:
-        log.warning("Receipt %s for notice %s flagged for staff: %s", receipt.receipt_id,
-                    receipt.notice_number, ", ".join(receipt.flags))
+        security_event("receipt_flagged", receipt_id=receipt.receipt_id,
+                       notice_number=receipt.notice_number, flags=",".join(receipt.flags))
+    metrics.observe_receipt(receipt, duplicate=False, applied=apply)
     return Received(receipt, duplicate=False)
 
 
