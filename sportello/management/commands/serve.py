@@ -35,8 +35,9 @@ class Command(BaseCommand):
         ]]
         if not no_worker:
             commands.append([python, "manage.py", "db_worker", "--interval", "1"])
-            # The outbox sweeper: retries emails that could not leave (SMTP down).
-            commands.append([python, "manage.py", "send_outbox", "--loop", "30"])
+            # The scheduler: enqueues the cron-like jobs (outbox sweeper, ACA retries,
+            # purges, reconciliation) when due; the worker runs them (settings.SCHEDULE).
+            commands.append([python, "manage.py", "run_schedule", "--interval", "5"])
         children = [subprocess.Popen(command) for command in commands]  # noqa: S603
         stopping = False
 
