@@ -43,7 +43,11 @@ class MaskPersonalData(logging.Filter):
     who the person is."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        record.msg, record.args = mask(record.getMessage()), None
+        try:
+            message = record.getMessage()
+        except (TypeError, ValueError):
+            message = str(record.msg)  # wrong arguments: still log what was meant, masked
+        record.msg, record.args = mask(message), None
         for key, value in list(record.__dict__.items()):
             if key not in _STANDARD_ATTRIBUTES and isinstance(value, str):
                 setattr(record, key, mask(value))

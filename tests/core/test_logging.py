@@ -93,6 +93,12 @@ def test_codici_fiscali_and_emails_are_masked_in_logs():
     assert "ValueError" in text  # the traceback is still there
 
 
+def test_a_line_with_wrong_arguments_is_still_written_masked():
+    with console_output() as output:
+        logging.getLogger("sportello.test").warning(f"debitore {CF} %s %s", "solo uno")
+    assert "debitore RSS**********01I" in output.getvalue()
+
+
 def test_mask_leaves_ordinary_identifiers_alone():
     text = "avviso 301000000000000123 IUV 01000000000000123 Ente 80000120016 IUR " + "A" * 16
     assert mask(text) == text
