@@ -1,4 +1,4 @@
-"""What is waiting in the background: the job queue and the email outbox.
+"""What is waiting in the background: the job queues and the email outbox.
 
 Read by ``/healthz`` and the Prometheus metrics: a worker that stopped (or cannot keep
 up) shows as a growing backlog and an old oldest job long before a payer complains.
@@ -7,9 +7,9 @@ up) shows as a growing backlog and an old oldest job long before a payer complai
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from django.db.models import Min
+from django.db.models import Count, Min
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult, get_date_max
 
@@ -17,27 +17,48 @@ from mail.models import OutgoingEmail
 
 
 @dataclass(frozen=True)
+class QueueBacklog:
+    ready: int  # jobs the worker may run now and has not started
+    oldest_age: dt.timedelta | None  # how long the oldest of them has been due
+
+    @property
+    def oldest_seconds(self) -> float | None:
+        return None if self.oldest_age is None else self.oldest_age.total_seconds()
+
+
+@dataclass(frozen=True)
 class Backlog:
-    jobs_ready: int  # jobs the worker may run now and has not started
-    oldest_job_age: dt.timedelta | None  # how long the oldest of them has been due
-    outbox_due: int  # emails queued whose (next) attempt is due
+    queues: dict[str, QueueBacklog] = field(default_factory=dict)  # queues with ready jobs
+    outbox_due: int = 0  # emails queued whose (next) attempt is due
+
+    @property
+    def jobs_ready(self) -> int:
+        return sum(queue.ready for queue in self.queues.values())
 
     @property
     def oldest_job_seconds(self) -> float | None:
-        return None if self.oldest_job_age is None else self.oldest_job_age.total_seconds()
+        ages = [q.oldest_seconds for q in self.queues.values() if q.oldest_seconds is not None]
+        return max(ages, default=None)
 
 
 def backlog(now: dt.datetime | None = None) -> Backlog:
-    """Three cheap queries on indexed columns."""
+    """A few grouped queries on indexed columns, whatever the number of jobs."""
     now = now or timezone.now()
-    ready = DBTaskResult.objects.ready()
+    ready = DBTaskResult.objects.ready().order_by().values("queue_name")
     # A job is due from when it was enqueued, or from its run_after when it was delayed.
-    undelayed = ready.filter(run_after=get_date_max()).aggregate(oldest=Min("enqueued_at"))
-    delayed = ready.exclude(run_after=get_date_max()).aggregate(oldest=Min("run_after"))
-    due_since = [t for t in (undelayed["oldest"], delayed["oldest"]) if t is not None]
+    undelayed = ready.filter(run_after=get_date_max()).annotate(
+        count=Count("pk"), since=Min("enqueued_at"))
+    delayed = ready.exclude(run_after=get_date_max()).annotate(
+        count=Count("pk"), since=Min("run_after"))
+    counts: dict[str, int] = {}
+    since: dict[str, dt.datetime] = {}
+    for row in [*undelayed, *delayed]:
+        name = row["queue_name"]
+        counts[name] = counts.get(name, 0) + row["count"]
+        since[name] = min(since.get(name, row["since"]), row["since"])
+    queues = {name: QueueBacklog(ready=counts[name],
+                                 oldest_age=max(now - since[name], dt.timedelta(0)))
+              for name in sorted(counts)}
     outbox_due = OutgoingEmail.objects.filter(status=OutgoingEmail.Status.QUEUED,
                                               next_attempt_at__lte=now).count()
-    return Backlog(jobs_ready=ready.count(),
-                   oldest_job_age=max(now - min(due_since), dt.timedelta(0))
-                   if due_since else None,
-                   outbox_due=outbox_due)
+    return Backlog(queues=queues, outbox_due=outbox_due)

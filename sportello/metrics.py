@@ -56,11 +56,18 @@ class BacklogCollector:
         from sportello.health import backlog
 
         state = backlog()
-        yield GaugeMetricFamily("sportello_jobs_ready", "Jobs ready to run, not started.",
-                                value=state.jobs_ready)
-        yield GaugeMetricFamily("sportello_jobs_oldest_ready_age_seconds",
-                                "How long the oldest ready job has waited (0 when none).",
-                                value=state.oldest_job_seconds or 0)
+        ready = GaugeMetricFamily("sportello_jobs_ready", "Jobs ready to run, not started.",
+                                  labels=["queue"])
+        oldest = GaugeMetricFamily("sportello_jobs_oldest_ready_age_seconds",
+                                   "How long the oldest ready job has waited.",
+                                   labels=["queue"])
+        # "default" always has a sample, so an empty queue reads 0 rather than nothing.
+        queues = state.queues or {"default": None}
+        for name, queue in queues.items():
+            ready.add_metric([name], queue.ready if queue else 0)
+            oldest.add_metric([name], (queue.oldest_seconds or 0) if queue else 0)
+        yield ready
+        yield oldest
         yield GaugeMetricFamily("sportello_outbox_due", "Emails queued and due to be sent.",
                                 value=state.outbox_due)
 

@@ -39,10 +39,17 @@ def healthz(request):
         "status": "degraded" if stuck else "ok",
         "database": "ok",
         "jobs": {"ready": state.jobs_ready,
-                 "oldest_ready_age_seconds": None if oldest is None else round(oldest, 1),
-                 "max_age_seconds": settings.HEALTHZ_MAX_JOB_AGE_SECONDS},
+                 "oldest_ready_age_seconds": _seconds(oldest),
+                 "max_age_seconds": settings.HEALTHZ_MAX_JOB_AGE_SECONDS,
+                 "queues": {name: {"ready": queue.ready,
+                                   "oldest_ready_age_seconds": _seconds(queue.oldest_seconds)}
+                            for name, queue in state.queues.items()}},
         "outbox": {"due": state.outbox_due},
     })
+
+
+def _seconds(value: float | None) -> float | None:
+    return None if value is None else round(value, 1)
 
 
 @never_cache

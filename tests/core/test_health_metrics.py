@@ -18,10 +18,10 @@ pytestmark = pytest.mark.django_db
 TOKEN = "metrics-token-for-the-tests-0123456789"  # noqa: S105
 
 
-def ready_job(age: dt.timedelta) -> DBTaskResult:
+def ready_job(age: dt.timedelta, queue: str = "default") -> DBTaskResult:
     job = DBTaskResult.objects.create(
         task_path="mail.tasks.deliver_email", args_kwargs={"args": [1], "kwargs": {}},
-        backend_name="default", run_after=get_date_max())
+        backend_name="default", run_after=get_date_max(), queue_name=queue)
     DBTaskResult.objects.filter(pk=job.pk).update(enqueued_at=timezone.now() - age)
     return job
 
@@ -31,14 +31,21 @@ def test_healthz_is_ok_with_an_empty_queue(client):
     assert response.status_code == 200
     assert response.json() == {
         "status": "ok", "database": "ok",
-        "jobs": {"ready": 0, "oldest_ready_age_seconds": None, "max_age_seconds": 300},
+        "jobs": {"ready": 0, "oldest_ready_age_seconds": None, "max_age_seconds": 300,
+                 "queues": {}},
         "outbox": {"due": 0}}
 
 
 def test_healthz_counts_the_backlog_and_the_oldest_job(client, settings):
     settings.HEALTHZ_MAX_JOB_AGE_SECONDS = 600
-    ready_job(dt.timedelta(seconds=120))
+    ready_job(dt.timedelta(seconds=120), queue="bulk")
     ready_job(dt.timedelta(seconds=30))
+    delayed = ready_job(dt.timedelta(hours=2))  # a retry due 40 s ago
+    DBTaskResult.objects.filter(pk=delayed.pk).update(
+        run_after=timezone.now() - dt.timedelta(seconds=40))
+    not_yet = ready_job(dt.timedelta(hours=2))  # a retry due in an hour: not backlog
+    DBTaskResult.objects.filter(pk=not_yet.pk).update(
+        run_after=timezone.now() + dt.timedelta(hours=1))
     finished = ready_job(dt.timedelta(hours=5))
     DBTaskResult.objects.filter(pk=finished.pk).update(status="SUCCESSFUL")
     OutgoingEmail.objects.create(to="a@example.it", subject="s", body_text="b")
@@ -46,8 +53,12 @@ def test_healthz_counts_the_backlog_and_the_oldest_job(client, settings):
                                  next_attempt_at=timezone.now() + dt.timedelta(hours=1))
     body = client.get("/healthz").json()
     assert body["status"] == "ok"
-    assert body["jobs"]["ready"] == 2
+    assert body["jobs"]["ready"] == 3
     assert 120 <= body["jobs"]["oldest_ready_age_seconds"] < 600
+    queues = body["jobs"]["queues"]
+    assert queues["bulk"]["ready"] == 1 and queues["bulk"]["oldest_ready_age_seconds"] >= 120
+    assert queues["default"]["ready"] == 2
+    assert 40 <= queues["default"]["oldest_ready_age_seconds"] < 120
     assert body["outbox"] == {"due": 1}
 
 
@@ -119,6 +130,6 @@ def test_metrics_count_requests_queue_and_receipts(client, settings, make_positi
                  status="200") == 3
     assert count(after, "sportello_http_request_duration_seconds_count", method="POST",
                  view="pagopa:paForNode") >= 3
-    assert count(after, "sportello_jobs_ready") == 1
-    assert count(after, "sportello_jobs_oldest_ready_age_seconds") >= 90
+    assert count(after, "sportello_jobs_ready", queue="default") == 1
+    assert count(after, "sportello_jobs_oldest_ready_age_seconds", queue="default") >= 90
     assert "sportello_outbox_due" in {name for name, _ in after}
