@@ -36,6 +36,7 @@ from accounts.password_checks import LOCKED_CODE, CurrentPasswordGuard
 from accounts.tokens import LinkState, check_activation_token, check_email_change_token
 from organizations.context import with_organization
 from sportello.forms import StyledForm
+from sportello.logging_config import security_event
 from sportello.ratelimit import over_limit
 
 REGISTER_CF_KEY = "register_fiscal_code"
@@ -368,6 +369,8 @@ def verify_fiscal_code(request):
                                             "posizioni intestate a %(code)s.")
                                  % {"code": user.fiscal_code})
                 return _home(request)
+            security_event("fiscal_code_verification_failed", request,
+                           organization=request.organization.slug, user_id=user.pk)
             form.add_error("reference", _(
                 "Il codice inserito non corrisponde a un avviso di questo Ente intestato "
                 "al tuo codice fiscale. Controlla le cifre e riprova."))

@@ -21,6 +21,7 @@ from pagopa import soap
 from pagopa.messages import Fault, FaultCode, Operation
 from pagopa.soap import PA_FOR_NODE_XSD, SCHEMAS_DIR
 from payments import ec, node_auth, receipts
+from sportello.logging_config import security_event
 
 log = logging.getLogger(__name__)
 
@@ -48,8 +49,7 @@ def pa_for_node(request):
         return HttpResponseNotAllowed(["POST"])
     reason = node_auth.refusal(request)
     if reason:
-        log.warning("paForNode call refused from %s: %s", request.META.get("REMOTE_ADDR"),
-                    reason)
+        security_event("node_call_refused", request, reason=reason)
         return _xml(soap.build_soap_fault("Accesso non consentito"), status=403)
     body = request.read(soap.MAX_BODY_BYTES + 1)
     try:

@@ -34,6 +34,8 @@ from pagopa.messages import DebtorInfo, ReceiptInfo
 from payments.ec import attempt_for_note
 from payments.models import TOKEN_LIFETIME, PaymentAttempt, Receipt
 from positions.models import InvalidTransition, PaymentOption, PaymentPosition
+from sportello import metrics
+from sportello.logging_config import security_event
 
 log = logging.getLogger(__name__)
 
@@ -92,6 +94,7 @@ def receive(organization: Organization, info: ReceiptInfo, raw_xml: str, version
         existing = (Receipt.objects.select_for_update()
                     .filter(organization=organization, receipt_id=info.receipt_id).first())
         if existing is not None and existing.applied:
+            metrics.observe_receipt(existing, duplicate=True, applied=False)
             return Received(existing, duplicate=True)
         if existing is not None:
             receipt = _redelivered(existing, option, info, raw_xml, version)
@@ -117,12 +120,11 @@ def receive(organization: Organization, info: ReceiptInfo, raw_xml: str, version
                                 duplicate=True)
         if apply:
             _apply(receipt, option)
-    if receipt.needs_attention and not receipt.applied:
-        log.warning("Receipt %s for notice %s flagged for staff: %s", receipt.receipt_id,
-                    receipt.notice_number, ", ".join(receipt.flags))
-    elif receipt.needs_attention:
-        log.warning("Receipt %s for notice %s applied and flagged for staff: %s",
-                    receipt.receipt_id, receipt.notice_number, ", ".join(receipt.flags))
+    if receipt.needs_attention:
+        security_event("receipt_flagged", receipt_id=receipt.receipt_id,
+                       notice_number=receipt.notice_number, flags=",".join(receipt.flags),
+                       applied=receipt.applied)
+    metrics.observe_receipt(receipt, duplicate=False, applied=apply)
     return Received(receipt, duplicate=False)
 
 

@@ -14,4 +14,10 @@ def client_address(group: str | None, request) -> str:
 
 def over_limit(request, group: str, rate: str) -> bool:
     """Count this request against ``group`` and tell whether the limit is exceeded."""
-    return is_ratelimited(request, group=group, key=client_address, rate=rate, increment=True)
+    limited = is_ratelimited(request, group=group, key=client_address, rate=rate,
+                             increment=True)
+    if limited:
+        from sportello.logging_config import security_event
+
+        security_event("rate_limited", request, group=group)
+    return limited

@@ -13,6 +13,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/setlang/", set_language, name="set_language"),
     path("healthz", views.healthz, name="healthz"),
+    path("metrics", views.metrics, name="metrics"),
     path("", organization_views.choose, name="home"),
     path("pagopa/", include("payments.ec_urls")),
     path("sandbox/", include("sandbox.urls")),

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from sportello.email_url import email_settings
 from sportello.env import env_bool, env_int, env_list, env_str
+from sportello.logging_config import logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(env_str("SPORTELLO_VAR_DIR", str(BASE_DIR / "var")))
@@ -43,6 +44,7 @@ INSTALLED_APPS = [
     "csp",
     "django_tasks",
     "django_tasks_db",
+    "django_guid",
     "axes",
     "django_countries",
     "sportello",
@@ -54,6 +56,7 @@ INSTALLED_APPS = [
     "payments",
     "documents",
     "sandbox",
+    "scheduling",
     "demo",
 ]
 
@@ -62,6 +65,9 @@ INSTALLED_APPS = [
 ACCOUNTS_NOTICE_CHECK = "positions.search.notice_issued"
 
 MIDDLEWARE = [
+    # First: every later step (and its log lines, and the error pages) has the request id.
+    "django_guid.middleware.guid_middleware",
+    "sportello.metrics.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -252,15 +258,33 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL") or "INFO"},
-    # fontTools (used by fpdf2 to subset the fonts of every PDF) logs each glyph at INFO.
-    "loggers": {"django.db.backends": {"level": "WARNING"},
-                "fontTools": {"level": "WARNING"}},
+# Logs (see README, "Operations"): plain lines here, JSON lines in production (LOG_JSON
+# overrides either way); each with the request id, codici fiscali and emails masked.
+LOGGING = logging_config(json=env_bool("LOG_JSON", False), level=env_str("LOG_LEVEL") or "INFO")
+# The request id (django-guid): a valid incoming X-Request-ID (a UUID, as a proxy makes
+# one) is kept, anything else is replaced; the response carries it back.
+DJANGO_GUID = {"GUID_HEADER_NAME": "X-Request-ID", "VALIDATE_GUID": True,
+               "RETURN_HEADER": True, "EXPOSE_HEADER": False}
+
+# /healthz says "degraded" when the oldest ready job has waited longer than this.
+HEALTHZ_MAX_JOB_AGE_SECONDS = env_int("HEALTHZ_MAX_JOB_AGE_SECONDS", 300)
+# /metrics (Prometheus) answers only "Authorization: Bearer <METRICS_TOKEN>"; unset: 404.
+METRICS_TOKEN = env_str("METRICS_TOKEN") or ""
+
+# The scheduled jobs (see scheduling/): seconds between two runs of each, 0 turns one
+# off. `manage.py serve` runs the scheduler; the worker runs the jobs.
+SCHEDULE = {
+    # The outbox sweeper: retries emails that could not leave (SMTP down).
+    "send_outbox": env_int("SCHEDULE_SEND_OUTBOX_SECONDS", 30),
+    # ACA pushes still waiting (retries with back-off).
+    "push_aca": env_int("SCHEDULE_PUSH_ACA_SECONDS", 60),
+    "purge_document_bundles": env_int("SCHEDULE_PURGE_DOCUMENT_BUNDLES_SECONDS", 3600),
+    "purge_unactivated_accounts": env_int("SCHEDULE_PURGE_UNACTIVATED_ACCOUNTS_SECONDS",
+                                          3600),
+    # Its report goes to the log (WARNING when there is something to look at).
+    "reconcile_payments": env_int("SCHEDULE_RECONCILE_PAYMENTS_SECONDS", 86400),
+    # Finished job rows older than 14 days (the schedule itself adds thousands a day).
+    "prune_db_task_results": env_int("SCHEDULE_PRUNE_DB_TASK_RESULTS_SECONDS", 86400),
 }
 
 FORM_RENDERER = "sportello.forms.FormRenderer"

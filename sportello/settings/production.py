@@ -9,6 +9,7 @@ from ipaddress import ip_network
 from django.core.exceptions import ImproperlyConfigured
 
 from sportello.env import env_bool, env_int, env_list, env_str
+from sportello.logging_config import logging_config
 from sportello.settings import *  # noqa: F403
 from sportello.settings import ALLOWED_HOSTS, INSECURE_DEV_SECRET_KEY, SECRET_KEY, SITE_URL
 
@@ -74,3 +75,6 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+
+# One JSON object per line, for the log collector (LOG_JSON=false for plain lines).
+LOGGING = logging_config(json=env_bool("LOG_JSON", True), level=env_str("LOG_LEVEL") or "INFO")

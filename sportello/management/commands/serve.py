@@ -40,8 +40,9 @@ class Command(BaseCommand):
             for queue in ("default", "bulk"):
                 commands.append([python, "manage.py", "db_worker", "--queue-name", queue,
                                  "--interval", "1"])
-            # The outbox sweeper: retries emails that could not leave (SMTP down).
-            commands.append([python, "manage.py", "send_outbox", "--loop", "30"])
+            # The scheduler: enqueues the cron-like jobs (outbox sweeper, ACA retries,
+            # purges, reconciliation) when due; the workers run them (settings.SCHEDULE).
+            commands.append([python, "manage.py", "run_schedule", "--interval", "5"])
         # The children run the settings this command runs with: sportello.wsgi alone would
         # default to production.
         env = {**os.environ, "DJANGO_SETTINGS_MODULE": settings.SETTINGS_MODULE}
