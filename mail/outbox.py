@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -101,3 +101,9 @@ def send_due(limit: int = 100) -> int:
     """Deliver queued emails whose time has come (the sweeper). Returns how many left."""
     queued = OutgoingEmail.objects.filter(status=OutgoingEmail.Status.QUEUED)
     return sum(1 for pk in outbox.due(queued, timezone.now(), "pk", limit) if deliver(pk))
+
+
+def due_count(now: datetime) -> int:
+    """Emails queued whose (next) attempt is due: the backlog /healthz and /metrics show."""
+    return outbox.due_count(OutgoingEmail.objects.filter(status=OutgoingEmail.Status.QUEUED),
+                            now)

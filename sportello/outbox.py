@@ -40,6 +40,11 @@ def due(rows: QuerySet, now: dt.datetime, field: str, limit: int) -> list:
                 .values_list(field, flat=True)[:limit])
 
 
+def due_count(rows: QuerySet, now: dt.datetime) -> int:
+    """How many of the rows are due: the backlog that /healthz and the metrics show."""
+    return rows.filter(next_attempt_at__lte=now).count()
+
+
 def enqueue(task, argument, logger: logging.Logger, failure: str,
             run_after: dt.datetime | None = None) -> None:
     """Hand one attempt to the job queue; if it cannot take it (or cannot defer to

@@ -63,6 +63,8 @@ INSTALLED_APPS = [
 # Upward wiring, by name: accounts asks positions whether a notice was issued to a codice
 # fiscale (the proof of a declared code) without importing it (docs/architecture.md).
 ACCOUNTS_NOTICE_CHECK = "positions.search.notice_issued"
+# Likewise /healthz and /metrics (the kit) count the email outbox's due emails.
+HEALTH_OUTBOX_DUE = "mail.outbox.due_count"
 
 MIDDLEWARE = [
     # First: every later step (and its log lines, and the error pages) has the request id.

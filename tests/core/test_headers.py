@@ -8,8 +8,8 @@ from django.test import Client
 from django.urls import reverse
 
 from documents.models import DocumentBundle
+from documents.receipts import verification_url
 from payments.models import PaymentAttempt
-from payments.receipts import verification_url
 from tests.payments.test_pages import make_receipt
 from tests.positions.conftest import claim
 
@@ -64,7 +64,7 @@ def test_personal_documents_and_pages_are_never_stored(logged_in, organization, 
         "positions list": reverse("positions:home", args=[slug]),
         "history CSV": reverse("positions:history_export", args=[slug]),
         "avviso PDF": reverse("documents:notice", args=[slug, payable.pk]),
-        "quietanza PDF": reverse("payments:receipt_pdf", args=[slug, paid.pk]),
+        "quietanza PDF": reverse("documents:receipt_pdf", args=[slug, paid.pk]),
         "ZIP status": reverse("documents:bundle", args=[slug, bundle.pk]),
         "payment poll": reverse("payments:attempt_status", args=[slug, attempt.public_id]),
         "profile": reverse("accounts:profile", args=[slug]),

@@ -30,6 +30,7 @@ LAYERS: list[set[str]] = [
     {"payments"},
     {"documents"},
     {"sandbox"},
+    {"scheduling"},
     {"demo"},
     {"project"},
 ]

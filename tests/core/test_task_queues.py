@@ -74,7 +74,7 @@ def test_serve_runs_a_worker_for_each_queue(settings, monkeypatch):
     class Child:
         returncode = 0
 
-        def __init__(self, command):
+        def __init__(self, command, **kwargs):
             started.append(command)
 
         def poll(self):

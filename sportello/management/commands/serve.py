@@ -37,7 +37,7 @@ class Command(BaseCommand):
         if not no_worker:
             # One worker per queue (settings.TASK_QUEUES): emails and receipts on
             # "default" never wait behind the ZIPs being built on "bulk".
-            for queue in ("default", "bulk"):
+            for queue in settings.TASK_QUEUES:
                 commands.append([python, "manage.py", "db_worker", "--queue-name", queue,
                                  "--interval", "1"])
             # The scheduler: enqueues the cron-like jobs (outbox sweeper, ACA retries,
