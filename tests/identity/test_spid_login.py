@@ -291,6 +291,10 @@ def test_wrong_destination_is_refused(refused, test_idp):
                                       destination="https://another-sp.example/acs"))
 
 
+def test_missing_destination_is_refused(refused, test_idp):
+    refused(lambda rid: make_response(test_idp, rid, destination=""))
+
+
 def test_missing_fiscal_number_is_refused(refused, test_idp):
     refused(lambda rid: make_response(test_idp, rid, attributes={"name": "Mario",
                                                                  "familyName": "Rossi"}),
