@@ -136,3 +136,31 @@ def test_production_refuses_the_demo_idp(tmp_path):
         "print(settings.DEMO_IDP_ENABLED, settings.SPID_REQUIRE_KEY_FILES)")],
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, check=False)
     assert result.stdout.strip() == "False True", result.stderr
+
+
+@pytest.mark.django_db(transaction=True)
+def test_fetch_metadata_offers_the_idp_once_its_metadata_are_held(settings, live_server,
+                                                                  tmp_path, client,
+                                                                  organization):
+    import json
+
+    from django.core.management import call_command
+
+    from identity import demo_idp, registry
+
+    settings.SITE_URL = live_server.url
+    settings.DEMO_IDP_ENABLED = True  # serves the metadata the command downloads
+    settings.VAR_DIR = tmp_path
+    entry = {"key": "local", "name": "Local IdP", "entity_id": demo_idp.entity_id(),
+             "metadata_url": f"{live_server.url}/demo-idp/metadata/"}
+    wrong = {"key": "wrong", "name": "Wrong", "entity_id": "https://elsewhere.example/",
+             "metadata_url": f"{live_server.url}/demo-idp/metadata/"}
+    path = tmp_path / "registry.json"
+    path.write_text(json.dumps({"spid": [entry, wrong], "cie": []}), encoding="utf-8")
+    settings.IDENTITY_REGISTRY_FILE = str(path)
+    assert [idp.key for idp in registry.providers("spid")] == ["demo"]
+    with pytest.raises(SystemExit):  # the wrong entityID is refused, the other stored
+        call_command("identity_fetch_metadata")
+    assert [idp.key for idp in registry.providers("spid")] == ["local", "demo"]
+    assert (tmp_path / "identity" / "metadata" / "spid-local.xml").is_file()
+    assert not (tmp_path / "identity" / "metadata" / "spid-wrong.xml").exists()
