@@ -64,7 +64,13 @@ class EnteLoginView(auth_views.LoginView):
         return super().post(request, *args, **kwargs)
 
     def form_valid(self, form):
+        from identity.accounts import link_after_password_login
+
         sessions.sign_in(self.request, form.get_user())
+        if link_after_password_login(self.request, form.get_user()):
+            messages.success(self.request, _("Questa utenza è ora collegata alla tua "
+                                             "identità digitale: il codice fiscale è "
+                                             "certificato."))
         return redirect(self.get_success_url())
 
     def get_default_redirect_url(self):

@@ -111,3 +111,18 @@ def sign_in(request, user: User) -> None:
     """Log ``user`` in, keeping the other accounts held in this browser."""
     user.backend = sessions.BACKEND
     sessions.sign_in(request, user)
+
+
+def link_after_password_login(request, user: User) -> bool:
+    """The other order: a local account logs in with its password in a browser that
+    holds a SPID/CIE account of the same codice fiscale. It becomes certified too."""
+    if (not user.fiscal_code or user.fiscal_code_level == FiscalCodeLevel.CERTIFIED
+            or not user.has_usable_password()):
+        return False
+    certified = any(other.pk != user.pk and other.fiscal_code == user.fiscal_code
+                    and other.fiscal_code_level == FiscalCodeLevel.CERTIFIED
+                    for other in sessions.held_accounts(request))
+    if certified:
+        with transaction.atomic():
+            _certify(user)
+    return certified

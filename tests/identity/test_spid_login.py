@@ -101,6 +101,18 @@ def test_a_local_account_logged_in_here_is_linked_not_duplicated(
     assert payer.has_usable_password()  # still logs in with its password too
 
 
+def test_a_local_account_logging_in_after_spid_is_linked_too(client, organization, test_idp,
+                                                              payer):
+    login(client, organization, test_idp, citizen=Citizen(
+        MARIO.fiscal_code, "Mario", "Rossi", "altro@spid.example"))
+    client.post(reverse("accounts:add_account", args=[organization.slug]),
+                {"username": payer.email, "password": PASSWORD})
+    assert client.session["_auth_user_id"] == str(payer.pk)
+    payer.refresh_from_db()
+    assert payer.fiscal_code_level == FiscalCodeLevel.CERTIFIED
+    assert payer.fiscal_code_verifications.get().method == FiscalCodeVerification.Method.SPID
+
+
 def test_a_local_account_not_logged_in_here_is_left_alone(client, organization, test_idp,
                                                           payer):
     login(client, organization, test_idp, citizen=Citizen(
