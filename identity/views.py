@@ -117,7 +117,8 @@ def acs(request, scheme: str):
                       _("Il gestore dell'identità non è tra quelli ammessi."),
                       record.organization)
     try:
-        identity = saml.validate_response(scheme, idp, record.request_id, record.level, posted)
+        identity = saml.validate_response(scheme, idp, record.request_id, record.level, posted,
+                                          record.created_at)
     except saml.SamlError as exc:
         return refuse(request, exc.reason, exc.message, record.organization)
     token = secrets.token_urlsafe(32)

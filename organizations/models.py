@@ -62,6 +62,9 @@ class Organization(models.Model):
     ipa_code = models.CharField(
         _("codice IPA"), max_length=20, blank=True,
         help_text=_("Il codice dell'Ente nell'Indice PA: va nei metadata SPID e CIE."))
+    municipality_code = models.CharField(
+        _("codice catastale del comune della sede"), max_length=4, blank=True,
+        help_text=_("Ad esempio H501 per Roma: va nei metadata CIE."))
     local_registration = models.BooleanField(
         _("registrazione con email e password"), default=True,
         help_text=_("Se disattivata, le nuove utenze nascono solo con SPID o CIE."))
