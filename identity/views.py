@@ -24,7 +24,7 @@ from accounts import sessions
 from identity import accounts, registry, saml
 from identity.models import AuthnRequestRecord
 from organizations.context import with_organization
-from sportello.ratelimit import client_address
+from sportello.ratelimit import client_address, over_limit
 
 security_log = logging.getLogger("sportello.security")
 NONCE_KEY = "identity_nonce"
@@ -66,6 +66,10 @@ def metadata(request, scheme: str):
 def login(request, scheme: str):
     """*Entra con SPID/CIE*: a signed AuthnRequest, posted to the chosen IdP."""
     scheme = _scheme(scheme)
+    if over_limit(request, "identity-login", settings.IDENTITY_LOGIN_RATE):
+        return refuse(request, "login start rate limited",
+                      _("Troppi tentativi in poco tempo da questa connessione. Attendi "
+                        "qualche minuto e riprova."), request.organization, status=429)
     idp = registry.by_key(scheme, request.GET.get("idp", ""))
     if idp is None:
         return refuse(request, f"unknown IdP {request.GET.get('idp', '')!r}",

@@ -198,6 +198,8 @@ SPID_ENTE = env_str("SPID_ENTE") or ""
 # The accredited identity providers: identity/registry.json unless this names another file.
 IDENTITY_REGISTRY_FILE = env_str("IDENTITY_REGISTRY_FILE") or ""
 IDENTITY_CLOCK_SKEW_SECONDS = env_int("IDENTITY_CLOCK_SKEW_SECONDS", 30)
+# SPID/CIE login starts per client address (each signs a request and stores it).
+IDENTITY_LOGIN_RATE = env_str("IDENTITY_LOGIN_RATE") or "30/m"
 # How long an AuthnRequest may wait for its response.
 IDENTITY_REQUEST_MINUTES = env_int("IDENTITY_REQUEST_MINUTES", 10)
 # The demo identity provider at /demo-idp/ (development only: production refuses it).
