@@ -365,7 +365,7 @@ def test_the_login_completes_only_in_the_browser_that_started_it(client, organiz
 
 
 def test_login_starts_are_rate_limited(client, organization, test_idp, settings):
-    settings.IDENTITY_LOGIN_RATE = "2/m"
+    settings.IDENTITY_LOGIN_RATE = "2/h"
     url = reverse("identity_ente:spid_login", args=[organization.slug]) + "?idp=test"
     assert [client.get(url).status_code for _ in range(3)] == [200, 200, 429]
     assert AuthnRequestRecord.objects.count() == 2
