@@ -79,7 +79,8 @@ def choose(request):
     return render(request, "identity/post.html", {
         "action": pending["acs"],
         "fields": {"SAMLResponse": response, "RelayState": pending["relay"]},
-        "title": _("Ritorno al portale"), "idp_name": _("il portale")})
+        "title": _("Ritorno al portale"),
+        "lead": _("Ti stiamo riportando al portale.")})
 
 
 @csrf_exempt  # the SP's LogoutRequest arrives by HTTP-POST binding
@@ -101,4 +102,5 @@ def slo(request):
         "action": destination,
         "fields": {"SAMLResponse": demo_idp.logout_response(root.get("ID", ""), destination),
                    "RelayState": request.POST.get("RelayState", "")[:80]},
-        "title": _("Ritorno al portale"), "idp_name": _("il portale")})
+        "title": _("Ritorno al portale"),
+        "lead": _("Ti stiamo riportando al portale.")})

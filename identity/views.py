@@ -29,6 +29,8 @@ from sportello.ratelimit import client_address, over_limit
 security_log = logging.getLogger("sportello.security")
 NONCE_KEY = "identity_nonce"
 SLO_KEY = "identity_slo"
+# A SPID response is a few kilobytes; anything this large is refused before parsing.
+MAX_RESPONSE_CHARS = 256 * 1024
 
 
 def _scheme(scheme: str) -> str:
@@ -88,7 +90,7 @@ def login(request, scheme: str):
         "action": destination, "fields": {"SAMLRequest": saml_request,
                                           "RelayState": request.organization.slug},
         "title": _("Accesso con %(scheme)s") % {"scheme": saml.SCHEME_LABELS[scheme]},
-        "idp_name": idp.name})
+        "lead": _("Ti stiamo portando da %(idp)s.") % {"idp": idp.name}})
     return _allow_form_to(response, destination)
 
 
@@ -98,6 +100,10 @@ def acs(request, scheme: str):
     """Validate the IdP's response; the login happens on the redirect that follows."""
     scheme = _scheme(scheme)
     posted = request.POST.get("SAMLResponse", "")
+    if len(posted) > MAX_RESPONSE_CHARS:
+        return refuse(request, f"response of {len(posted)} characters",
+                      _("La risposta del gestore dell'identità non è valida: l'accesso non "
+                        "è avvenuto. Riprova dall'inizio."))
     try:
         request_id = saml.in_response_to(posted)
     except saml.SamlError as exc:
@@ -206,7 +212,7 @@ def logout(request, scheme: str):
         "action": destination, "fields": {"SAMLRequest": saml_request,
                                           "RelayState": request.organization.slug},
         "title": _("Uscita da %(scheme)s") % {"scheme": saml.SCHEME_LABELS[scheme]},
-        "idp_name": idp.name})
+        "lead": _("Ti stiamo portando da %(idp)s.") % {"idp": idp.name}})
     return _allow_form_to(response, destination)
 
 

@@ -336,7 +336,7 @@ def test_replayed_response_is_refused(client, organization, test_idp, caplog):
 
 
 def test_garbage_is_refused(client, organization, test_idp):
-    for posted in ("", "not base64!", base64.b64encode(b"<x/>").decode()):
+    for posted in ("", "not base64!", base64.b64encode(b"<x/>").decode(), "A" * 300_000):
         response = client.post("/spid/acs/", {"SAMLResponse": posted})
         assert response.status_code == 400
         assert "Accesso non riuscito" in response.content.decode()
