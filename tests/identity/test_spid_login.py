@@ -149,6 +149,22 @@ def test_no_email_attribute_asks_for_one(client, organization, test_idp):
     assert "non ha ancora un&#x27;email" in page
 
 
+def test_an_account_without_email_adds_one_confirmed_by_link(client, organization, test_idp):
+    from tests.accounts.conftest import emails_to, link_in
+
+    login(client, organization, test_idp,
+          citizen=Citizen(MARIO.fiscal_code, "Mario", "Rossi", ""))
+    profile = client.get(reverse("accounts:profile", args=[organization.slug]))
+    assert "Cambia password" not in profile.content.decode()  # there is none
+    sent = client.post(reverse("accounts:email_change", args=[organization.slug]),
+                       {"new_email": "mario@nuova.example"})
+    assert sent.status_code == 200
+    assert User.objects.get().email.endswith("@senza-email.invalid")
+    path = link_in(emails_to("mario@nuova.example")[-1], "/profilo/email/")
+    assert client.post(path).status_code == 200
+    assert User.objects.get().email == "mario@nuova.example"
+
+
 def test_a_changed_email_attribute_is_confirmed_by_link(client, organization, test_idp):
     from mail.models import OutgoingEmail
 
