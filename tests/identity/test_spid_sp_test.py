@@ -42,6 +42,7 @@ def portal(settings, live_server, tmp_path, organization):
     organization.save()
     settings.SITE_URL = live_server.url
     settings.DEMO_IDP_ENABLED = False
+    settings.IDENTITY_LOGIN_RATE = "100000/m"  # the tool starts a login per response test
     idp = run("--idp-metadata", cwd=tmp_path)
     assert idp.returncode == 0, idp.stderr
     metadata = tmp_path / "spid-sp-test-idp.xml"
