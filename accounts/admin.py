@@ -27,12 +27,15 @@ class EmailUserAdmin(UserAdmin):
     ordering = ("email",)
     list_display = ("email", "first_name", "last_name", "company_name", "fiscal_code",
                     "is_active", "awaiting_activation", "is_staff")
-    list_filter = ("is_active", "awaiting_activation", "entity_type", "is_staff")
+    list_filter = ("is_active", "awaiting_activation", "entity_type", "fiscal_code_level",
+                   "is_staff")
+    readonly_fields = ("fiscal_code_level",)
     search_fields = ("email", "first_name", "last_name", "company_name", "fiscal_code")
     fieldsets = (
         (None, {"fields": ("email", "password")}),
         (_("Anagrafica"), {"fields": ("entity_type", "first_name", "last_name",
-                                      "company_name", "fiscal_code", "address", "nation",
+                                      "company_name", "fiscal_code", "fiscal_code_level",
+                                      "address", "nation",
                                       "city", "province", "postal_code", "phone")}),
         (_("Permessi"), {"fields": ("is_active", "is_staff", "is_superuser", "groups",
                                     "user_permissions")}),

@@ -297,6 +297,10 @@ class EmailChangeForm(StyledForm, forms.Form):
         super().__init__(*args, **kwargs)
         self.user = user
         self.guard = guard
+        if not user.has_usable_password():
+            # SPID/CIE accounts have no password: their login is the proof; the link
+            # sent to the new address still confirms it.
+            del self.fields["password"]
 
     def clean_new_email(self) -> str:
         email = self.cleaned_data["new_email"].strip().lower()

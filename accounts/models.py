@@ -45,6 +45,19 @@ class EmailUserManager(UserManager):
         return self.get(email__iexact=username)
 
 
+class FiscalCodeLevel(models.TextChoices):
+    """How far a codice fiscale is known to belong to the account (strongest first).
+
+    SPID/CIE sets *certified* (it opens the positions of that code at every Ente);
+    the other levels are the issue-10 identity model's (staff, notice, declared).
+    """
+
+    CERTIFIED = "certified", _("certificato (SPID/CIE)")
+    VERIFIED_BY_STAFF = "staff", _("verificato dal personale")
+    PROVED_BY_NOTICE = "notice", _("provato con un avviso")
+    DECLARED = "declared", _("dichiarato")
+
+
 class User(AbstractUser):
     class EntityType(models.TextChoices):
         NATURAL = "F", _("Persona fisica")
@@ -53,6 +66,10 @@ class User(AbstractUser):
     username = None
     email = models.EmailField(_("email"), unique=True)
     fiscal_code = models.CharField(_("codice fiscale"), max_length=16, blank=True, db_index=True)
+    fiscal_code_level = models.CharField(
+        _("livello del codice fiscale"), max_length=10, choices=FiscalCodeLevel.choices,
+        default=FiscalCodeLevel.DECLARED,
+        help_text=_("«Certificato» solo dopo un accesso con SPID o CIE."))
     entity_type = models.CharField(_("tipo"), max_length=1, choices=EntityType.choices,
                                    default=EntityType.NATURAL)
     company_name = models.CharField(_("ragione sociale"), max_length=140, blank=True,
@@ -100,6 +117,10 @@ class User(AbstractUser):
     def display_name(self) -> str:
         """What the header and lists call this account: name, else the email."""
         return self.get_full_name() or self.email
+
+    @property
+    def fiscal_code_certified(self) -> bool:
+        return bool(self.fiscal_code) and self.fiscal_code_level == FiscalCodeLevel.CERTIFIED
 
     @property
     def fiscal_code_verified(self) -> bool:

@@ -3,6 +3,8 @@ codice fiscale proof and the switching among accounts held in this browser."""
 
 from __future__ import annotations
 
+from functools import wraps
+
 from axes.utils import reset as reset_lockout
 from django.conf import settings
 from django.contrib import messages
@@ -65,7 +67,13 @@ class EnteLoginView(auth_views.LoginView):
         return super().post(request, *args, **kwargs)
 
     def form_valid(self, form):
+        from identity.accounts import link_after_password_login
+
         sessions.sign_in(self.request, form.get_user())
+        if link_after_password_login(self.request, form.get_user()):
+            messages.success(self.request, _("Questa utenza è ora collegata alla tua "
+                                             "identità digitale: il codice fiscale è "
+                                             "certificato."))
         return redirect(self.get_success_url())
 
     def get_default_redirect_url(self):
@@ -128,8 +136,22 @@ def logout_all(request):
 
 # --- Registrati --------------------------------------------------------------------------
 
+def registration_open(view):
+    """Local registration, unless the Ente turned it off (SPID/CIE only): then a page
+    that says so and offers them, and nothing is created."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.organization.local_registration:
+            return render(request, "registration/register_closed.html")
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
 @require_http_methods(["GET", "POST"])
 @with_organization
+@registration_open
 def register(request):
     """*Registrati*, step 1: the codice fiscale only (nothing is looked up)."""
     initial = {"fiscal_code": request.session.get(REGISTER_CF_KEY, "")}
@@ -142,6 +164,7 @@ def register(request):
 
 @require_http_methods(["GET", "POST"])
 @with_organization
+@registration_open
 def register_details(request):
     """*Registrati*, step 2: anagrafica and *Dati accesso*. Nothing the Ente knows about
     the codice fiscale is shown or pre-filled: knowing a code must reveal nothing."""

@@ -16,4 +16,6 @@ class OrganizationAdmin(admin.ModelAdmin):
         (_("Bollettino postale"), {"fields": ("postal_account", "postal_account_holder",
                                            "postal_authorization")}),
         (_("Contatti"), {"fields": ("address", "email", "pec", "phone", "website")}),
+        (_("Accesso dei pagatori"), {"fields": ("ipa_code", "municipality_code", "spid_level",
+                                                   "local_registration")}),
     )

@@ -15,6 +15,14 @@ slug_validator = RegexValidator(
 )
 
 
+class SpidLevel(models.TextChoices):
+    """The SPID authentication levels (AuthnContextClassRef) an Ente may require."""
+
+    L1 = "https://www.spid.gov.it/SpidL1", _("SPID livello 1")
+    L2 = "https://www.spid.gov.it/SpidL2", _("SPID livello 2")
+    L3 = "https://www.spid.gov.it/SpidL3", _("SPID livello 3")
+
+
 class Organization(models.Model):
     """An Ente creditore served by this installation, under its own URL prefix."""
 
@@ -51,6 +59,18 @@ class Organization(models.Model):
     pec = models.EmailField(_("PEC"), blank=True)
     phone = models.CharField(_("telefono"), max_length=30, blank=True)
     website = models.URLField(_("sito web"), blank=True)
+    ipa_code = models.CharField(
+        _("codice IPA"), max_length=20, blank=True,
+        help_text=_("Il codice dell'Ente nell'Indice PA: va nei metadata SPID e CIE."))
+    municipality_code = models.CharField(
+        _("codice catastale del comune della sede"), max_length=4, blank=True,
+        help_text=_("Ad esempio H501 per Roma: va nei metadata CIE."))
+    local_registration = models.BooleanField(
+        _("registrazione con email e password"), default=True,
+        help_text=_("Se disattivata, le nuove utenze nascono solo con SPID o CIE."))
+    spid_level = models.CharField(
+        _("livello SPID richiesto"), max_length=40, choices=SpidLevel.choices,
+        default=SpidLevel.L2)
     # Next IUV base for this Ente: taken under a row lock, so concurrent creations never
     # receive the same IUV (see next_iuv_bases).
     next_iuv_base = models.BigIntegerField(_("prossimo progressivo IUV"), default=1, editable=False)

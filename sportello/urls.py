@@ -17,9 +17,11 @@ urlpatterns = [
     path("", organization_views.choose, name="home"),
     path("pagopa/", include("payments.ec_urls")),
     path("sandbox/", include("sandbox.urls")),
+    path("", include("identity.urls")),
     path("<slug:ente>/logo", organization_views.logo, name="organization-logo"),
     path("<slug:ente>/", include("positions.urls")),
     path("<slug:ente>/", include("accounts.urls")),
+    path("<slug:ente>/", include("identity.ente_urls")),
     path("<slug:ente>/", include("payments.urls")),
     path("<slug:ente>/", include("documents.urls")),
 ]

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "payments",
     "documents",
     "sandbox",
+    "identity",
     "scheduling",
     "demo",
 ]
@@ -214,6 +215,23 @@ SANDBOX_ENABLED = env_bool("SANDBOX_ENABLED", True)
 # How long the sandbox Node waits before re-sending a receipt the Ente did not take (the
 # real Node waits an hour).
 SANDBOX_RT_RETRY_SECONDS = env_int("SANDBOX_RT_RETRY_SECONDS", 10)
+
+# SPID and CIE login (identity/, see README "SPID e CIE"). The SP's key and certificate
+# come from files in production; elsewhere a pair is generated under var/identity/.
+SPID_KEY_FILE = env_str("SPID_KEY_FILE") or ""
+SPID_CERT_FILE = env_str("SPID_CERT_FILE") or ""
+SPID_REQUIRE_KEY_FILES = False
+# The Ente (slug) whose organisation and contact data the SP metadata carry (default: first).
+SPID_ENTE = env_str("SPID_ENTE") or ""
+# The accredited identity providers: identity/registry.json unless this names another file.
+IDENTITY_REGISTRY_FILE = env_str("IDENTITY_REGISTRY_FILE") or ""
+IDENTITY_CLOCK_SKEW_SECONDS = env_int("IDENTITY_CLOCK_SKEW_SECONDS", 30)
+# SPID/CIE login starts per client address (each signs a request and stores it).
+IDENTITY_LOGIN_RATE = env_str("IDENTITY_LOGIN_RATE") or "30/m"
+# How long an AuthnRequest may wait for its response.
+IDENTITY_REQUEST_MINUTES = env_int("IDENTITY_REQUEST_MINUTES", 10)
+# The demo identity provider at /demo-idp/ (development only: production refuses it).
+DEMO_IDP_ENABLED = env_bool("DEMO_IDP_ENABLED", True)
 
 # Anonymous "Ricerca pratica": attempts per client address (django-ratelimit syntax).
 RICERCA_RATE = env_str("RICERCA_RATE") or "10/m"

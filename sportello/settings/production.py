@@ -63,6 +63,14 @@ if env_bool("SANDBOX_ENABLED", False):
     raise ImproperlyConfigured("SANDBOX_ENABLED must be false in production.")
 SANDBOX_ENABLED = False
 
+# SPID/CIE: the demo identity provider signs for anyone who clicks a name, so production
+# refuses to start with it; the SP's key and certificate must be real files.
+if env_bool("DEMO_IDP_ENABLED", False):
+    raise ImproperlyConfigured("DEMO_IDP_ENABLED must be off in production: the demo "
+                               "identity provider lets anyone log in as anyone.")
+DEMO_IDP_ENABLED = False
+SPID_REQUIRE_KEY_FILES = True
+
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)

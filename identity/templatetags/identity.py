@@ -1,0 +1,32 @@
+"""``{% identity_buttons organization %}``: *Entra con SPID* and *Entra con CIE*."""
+
+from __future__ import annotations
+
+from django import template
+from django.urls import reverse
+
+from identity import registry
+
+register = template.Library()
+
+
+@register.inclusion_tag("identity/_buttons.html")
+def identity_buttons(organization):
+    return {"organization": organization, "spid": registry.providers("spid"),
+            "cie": registry.providers("cie")}
+
+
+@register.simple_tag
+def identity_available() -> bool:
+    """Whether any SPID or CIE provider can be offered."""
+    return bool(registry.providers("spid") or registry.providers("cie"))
+
+
+@register.simple_tag(takes_context=True)
+def identity_logout_url(context, organization) -> str:
+    """*Esci* of an account that logged in with SPID/CIE here: through Single Logout."""
+    request = context.get("request")
+    slo = request.session.get("identity_slo") if request is not None else None
+    if not slo or slo.get("user") != request.user.pk or slo.get("scheme") not in registry.SCHEMES:
+        return ""
+    return reverse(f"identity_ente:{slo['scheme']}_logout", args=[organization.slug])
