@@ -35,6 +35,7 @@ from accounts.forms import (
 )
 from accounts.models import User
 from accounts.password_checks import LOCKED_CODE, CurrentPasswordGuard
+from accounts.signals import password_login
 from accounts.tokens import LinkState, check_activation_token, check_email_change_token
 from organizations.context import with_organization
 from sportello.forms import StyledForm
@@ -67,13 +68,8 @@ class EnteLoginView(auth_views.LoginView):
         return super().post(request, *args, **kwargs)
 
     def form_valid(self, form):
-        from identity.accounts import link_after_password_login
-
         sessions.sign_in(self.request, form.get_user())
-        if link_after_password_login(self.request, form.get_user()):
-            messages.success(self.request, _("Questa utenza è ora collegata alla tua "
-                                             "identità digitale: il codice fiscale è "
-                                             "certificato."))
+        password_login.send(sender=User, request=self.request, user=form.get_user())
         return redirect(self.get_success_url())
 
     def get_default_redirect_url(self):

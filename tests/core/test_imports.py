@@ -27,6 +27,7 @@ LAYERS: list[set[str]] = [
     {"organizations"},
     {"accounts", "catalog", "mail"},
     {"positions"},
+    {"identity"},
     {"payments"},
     {"documents"},
     {"sandbox"},
@@ -183,8 +184,9 @@ def template_loads(root: Path = ROOT) -> list[tuple[str, str, str]]:
 
 #: Upward template edges, declared: the payer's pages of positions show payment facts (in
 #: progress, the receipt that paid a row) through payments' template library; positions'
-#: Python code never imports payments (docs/architecture.md).
-TEMPLATE_SEAMS = {("positions", "payments")}
+#: Python code never imports payments (docs/architecture.md). Likewise *Accedi* offers
+#: SPID/CIE through identity's library; accounts' Python code never imports identity.
+TEMPLATE_SEAMS = {("positions", "payments"), ("accounts", "identity")}
 MAX_TEMPLATE_LINE = 200
 
 

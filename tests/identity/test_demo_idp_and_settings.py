@@ -124,7 +124,8 @@ def test_production_refuses_the_demo_idp(tmp_path):
            "SECRET_KEY": "x" * 20 + "a-very-long-random-production-secret-key-0123456789",
            "SITE_URL": "https://pagamenti.comune.example",
            "ALLOWED_HOSTS": "pagamenti.comune.example", "SPORTELLO_VAR_DIR": str(tmp_path),
-           "PAGOPA_NODE_ALLOWED_IPS": "203.0.113.0/24", "DEMO_IDP_ENABLED": "true"}
+           "PAGOPA_NODE_ALLOWED_IPS": "203.0.113.0/24", "DEMO_IDP_ENABLED": "true",
+           "PAGOPA_NODE_SECRET": "Node-shared-secret-for-the-tests-0123456789"}
     env.pop("DATABASE_URL", None)
     result = subprocess.run([sys.executable, "manage.py", "check"], cwd=ROOT, env=env,
                             capture_output=True, text=True, timeout=120, check=False)

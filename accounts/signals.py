@@ -1,0 +1,7 @@
+"""What accounts announce to the apps above them (they listen; accounts imports none)."""
+
+from django.dispatch import Signal
+
+#: A payer logged in with email and password (``request``, ``user``): SPID/CIE links the
+#: account to a certified identity held in the same browser (``identity.signals``).
+password_login = Signal()
