@@ -30,4 +30,7 @@ compile() {
 }
 compile pyproject.toml --extra test -o requirements-test.lock
 compile pyproject.toml -c requirements-test.lock -o requirements.lock
-echo "requirements-test.lock and requirements.lock updated (uv $uv_version)"
+# AgID's spid-sp-test has its own virtualenv (.ci/run), hence its own lock.
+compile scripts/spid-sp-test.in -o requirements-spid-sp-test.lock
+echo "requirements-test.lock, requirements.lock and requirements-spid-sp-test.lock updated" \
+  "(uv $uv_version)"
