@@ -54,8 +54,8 @@ lock:
 ## Extract and compile translations (needs gettext).
 messages: install
 	$(BIN)/python manage.py makemessages -l en --ignore=.venv --ignore=static/vendor \
-		--ignore=tests --ignore=bench --ignore=docs
-	$(BIN)/python manage.py compilemessages --ignore=.venv
+		--ignore=tests --ignore=bench --ignore=docs --ignore=var
+	$(BIN)/python manage.py compilemessages --ignore=.venv --ignore=var
 
 clean:
 	rm -rf $(VENV) var
