@@ -27,7 +27,7 @@ from mail.outbox import queue_email
 from organizations.models import Organization
 from pagopa.messages import DebtorInfo, ReceiptInfo
 from payments.ec import attempt_for_note
-from payments.models import TOKEN_LIFETIME, PaymentAttempt, Receipt
+from payments.models import PaymentAttempt, Receipt
 from positions.models import PaymentOption
 
 log = logging.getLogger(__name__)
@@ -144,14 +144,10 @@ def _apply(receipt: Receipt, option: PaymentOption) -> None:
 
 def _attempt_for(organization: Organization, option: PaymentOption | None,
                  info: ReceiptInfo) -> PaymentAttempt | None:
-    """The cart this payment came from: by idCart (paymentNote), else the latest
-    attempt on the option whose token could still be alive when the payment happened."""
-    attempt = attempt_for_note(organization, info.payment_note)
-    if attempt is not None or option is None:
-        return attempt
-    since = timezone.now() - TOKEN_LIFETIME - dt.timedelta(minutes=5)
-    return (option.payment_attempts.filter(created_at__gte=since)
-            .order_by("-created_at").first())
+    """The cart this payment came from, by idCart (paymentNote) only. Never guessed by
+    time: an attempt someone opened and abandoned on the same option is not the
+    payment, and its email must not receive the quietanza."""
+    return attempt_for_note(organization, info.payment_note)
 
 
 def _aware(value: dt.datetime | None) -> dt.datetime | None:
@@ -191,6 +187,7 @@ def verification_url(receipt: Receipt) -> str:
 
 
 def receipt_recipients(receipt: Receipt, option: PaymentOption) -> list[str]:
+    """The email given to the cart matched by idCart, else the debtor's email."""
     attempt = receipt.attempt
     for candidate in (attempt and attempt.email,
                       attempt and attempt.user_id and attempt.user.email,

@@ -40,6 +40,11 @@ def remember_found(session, positions) -> None:
     session[FOUND_SESSION_KEY] = sorted(known)
 
 
+def forget_found(session, pk: int) -> None:
+    known = [known_pk for known_pk in session.get(FOUND_SESSION_KEY, []) if known_pk != pk]
+    session[FOUND_SESSION_KEY] = known
+
+
 def found_in_session(session) -> list[int]:
     return list(session.get(FOUND_SESSION_KEY, []))
 
