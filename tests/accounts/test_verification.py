@@ -31,7 +31,7 @@ def test_unverified_account_lists_nothing_and_says_why(logged, organization, pay
     assert list(account_positions(payer, organization)) == []
     page = logged.get(url("positions:home", organization)).content.decode()
     assert "Codice fiscale dichiarato, non verificato" in page
-    assert "Qui vedi solo le pratiche che hai creato tu" in page
+    assert "Qui vedi solo i pagamenti che hai inserito tu" in page
     assert "Trasporto scolastico" not in page
 
 

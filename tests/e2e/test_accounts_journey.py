@@ -80,9 +80,10 @@ def register(page, organization, fiscal_code, fields):
     assert_accessible(page)
 
 
-def activate(page, inbox, address):
+def activate(page, inbox, address, password=PASSWORD):
     page.goto(inbox.link_for(address, "/attiva/"))
     assert_accessible(page)
+    page.locator("#id_password").fill(password)
     page.get_by_role("button", name="Attiva l'utenza").click()
     page.get_by_role("heading", name="Utenza attivata").wait_for()
     assert_accessible(page)
