@@ -121,7 +121,7 @@ def test_register_activate_login_add_switch_and_log_out_of_all(page, inbox, orga
     log_in(page, "mario@example.it")
     page.get_by_text("Benvenuto, Mario Rossi").wait_for()
     assert active_account(page) == "Mario Rossi"
-    assert "compaiono qui dopo che lo hai verificato" in page.locator("main").inner_text()
+    assert "Qui vedi solo i pagamenti che hai inserito tu" in page.locator("main").inner_text()
     assert_accessible(page)
 
     open_menu(page)
