@@ -17,6 +17,7 @@ from accounts.models import User
 from accounts.password_checks import LOCKED_CODE, CurrentPasswordGuard, wrong_password_message
 from sportello.fields import FiscalCodeField
 from sportello.forms import StyledForm
+from sportello.validators import validate_person_name
 
 CAP = re.compile(r"^\d{5}$")
 
@@ -150,6 +151,17 @@ class AnagraficaForm(StyledForm, forms.ModelForm):
         self.fields["address"].widget.attrs["autocomplete"] = "street-address"
         self.fields["phone"].widget.attrs.update({"autocomplete": "tel", "type": "tel"})
 
+    def clean_first_name(self) -> str:
+        return self._clean_person_name("first_name")
+
+    def clean_last_name(self) -> str:
+        return self._clean_person_name("last_name")
+
+    def _clean_person_name(self, field: str) -> str:
+        value = " ".join((self.cleaned_data.get(field) or "").split())
+        validate_person_name(value)
+        return value
+
     def clean(self):
         data = super().clean()
         if self.declared_fiscal_code and not self.legal_person:
@@ -245,6 +257,29 @@ class ProfileForm(AnagraficaForm):
     def __init__(self, *args, **kwargs):
         instance = kwargs["instance"]
         super().__init__(*args, fiscal_code=instance.fiscal_code, **kwargs)
+
+
+class ActivationForm(StyledForm, forms.Form):
+    """Activation asks the password chosen at registration: whoever registered an
+    address that is not theirs never holds the password of the account its owner
+    activates (the owner cannot type a password someone else chose)."""
+
+    password = forms.CharField(
+        label=_("Password scelta alla registrazione"), strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError(_(
+                "La password non è quella scelta alla registrazione. Se non ti sei "
+                "registrato tu, ignora il link; se vuoi usare questo indirizzo, "
+                "registrati di nuovo: riceverai un nuovo link."), code="password")
+        return password
 
 
 class EmailForm(StyledForm, forms.Form):

@@ -122,9 +122,14 @@ class User(AbstractUser):
     def fiscal_code_certified(self) -> bool:
         return bool(self.fiscal_code) and self.fiscal_code_level == FiscalCodeLevel.CERTIFIED
 
-    @property
-    def fiscal_code_verified(self) -> bool:
-        return self.fiscal_code_verifications.filter(fiscal_code=self.fiscal_code).exists()
+    def fiscal_code_verified_at(self, organization) -> bool:
+        """The code opens its positions at ``organization``: certified (every Ente), or
+        verified by staff or proved by a notice of that Ente."""
+        if not self.fiscal_code:
+            return False
+        return self.fiscal_code_verifications.filter(
+            FiscalCodeVerification.opening(organization),
+            fiscal_code=self.fiscal_code).exists()
 
 
 class FiscalCodeVerification(models.Model):
@@ -159,9 +164,22 @@ class FiscalCodeVerification(models.Model):
         verbose_name = _("verifica del codice fiscale")
         verbose_name_plural = _("verifiche del codice fiscale")
         constraints = [
-            models.UniqueConstraint(fields=["user", "fiscal_code"],
+            # One proof per Ente (notice, staff) and one without an Ente (SPID/CIE).
+            models.UniqueConstraint(fields=["user", "fiscal_code", "organization"],
+                                    condition=models.Q(organization__isnull=False),
                                     name="accounts_verification_unique"),
+            models.UniqueConstraint(fields=["user", "fiscal_code"],
+                                    condition=models.Q(organization__isnull=True),
+                                    name="accounts_verification_certified_unique"),
         ]
 
     def __str__(self) -> str:
         return f"{self.fiscal_code} ({self.get_method_display()})"
+
+    @classmethod
+    def opening(cls, organization) -> models.Q:
+        """The proofs that open ``organization``: SPID/CIE (every Ente of the
+        installation), else staff or notice recorded for that very Ente."""
+        return (models.Q(method=cls.Method.SPID, organization__isnull=True)
+                | models.Q(organization=organization,
+                           method__in=[cls.Method.STAFF, cls.Method.NOTICE]))

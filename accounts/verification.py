@@ -1,8 +1,11 @@
-"""Proving that a declared codice fiscale is one's own (issue rule 6).
+"""Proving that a declared codice fiscale is one's own, at one Ente.
 
 Having received a notice is the proof: whoever types the codice avviso or IUV of a
-position the Ente issued to that codice fiscale has the paper (or the email) it was
-printed on. Staff may also verify in the admin; SPID/CIE will add its own method.
+position the Ente *issued* to that codice fiscale (its staff, import or API: origin
+``ente``) has the paper (or the email) it was printed on. A position made through
+*Inserimento spontaneo* proves nothing: anyone can make one for any code. The proof
+opens that Ente only; staff verify per Ente in the admin; SPID/CIE certifies the code
+for every Ente (``identity.accounts``).
 
 Whether a notice was issued is the positions' knowledge, and positions sit above accounts:
 the check is the function the setting ``ACCOUNTS_NOTICE_CHECK`` names (a dotted path, as
@@ -36,11 +39,13 @@ def verify_with_notice(user: User, organization, reference: str) -> bool:
 
 def record(user: User, method: str, *, organization=None, evidence: str = "",
            verified_by: User | None = None) -> FiscalCodeVerification:
-    """The verification of ``user``'s declared code (once: a second proof changes nothing)."""
+    """The verification of ``user``'s declared code at ``organization`` (once per Ente:
+    a second proof there changes nothing)."""
     try:
         with transaction.atomic():
             return FiscalCodeVerification.objects.create(
                 user=user, fiscal_code=user.fiscal_code, method=method,
                 organization=organization, evidence=evidence, verified_by=verified_by)
     except IntegrityError:
-        return FiscalCodeVerification.objects.get(user=user, fiscal_code=user.fiscal_code)
+        return FiscalCodeVerification.objects.get(user=user, fiscal_code=user.fiscal_code,
+                                                   organization=organization)

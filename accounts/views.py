@@ -23,6 +23,7 @@ from django_ratelimit.core import is_ratelimited
 from accounts import emails, places, registration, sessions, verification
 from accounts.decorators import payer_required
 from accounts.forms import (
+    ActivationForm,
     EmailChangeForm,
     EmailForm,
     FiscalCodeStartForm,
@@ -204,16 +205,19 @@ def municipalities(request):
 @require_http_methods(["GET", "POST"])
 @with_organization
 def activate(request, token: str):
-    """GET shows one button (mail scanners that open links change nothing); POST acts."""
+    """GET shows the form (mail scanners that open links change nothing); POST acts,
+    with the password chosen at registration (see ``ActivationForm``)."""
     link = check_activation_token(token)
     if link.state is not LinkState.VALID:
         return render(request, "accounts/activate_invalid.html",
                       {"state": link.state.value, "form": EmailForm()},
                       status=200 if link.state is LinkState.USED else 410)
-    if request.method == "POST":
+    form = ActivationForm(request.POST or None, user=link.user)
+    if request.method == "POST" and form.is_valid():
         registration.activate(link.user)
         return render(request, "accounts/activate_done.html")
-    return render(request, "accounts/activate_confirm.html", {"account": link.user})
+    return render(request, "accounts/activate_confirm.html",
+                  {"account": link.user, "form": form})
 
 
 @require_http_methods(["GET", "POST"])
@@ -293,7 +297,9 @@ def profile(request):
         form.save()
         messages.success(request, _("Dati aggiornati."))
         return redirect("accounts:profile", request.organization.slug)
-    return render(request, "accounts/profile.html", {"form": form})
+    return render(request, "accounts/profile.html", {
+        "form": form, "code_opens_ente": request.user.fiscal_code_verified_at(
+            request.organization)})
 
 
 def _checked_status(form, field: str) -> int:
@@ -376,7 +382,7 @@ def verify_fiscal_code(request):
     if not user.fiscal_code:
         raise Http404
     form = VerifyFiscalCodeForm(request.POST or None)
-    context = {"form": form, "verified": user.fiscal_code_verified}
+    context = {"form": form, "verified": user.fiscal_code_verified_at(request.organization)}
     if request.method == "POST" and not context["verified"]:
         if _verification_limited(request):
             context["rate_limited"] = True
@@ -390,7 +396,7 @@ def verify_fiscal_code(request):
                 return _home(request)
             security_event("fiscal_code_verification_failed", request,
                            organization=request.organization.slug, user_id=user.pk)
-            form.add_error("reference", _(
-                "Il codice inserito non corrisponde a un avviso di questo Ente intestato "
-                "al tuo codice fiscale. Controlla le cifre e riprova."))
+            # One answer for a wrong notice, a notice of another code and a notice
+            # made through Inserimento spontaneo: nothing to learn from trying.
+            form.add_error("reference", _("Codice fiscale non verificato."))
     return render(request, "accounts/verify_fiscal_code.html", context)

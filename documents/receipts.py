@@ -96,6 +96,9 @@ def receipt_pdf(receipt: Receipt) -> bytes:
 # --- the receipt email ---------------------------------------------------------------
 
 def receipt_recipients(receipt: Receipt, option: PaymentOption) -> list[str]:
+    """The email given to the cart matched by idCart, else the debtor's email: never an
+    attempt guessed by time (``payments.receipts`` links a receipt to its cart by idCart
+    only)."""
     attempt = receipt.attempt
     for candidate in (attempt and attempt.email,
                       attempt and attempt.user_id and attempt.user.email,

@@ -51,9 +51,8 @@ def _certify(user: User) -> None:
     FiscalCodeVerification.objects.filter(user=user).exclude(
         fiscal_code=user.fiscal_code).delete()
     FiscalCodeVerification.objects.update_or_create(
-        user=user, fiscal_code=user.fiscal_code,
-        defaults={"method": FiscalCodeVerification.Method.SPID, "organization": None,
-                  "evidence": ""})
+        user=user, fiscal_code=user.fiscal_code, organization=None,
+        defaults={"method": FiscalCodeVerification.Method.SPID, "evidence": ""})
 
 
 def _find(identity: Identity) -> User | None:

@@ -97,7 +97,7 @@ def citizens() -> list[Citizen]:
     from positions.models import Debtor
 
     found: dict[str, Citizen] = {}
-    for debtor in Debtor.objects.order_by("full_name", "pk"):
+    for debtor in Debtor.ente_records.order_by("full_name", "pk"):
         if len(debtor.fiscal_code) != 16 or debtor.fiscal_code in found:
             continue
         first, _sep, last = debtor.full_name.partition(" ")

@@ -32,7 +32,7 @@ from django.utils.translation import gettext as _
 from organizations.models import Organization
 from pagopa.messages import DebtorInfo, ReceiptInfo
 from payments.ec import attempt_for_note
-from payments.models import TOKEN_LIFETIME, PaymentAttempt, Receipt
+from payments.models import PaymentAttempt, Receipt
 from positions.models import InvalidTransition, PaymentOption, PaymentPosition
 from sportello import metrics
 from sportello.logging_config import security_event
@@ -271,14 +271,10 @@ def _apply(receipt: Receipt, option: PaymentOption) -> None:
 
 def _attempt_for(organization: Organization, option: PaymentOption | None,
                  info: ReceiptInfo) -> PaymentAttempt | None:
-    """The cart this payment came from: by idCart (paymentNote), else the latest
-    attempt on the option whose token could still be alive when the payment happened."""
-    attempt = attempt_for_note(organization, info.payment_note)
-    if attempt is not None or option is None:
-        return attempt
-    since = timezone.now() - TOKEN_LIFETIME - dt.timedelta(minutes=5)
-    return (option.payment_attempts.filter(created_at__gte=since)
-            .order_by("-created_at").first())
+    """The cart this payment came from, by idCart (paymentNote) only. Never guessed by
+    time: an attempt someone opened and abandoned on the same option is not the
+    payment, and its email must not receive the quietanza."""
+    return attempt_for_note(organization, info.payment_note)
 
 
 def _aware(value: dt.datetime | None) -> dt.datetime | None:

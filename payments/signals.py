@@ -6,11 +6,17 @@ from django.db.models.signals import post_save
 from django.dispatch import receiver
 
 from payments import aca
-from positions.models import PaymentOption
+from positions.models import PaymentOption, PaymentPosition
 
 
 @receiver(post_save, sender=PaymentOption, dispatch_uid="payments.aca_on_option_save")
 def option_saved(sender, instance: PaymentOption, raw: bool = False, **kwargs) -> None:
-    """Every change of an option is mirrored to ACA after commit."""
-    if not raw:
-        aca.schedule(instance.pk)
+    """Every change of an option is mirrored to ACA after commit, except on positions
+    whose debtor is an anagrafica an account typed for a code it only declared: ACA
+    must not list them under that code's holder."""
+    if raw:
+        return
+    if PaymentPosition.objects.filter(pk=instance.position_id,
+                                      debtor__declared_by__isnull=False).exists():
+        return
+    aca.schedule(instance.pk)

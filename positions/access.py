@@ -3,10 +3,11 @@
 A visitor or payer may see a position of the Ente in the URL when:
 - it was found in this browser session through *Ricerca pratica* (codice fiscale +
   reference: proof of knowing it), or
-- (logged in) the account claimed it: found through Ricerca pratica while logged in, or
-  created it as a spontaneous payment (``PositionClaim``), or
-- (logged in) its debtor's codice fiscale is verified for the account
-  (``accounts.FiscalCodeVerification``, added by the accounts work).
+- (logged in) the account follows it (found through Ricerca pratica while logged in) or
+  created it as a spontaneous payment (``PositionClaim``): that position only, or
+- (logged in) its debtor is the Ente's record of a codice fiscale that opens this Ente
+  for the account: certified by SPID/CIE (every Ente), or verified by staff or proved
+  by a notice of *this* Ente (``accounts.FiscalCodeVerification.opening``).
 
 Anything else is answered with 404, never 403, so that ids and IUVs reveal nothing.
 """
@@ -16,8 +17,22 @@ from __future__ import annotations
 from django.db.models import Q
 from django.http import Http404
 
-from positions.models import PaymentPosition
+from accounts.models import FiscalCodeVerification
+from positions.models import PaymentPosition, PositionClaim
 from positions.search import found_in_session
+
+
+def _own_rule(user, organization) -> Q:
+    """The account's own positions: created by it, or of a code that opens the Ente.
+
+    Only the Ente's debtor records count for a verified code: the anagrafiche other
+    accounts typed for their own spontaneous positions are theirs, not the holder's.
+    """
+    rule = Q(claims__user=user, claims__source=PositionClaim.Source.CREATED)
+    verified = verified_fiscal_codes(user, organization)
+    if verified:
+        rule |= Q(debtor__fiscal_code__in=verified, debtor__declared_by__isnull=True)
+    return rule
 
 
 def visible_positions(request):
@@ -26,28 +41,31 @@ def visible_positions(request):
     rule = Q(pk__in=found_in_session(request.session))
     user = request.user
     if user.is_authenticated:
-        rule |= Q(claims__user=user)
-        verified = verified_fiscal_codes(user)
-        if verified:
-            rule |= Q(debtor__fiscal_code__in=verified)
+        rule |= Q(claims__user=user) | _own_rule(user, organization)
     return PaymentPosition.objects.for_organization(organization).filter(rule).distinct()
 
 
 def account_positions(user, organization):
-    """The positions listed in an account (claimed, or of a verified codice fiscale)."""
-    rule = Q(claims__user=user)
-    verified = verified_fiscal_codes(user)
-    if verified:
-        rule |= Q(debtor__fiscal_code__in=verified)
-    return PaymentPosition.objects.for_organization(organization).filter(rule).distinct()
+    """The positions listed as the account's own (*Da Pagare*, *Storico*, receipts):
+    created by it, or of a code verified for this Ente. Followed ones are apart."""
+    return (PaymentPosition.objects.for_organization(organization)
+            .filter(_own_rule(user, organization)).distinct())
 
 
-def verified_fiscal_codes(user) -> list[str]:
-    """Codici fiscali proven for this account; empty until the accounts work adds proofs."""
-    related = getattr(user, "fiscal_code_verifications", None)
-    if related is None:
-        return []
-    return list(related.values_list("fiscal_code", flat=True))
+def followed_positions(user, organization):
+    """Positions the account follows (found with Ricerca pratica while logged in) that
+    are not already its own: each opens itself only."""
+    own = account_positions(user, organization).values("pk")
+    return (PaymentPosition.objects.for_organization(organization).with_details()
+            .filter(claims__user=user, claims__source=PositionClaim.Source.SEARCH)
+            .exclude(pk__in=own).order_by("debtor__full_name", "-created_at"))
+
+
+def verified_fiscal_codes(user, organization) -> list[str]:
+    """Codici fiscali whose positions at ``organization`` the account may see."""
+    return list(FiscalCodeVerification.objects
+                .filter(FiscalCodeVerification.opening(organization), user=user)
+                .values_list("fiscal_code", flat=True))
 
 
 def get_visible_position(request, pk: int) -> PaymentPosition:

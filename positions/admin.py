@@ -6,7 +6,9 @@ from positions.models import Debtor, PaymentOption, PaymentPosition, Transfer
 @admin.register(Debtor)
 class DebtorAdmin(admin.ModelAdmin):
     list_display = ("full_name", "fiscal_code", "entity_type", "organization", "city")
-    list_filter = ("organization", "entity_type")
+    # "declared by" non-empty: an anagrafica an account typed for its own spontaneous
+    # positions while its code was only declared, not the Ente's record.
+    list_filter = ("organization", "entity_type", ("declared_by", admin.EmptyFieldListFilter))
     search_fields = ("full_name", "fiscal_code", "email")
 
 
@@ -27,11 +29,11 @@ class PaymentOptionInline(admin.TabularInline):
 @admin.register(PaymentPosition)
 class PaymentPositionAdmin(admin.ModelAdmin):
     list_display = ("causale", "debtor", "service", "external_reference", "status", "created_at")
-    list_filter = ("organization", "status", "service")
+    list_filter = ("organization", "status", "origin", "service")
     search_fields = ("causale", "external_reference", "debtor__fiscal_code",
                      "debtor__full_name", "options__iuv", "options__notice_number")
     list_select_related = ("debtor", "service")
-    readonly_fields = ("status", "created_at", "updated_at")  # documents adds the avviso
+    readonly_fields = ("status", "origin", "created_at", "updated_at")  # documents adds the avviso
     inlines = [PaymentOptionInline]
 
 

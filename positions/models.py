@@ -19,6 +19,13 @@ from organizations.models import Organization
 from sportello.validators import validate_fiscal_code, validate_iban, validate_xml_text
 
 
+class EnteDebtorManager(models.Manager):
+    """Only the Ente's own records (not the anagrafiche accounts typed for themselves)."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(declared_by__isnull=True)
+
+
 class Debtor(models.Model):
     """Who owes: a natural person (F) or a legal person (G), as the Ente knows them."""
 
@@ -48,6 +55,15 @@ class Debtor(models.Model):
     email = models.EmailField(_("email"), blank=True)
     phone = models.CharField(_("telefono"), max_length=30, blank=True,
                              validators=[validate_xml_text])
+    # Set on the anagrafica an account typed for its own spontaneous positions while its
+    # codice fiscale is only declared at this Ente: such a row is the account's, never
+    # the Ente's record of that code (which has this field empty).
+    declared_by = models.ForeignKey(
+        "accounts.User", on_delete=models.CASCADE, null=True, blank=True, editable=False,
+        related_name="declared_debtors", verbose_name=_("dichiarato dall'utenza"))
+
+    objects = models.Manager()
+    ente_records = EnteDebtorManager()
 
     class Meta:
         verbose_name = _("debitore")
@@ -55,7 +71,11 @@ class Debtor(models.Model):
         ordering = ["full_name"]
         constraints = [
             models.UniqueConstraint(fields=["organization", "fiscal_code"],
+                                    condition=models.Q(declared_by__isnull=True),
                                     name="positions_debtor_cf_unique"),
+            models.UniqueConstraint(fields=["organization", "fiscal_code", "declared_by"],
+                                    condition=models.Q(declared_by__isnull=False),
+                                    name="positions_debtor_declared_unique"),
         ]
 
     def __str__(self) -> str:
@@ -82,6 +102,12 @@ class PaymentPositionQuerySet(models.QuerySet):
 class PaymentPosition(models.Model):
     """A *pratica*: what the debtor owes the Ente for one reason."""
 
+    class Origin(models.TextChoices):
+        # Issued by the Ente (staff, import, API): its codice avviso proves the code.
+        ENTE = "ente", _("Emessa dall'Ente")
+        # Created by a payer (*Inserimento spontaneo*): proves nothing about the code.
+        SPONTANEOUS = "spontaneous", _("Inserimento spontaneo")
+
     class Status(models.TextChoices):
         VALID = "valid", _("Da pagare")
         PARTIALLY_PAID = "partially_paid", _("Pagata in parte")
@@ -107,6 +133,8 @@ class PaymentPosition(models.Model):
         _("stato"), max_length=20, choices=Status.choices, default=Status.VALID, editable=False
     )
     validity_date = models.DateField(_("valida dal"), null=True, blank=True)
+    origin = models.CharField(_("origine"), max_length=12, choices=Origin.choices,
+                              default=Origin.ENTE, editable=False)
     # What the payer typed in a spontaneous form, as it was asked then: a list of
     # {"name", "label", "value"} (value as displayed). Later changes to the service's
     # fields never change what a position shows.

@@ -44,8 +44,12 @@ def notice_issued(organization: Organization, fiscal_code: str,
         match = Q(iuv=ref.value)
     else:
         return False
+    # Only a notice the Ente issued (staff, import, API) on its own record of the code:
+    # a position made through Inserimento spontaneo proves nothing.
     return PaymentOption.objects.filter(
-        match, organization=organization, position__debtor__fiscal_code=fiscal_code,
+        match, organization=organization, position__origin=PaymentPosition.Origin.ENTE,
+        position__debtor__fiscal_code=fiscal_code,
+        position__debtor__declared_by__isnull=True,
     ).exists()
 
 
@@ -54,6 +58,11 @@ def remember_found(session, positions) -> None:
     known = set(session.get(FOUND_SESSION_KEY, []))
     known.update(p.pk for p in positions)
     session[FOUND_SESSION_KEY] = sorted(known)
+
+
+def forget_found(session, pk: int) -> None:
+    known = [known_pk for known_pk in session.get(FOUND_SESSION_KEY, []) if known_pk != pk]
+    session[FOUND_SESSION_KEY] = known
 
 
 def found_in_session(session) -> list[int]:

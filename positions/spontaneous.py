@@ -1,7 +1,9 @@
 """*Inserimento spontaneo*: a payer creates a position for a service the Ente offers.
 
-The debtor is the account's own codice fiscale; the amount is what the service's rule
-computes on the server; a one-time token makes a double click create one position.
+The debtor is the account's own codice fiscale (with the anagrafica the account typed
+while that code is only declared at the Ente: see ``debtor_for``); the amount is what
+the service's rule computes on the server; a one-time token makes a double click
+create one position.
 """
 
 from __future__ import annotations
@@ -56,17 +58,27 @@ class AccountAnagrafica:
         return bool(self.fiscal_code and self.full_name)
 
 
-def debtor_for(organization, anagrafica: AccountAnagrafica) -> Debtor:
-    """The Ente's debtor record for the account's codice fiscale. An existing record is
-    the Ente's and is left as it is (an account must not rewrite the name or email the
-    Ente holds for a codice fiscale); a missing one is created from the account."""
-    debtor, _created = Debtor.objects.get_or_create(
-        organization=organization, fiscal_code=anagrafica.fiscal_code,
-        defaults={"full_name": anagrafica.full_name[:70], "email": anagrafica.email,
-                  "address": anagrafica.address[:140], "city": anagrafica.city[:70],
-                  "province": anagrafica.province[:2],
-                  "postal_code": anagrafica.postal_code[:16]},
-    )
+def debtor_for(organization, user, anagrafica: AccountAnagrafica) -> Debtor:
+    """Who a spontaneous position is owed by.
+
+    Once the account's code opens this Ente (certified, or verified here), it is the
+    Ente's record of that code: an existing one is left as it is (an account must not
+    rewrite the name or address the Ente holds), a missing one is created from the
+    account. Before that, the code is only declared: the position carries the
+    anagrafica the account typed, in a record of the account's own, and the Ente's
+    record of that code is neither read nor written.
+    """
+    values = {"full_name": anagrafica.full_name[:70], "email": anagrafica.email,
+              "address": anagrafica.address[:140], "city": anagrafica.city[:70],
+              "province": anagrafica.province[:2],
+              "postal_code": anagrafica.postal_code[:16]}
+    if user.fiscal_code_verified_at(organization):
+        debtor, _created = Debtor.ente_records.get_or_create(
+            organization=organization, fiscal_code=anagrafica.fiscal_code, defaults=values)
+        return debtor
+    debtor, _created = Debtor.objects.update_or_create(
+        organization=organization, fiscal_code=anagrafica.fiscal_code, declared_by=user,
+        defaults=values)
     return debtor
 
 
@@ -91,14 +103,15 @@ def create_spontaneous_position(user, organization, form: SpontaneousForm) -> Pa
             if existing is None:
                 raise TokenAlreadyUsed from None
             return existing.position
-        debtor = debtor_for(organization, AccountAnagrafica.of(user))
+        debtor = debtor_for(organization, user, AccountAnagrafica.of(user))
         due = timezone.localdate() + timedelta(days=SPONTANEOUS_DUE_DAYS)
         position = create_position(
             organization=organization, debtor=debtor, service=service,
             causale=form.causale(), options=[OptionSpec(form.amount_cents, due)],
         )
         position.field_values = form.snapshot()
-        position.save(update_fields=["field_values", "updated_at"])
+        position.origin = PaymentPosition.Origin.SPONTANEOUS
+        position.save(update_fields=["field_values", "origin", "updated_at"])
         PositionClaim.objects.create(user=user, position=position,
                                      source=PositionClaim.Source.CREATED)
         submission.position = position

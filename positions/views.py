@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,8 +15,9 @@ from accounts.decorators import payer_required
 from catalog.forms import SpontaneousForm
 from catalog.models import Service
 from organizations.context import with_organization
-from positions.access import get_visible_position
+from positions.access import followed_positions, get_visible_position
 from positions.forms import HistoryFilterForm, SearchForm
+from positions.models import PositionClaim
 from positions.portal import (
     HISTORY_PAGE_SIZE,
     history_rows,
@@ -24,7 +25,12 @@ from positions.portal import (
     position_options,
     write_history_csv,
 )
-from positions.search import claim_found_positions, find_positions, remember_found
+from positions.search import (
+    claim_found_positions,
+    find_positions,
+    forget_found,
+    remember_found,
+)
 from positions.spontaneous import AccountAnagrafica, TokenAlreadyUsed, create_spontaneous_position
 from sportello.ratelimit import over_limit
 
@@ -72,12 +78,40 @@ def detail(request, pk: int):
 @require_GET
 @with_organization
 @payer_required
+def followed(request):
+    """*Pratiche seguite*: positions found with Ricerca pratica while logged in, each
+    labelled with its debtor's name; following opens that position only."""
+    return render(request, "positions/followed.html", {
+        "positions": followed_positions(request.user, request.organization),
+        "active_tab": "followed",
+    })
+
+
+@require_http_methods(["POST"])
+@with_organization
+@payer_required
+def unfollow(request, pk: int):
+    """Stop following a position: it leaves the list and this browser's session."""
+    removed, _per_model = PositionClaim.objects.filter(
+        user=request.user, position_id=pk, source=PositionClaim.Source.SEARCH,
+        position__organization=request.organization).delete()
+    if not removed:
+        raise Http404
+    forget_found(request.session, pk)
+    messages.success(request, _("La pratica non è più tra quelle che segui."))
+    return redirect("positions:followed", request.organization.slug)
+
+
+@require_GET
+@with_organization
+@payer_required
 def home(request):
     """*Da Pagare*: the payer's landing page, one row per payable option."""
     organization = request.organization
     rows = list(payable_rows(request.user, organization))
     return render(request, "positions/home.html", {
         "rows": rows,
+        "code_opens_ente": request.user.fiscal_code_verified_at(organization),
         "spontaneous_available": Service.objects.filter(organization=organization)
                                  .spontaneous().exists(),
         "today": timezone.localdate(),

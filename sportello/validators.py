@@ -88,6 +88,28 @@ def validate_fiscal_code(value: str) -> None:
     parse_fiscal_code(value)
 
 
+PERSON_NAME_MAX = 60
+_NAME_PUNCTUATION = frozenset(" '’-.")
+# Something like "evil.example" or "www.x.it": a dot between words is a domain, not a name.
+_DOMAIN_LIKE = re.compile(r"[^\W\d_]\.[^\W\d_]{2,}")
+
+
+def validate_person_name(value: str) -> None:
+    """A Nome or Cognome: letters of any alphabet, spaces, apostrophes, hyphens and dots,
+    at most 60 characters; no digits, no web addresses. These names go into the Ente's
+    emails and documents, so they must not carry a message of their own."""
+    text = value or ""
+    if len(text) > PERSON_NAME_MAX:
+        raise ValidationError(
+            _("Al massimo %(max)d caratteri.") % {"max": PERSON_NAME_MAX}, code="max_length")
+    if (not any(ch.isalpha() for ch in text)
+            or any(not (ch.isalpha() or ch in _NAME_PUNCTUATION) for ch in text)
+            or _DOMAIN_LIKE.search(text)):
+        raise ValidationError(
+            _("Usa solo lettere, spazi, apostrofi, trattini e punti (niente cifre né "
+              "indirizzi web)."), code="person_name")
+
+
 def normalize_iban(text: str) -> str:
     return _SEPARATORS.sub("", text or "").upper()
 

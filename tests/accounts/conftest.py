@@ -66,6 +66,7 @@ def activate(client):
     def follow(email_address: str) -> None:
         [email] = [e for e in emails_to(email_address) if "/attiva/" in e.body_text][-1:]
         path = link_in(email, "/attiva/")
-        assert client.post(path).status_code == 200
+        response = client.post(path, {"password": PASSWORD})
+        assert "Utenza attivata" in response.content.decode()
 
     return follow

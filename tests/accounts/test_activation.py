@@ -28,21 +28,22 @@ def test_get_shows_a_button_and_changes_nothing(client, registered):
     response = client.get(activation_path())
     assert response.status_code == 200
     page = response.content.decode()
-    assert "Attiva l'utenza" in page and "<form method=\"post\">" in page
+    assert "Attiva l'utenza" in page and "<form method=\"post\" novalidate>" in page
+    assert 'name="password"' in page
     registered.refresh_from_db()
     assert not registered.is_active and registered.awaiting_activation
 
 
 def test_post_activates_once_and_the_link_then_explains_itself(client, registered):
     path = activation_path()
-    response = client.post(path)
+    response = client.post(path, {"password": PASSWORD})
     assert "Utenza attivata" in response.content.decode()
     registered.refresh_from_db()
     assert registered.is_active and not registered.awaiting_activation
     again = client.get(path)
     assert "già stato usato" in again.content.decode()
-    assert client.post(path).status_code == 200  # nothing happens twice
-    assert "Utenza attivata" not in client.post(path).content.decode()
+    assert client.post(path, {"password": PASSWORD}).status_code == 200  # nothing twice
+    assert "Utenza attivata" not in client.post(path, {"password": PASSWORD}).content.decode()
 
 
 def test_an_expired_link_explains_itself_and_offers_a_new_one(client, registered):
@@ -84,7 +85,7 @@ def test_resend_sends_a_new_link_only_to_pending_accounts(client, registered, or
         assert response.url == url("accounts:register_done", organization)
     assert len(emails_to(PERSON["email"])) == 2
     assert emails_to("attivo@example.it") == [] and emails_to("nessuno@example.it") == []
-    client.post(activation_path())
+    client.post(activation_path(), {"password": PASSWORD})
     registered.refresh_from_db()
     assert registered.is_active
 

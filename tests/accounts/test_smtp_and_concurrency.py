@@ -16,7 +16,7 @@ from django.test import Client
 from accounts.models import User
 from mail.models import OutgoingEmail
 from mail.outbox import send_due
-from tests.accounts.conftest import PERSON, register, start, url
+from tests.accounts.conftest import PASSWORD, PERSON, register, start, url
 from tests.mail.test_outbox import free_port, smtp_settings
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -61,7 +61,7 @@ def test_registration_succeeds_while_smtp_is_down_and_the_mail_leaves_later(orga
     assert "Attiva l'utenza" in body(message, "text/html")
     path = re.search(r"https?://[^/\s]+(/\S+/attiva/\S+)", body(message, "text/plain"))[1]
     assert "Attiva l'utenza" in client.get(path).content.decode()
-    client.post(path)
+    client.post(path, {"password": PASSWORD})
     user = User.objects.get()
     assert user.is_active
     login = client.post(url("accounts:login", organization),

@@ -1,13 +1,12 @@
-"""A declared codice fiscale counts only once verified: by a notice's code, or by staff."""
+"""A declared codice fiscale counts only once verified, and per Ente: by a notice the
+Ente issued to it, or by that Ente's staff; SPID/CIE certifies it for every Ente."""
 
 from __future__ import annotations
 
 import pytest
-from django.contrib.admin.sites import site
-from django.test import RequestFactory, override_settings
+from django.test import override_settings
 
-from accounts.admin import EmailUserAdmin
-from accounts.models import FiscalCodeVerification, User
+from accounts.models import FiscalCodeVerification
 from positions.access import account_positions
 from positions.models import Debtor
 from tests.accounts.conftest import url
@@ -31,7 +30,8 @@ def test_unverified_account_lists_nothing_and_says_why(logged, organization, pay
     make_position()
     assert list(account_positions(payer, organization)) == []
     page = logged.get(url("positions:home", organization)).content.decode()
-    assert "compaiono qui dopo che lo hai verificato" in page
+    assert "Codice fiscale dichiarato, non verificato" in page
+    assert "Qui vedi solo i pagamenti che hai inserito tu" in page
     assert "Trasporto scolastico" not in page
 
 
@@ -52,7 +52,7 @@ def test_the_notice_number_verifies_and_the_positions_appear(logged, organizatio
 def test_the_iuv_verifies_too(logged, organization, payer, make_position):
     option = make_position().options.get()
     verify(logged, organization, option.iuv)
-    assert payer.fiscal_code_verified
+    assert payer.fiscal_code_verified_at(organization)
 
 
 def test_a_notice_of_someone_else_does_not_verify(logged, organization, payer, make_position,
@@ -63,7 +63,7 @@ def test_a_notice_of_someone_else_does_not_verify(logged, organization, payer, m
     response = verify(logged, organization, option.notice_number)
     page = response.content.decode()
     assert response.status_code == 200
-    assert "non corrisponde a un avviso di questo Ente intestato al tuo codice fiscale" in page
+    assert "Codice fiscale non verificato." in page
     assert not FiscalCodeVerification.objects.exists()
 
 
@@ -85,25 +85,39 @@ def test_wrong_answers_are_rate_limited(logged, organization, payer, make_positi
     assert not FiscalCodeVerification.objects.exists()
 
 
-def test_staff_verify_in_the_admin_and_who_is_recorded(payer, make_position, organization):
-    staff = User.objects.create_superuser("ufficio@comune.example", "x")
-    request = RequestFactory().post("/admin/")
-    request.user = staff
-    request._messages = _Messages()
-    EmailUserAdmin(User, site).verify_fiscal_code(request, User.objects.filter(pk=payer.pk))
-    verification = FiscalCodeVerification.objects.get(user=payer)
-    assert verification.method == "staff" and verification.verified_by == staff
+def test_staff_verify_per_ente_in_the_admin_and_who_is_recorded(
+        admin_client, admin_user, payer, make_position, organization, other_organization):
+    from catalog.models import Service
+
     position = make_position()
+    other_service = Service.objects.create(organization=other_organization, code="tari",
+                                           name="TARI", taxonomy_code="9/0102106TS/")
+    other_debtor = Debtor.objects.create(organization=other_organization,
+                                         fiscal_code=payer.fiscal_code, full_name="Mario Rossi")
+    elsewhere = make_position(organization=other_organization, service=other_service,
+                              debtor=other_debtor, reference="ALTROVE")
+    response = admin_client.post("/admin/accounts/fiscalcodeverification/add/", {
+        "user": payer.pk, "organization": organization.pk, "evidence": "CI AX1234567"})
+    assert response.status_code == 302
+    verification = FiscalCodeVerification.objects.get(user=payer)
+    assert verification.method == "staff" and verification.verified_by == admin_user
+    assert verification.organization == organization
+    assert verification.fiscal_code == payer.fiscal_code
     assert list(account_positions(payer, organization)) == [position]
+    # staff verification is per Ente: the other Ente's positions stay closed
+    assert list(account_positions(payer, other_organization)) == []
+    assert elsewhere.debtor.fiscal_code == payer.fiscal_code
 
 
-def test_admin_user_page_shows_the_verifications(admin_client, payer):
+def test_staff_verification_needs_an_ente(admin_client, payer):
+    response = admin_client.post("/admin/accounts/fiscalcodeverification/add/", {
+        "user": payer.pk, "organization": "", "evidence": ""})
+    assert response.status_code == 200
+    assert not FiscalCodeVerification.objects.exists()
+
+
+def test_admin_user_page_shows_the_verifications(admin_client, payer, organization):
     FiscalCodeVerification.objects.create(user=payer, fiscal_code=payer.fiscal_code,
-                                          method="staff")
+                                          method="staff", organization=organization)
     page = admin_client.get(f"/admin/accounts/user/{payer.pk}/change/").content.decode()
     assert "verifiche del codice fiscale" in page.lower()
-
-
-class _Messages:
-    def add(self, *args, **kwargs):
-        pass

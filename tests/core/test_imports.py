@@ -185,8 +185,9 @@ def template_loads(root: Path = ROOT) -> list[tuple[str, str, str]]:
 #: Upward template edges, declared: the payer's pages of positions show payment facts (in
 #: progress, the receipt that paid a row) through payments' template library; positions'
 #: Python code never imports payments (docs/architecture.md). Likewise *Accedi* offers
-#: SPID/CIE through identity's library; accounts' Python code never imports identity.
-TEMPLATE_SEAMS = {("positions", "payments"), ("accounts", "identity")}
+#: SPID/CIE through identity's library, and so does the payer's home while the code is only
+#: declared; neither accounts' nor positions' Python code imports identity.
+TEMPLATE_SEAMS = {("positions", "payments"), ("accounts", "identity"), ("positions", "identity")}
 MAX_TEMPLATE_LINE = 200
 
 

@@ -26,7 +26,7 @@ def claim(user, position) -> None:
     from positions.models import PositionClaim
 
     PositionClaim.objects.create(user=user, position=position,
-                                 source=PositionClaim.Source.SEARCH)
+                                 source=PositionClaim.Source.CREATED)
 
 
 def zip_names(content: bytes) -> list[str]:

@@ -80,9 +80,10 @@ def register(page, organization, fiscal_code, fields):
     assert_accessible(page)
 
 
-def activate(page, inbox, address):
+def activate(page, inbox, address, password=PASSWORD):
     page.goto(inbox.link_for(address, "/attiva/"))
     assert_accessible(page)
+    page.locator("#id_password").fill(password)
     page.get_by_role("button", name="Attiva l'utenza").click()
     page.get_by_role("heading", name="Utenza attivata").wait_for()
     assert_accessible(page)
@@ -120,7 +121,7 @@ def test_register_activate_login_add_switch_and_log_out_of_all(page, inbox, orga
     log_in(page, "mario@example.it")
     page.get_by_text("Benvenuto, Mario Rossi").wait_for()
     assert active_account(page) == "Mario Rossi"
-    assert "compaiono qui dopo che lo hai verificato" in page.locator("main").inner_text()
+    assert "Qui vedi solo i pagamenti che hai inserito tu" in page.locator("main").inner_text()
     assert_accessible(page)
 
     open_menu(page)

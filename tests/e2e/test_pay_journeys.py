@@ -27,7 +27,7 @@ def site(live_server, settings):
 @pytest.fixture
 def option(site, make_position, payer):
     position = make_position()
-    PositionClaim.objects.create(user=payer, position=position, source="search")
+    PositionClaim.objects.create(user=payer, position=position, source="created")
     return position.options.get()
 
 

@@ -15,16 +15,17 @@ ENTE = "/comune-di-test"
 
 @pytest.fixture
 def demo_payer(db):
-    """The demo data, with Mario Rossi's positions listed in his account (as Ricerca
-    pratica while logged in would do)."""
-    from accounts.models import User
-    from positions.models import PaymentPosition, PositionClaim
+    """The demo data, with Mario Rossi's codice fiscale verified by the Ente's staff, so
+    his positions are listed in his account."""
+    from accounts.models import FiscalCodeVerification, User
+    from organizations.models import Organization
 
     call_command("seed_demo", verbosity=0)
     user = User.objects.get(email="mario.rossi@example.it")
-    for position in PaymentPosition.objects.filter(debtor__fiscal_code="RSSMRA80E12H501I"):
-        PositionClaim.objects.get_or_create(user=user, position=position,
-                                            defaults={"source": "search"})
+    FiscalCodeVerification.objects.get_or_create(
+        user=user, fiscal_code=user.fiscal_code,
+        organization=Organization.objects.get(slug=ENTE.strip("/")),
+        defaults={"method": "staff"})
     return user
 
 

@@ -13,7 +13,7 @@ from positions.models import PositionClaim
 from positions.services import OptionSpec
 
 
-def claim(user, position, source=PositionClaim.Source.SEARCH):
+def claim(user, position, source=PositionClaim.Source.CREATED):
     PositionClaim.objects.create(user=user, position=position, source=source)
     return position
 

@@ -242,7 +242,12 @@ def test_payer_without_fiscal_code_gets_a_clear_message(client, organization, co
 
 
 def test_the_entes_debtor_record_is_not_rewritten_by_the_account(logged_in, organization,
-                                                                 copies, debtor):
+                                                                 copies, debtor, payer):
+    from accounts.models import FiscalCodeVerification
+
+    # verified at this Ente: its spontaneous positions go on the Ente's record
+    FiscalCodeVerification.objects.create(user=payer, fiscal_code=payer.fiscal_code,
+                                          method="staff", organization=organization)
     Debtor.objects.filter(pk=debtor.pk).update(full_name="Mario Rossi (anagrafe)",
                                                email="ufficiale@example.it")
     post(logged_in, organization, copies, atto="A", numero_copie="1")

@@ -111,14 +111,14 @@ def test_unknown_ente_is_a_404(client, db):
     assert client.get("/nessun-ente/").status_code == 404
 
 
-def test_found_positions_join_the_account_at_login(client, organization, position, payer):
-    from positions.access import account_positions
+def test_found_positions_are_followed_from_login(client, organization, position, payer):
+    from positions.access import followed_positions
 
-    assert not account_positions(payer, organization).exists()
+    assert not followed_positions(payer, organization).exists()
     search(client, organization)
     login = reverse("accounts:login", args=[organization.slug])
     client.post(login, {"username": payer.email, "password": "Password-lunga-123"})
-    assert list(account_positions(payer, organization)) == [position]
+    assert list(followed_positions(payer, organization)) == [position]
     # a new browser, logged in, still sees it
     other = client.__class__()
     other.force_login(payer)
@@ -126,13 +126,14 @@ def test_found_positions_join_the_account_at_login(client, organization, positio
     assert other.get(detail).status_code == 200
 
 
-def test_a_search_while_logged_in_lists_the_position_in_the_account(
+def test_a_search_while_logged_in_follows_the_position(
         client, organization, position, payer):
-    from positions.access import account_positions
+    from positions.access import account_positions, followed_positions
 
     client.force_login(payer)
     search(client, organization)
-    assert list(account_positions(payer, organization)) == [position]
+    assert list(followed_positions(payer, organization)) == [position]
+    assert not account_positions(payer, organization).exists()
 
 
 def test_paga_on_the_search_result_asks_to_log_in_then_returns(client, organization,

@@ -144,7 +144,7 @@ class Command(BaseCommand):
     def _debtors(self, org) -> dict[str, Debtor]:
         result = {}
         for data in DEBTORS:
-            debtor, _ = Debtor.objects.update_or_create(
+            debtor, _ = Debtor.ente_records.update_or_create(
                 organization=org, fiscal_code=data["fiscal_code"], defaults=data)
             result[data["fiscal_code"]] = debtor
         return result
