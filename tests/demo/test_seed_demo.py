@@ -69,3 +69,20 @@ def test_the_demo_is_its_own_app():
     from django.core.management import get_commands
 
     assert get_commands()["seed_demo"] == "demo"
+
+
+def test_the_demo_payer_sees_his_positions_with_his_password(seeded, client):
+    """The README's demo login: the Ente's staff verified Mario's codice fiscale, so his
+    positions are listed at once (issue 10: he used to see nothing until he typed a
+    codice avviso)."""
+    from django.urls import reverse
+
+    from accounts.models import User
+
+    mario = User.objects.get(email="mario.rossi@example.it")
+    assert mario.fiscal_code_verified_at(seeded)
+    client.force_login(mario)
+    page = client.get(reverse("positions:home", args=[seeded.slug])).content.decode()
+    assert "Trasporto scolastico mese di Settembre" in page
+    call_command("seed_demo", verbosity=0)  # still one verification, no error
+    assert mario.fiscal_code_verifications.count() == 1

@@ -14,7 +14,8 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import FiscalCodeVerification, User
+from accounts.verification import record
 from catalog.models import Service, ServiceField
 from organizations.models import Organization
 from positions.models import Debtor, PaymentPosition
@@ -112,7 +113,7 @@ class Command(BaseCommand):
         services = self._services(org)
         debtors = self._debtors(org)
         created = self._positions(org, services, debtors)
-        self._users()
+        self._users(org)
         self.stdout.write(self.style.SUCCESS(
             f"Demo data ready: {org.name} at /{org.slug}/ ({created} new positions)."))
         self.stdout.write("Demo logins (password " + DEMO_PASSWORD + "):")
@@ -206,14 +207,22 @@ class Command(BaseCommand):
             for option in options:
                 option.expire()
 
-    def _users(self) -> None:
-        if not User.objects.filter(email="admin@comune-di-test.example").exists():
-            User.objects.create_superuser("admin@comune-di-test.example", DEMO_PASSWORD,
-                                          first_name="Amministratore", last_name="Demo")
-        if not User.objects.filter(email="mario.rossi@example.it").exists():
-            User.objects.create_user("mario.rossi@example.it", DEMO_PASSWORD,
-                                     first_name="Mario", last_name="Rossi",
-                                     fiscal_code="RSSMRA80E12H501I")
+    def _users(self, org) -> None:
+        admin = User.objects.filter(email="admin@comune-di-test.example").first()
+        if admin is None:
+            admin = User.objects.create_superuser(
+                "admin@comune-di-test.example", DEMO_PASSWORD,
+                first_name="Amministratore", last_name="Demo")
+        mario = User.objects.filter(email="mario.rossi@example.it").first()
+        if mario is None:
+            mario = User.objects.create_user("mario.rossi@example.it", DEMO_PASSWORD,
+                                             first_name="Mario", last_name="Rossi",
+                                             fiscal_code="RSSMRA80E12H501I")
+        # The demo payer with a password was verified by the Ente's staff (as if he had
+        # shown his card at the counter), so his positions are listed at once; SPID/CIE
+        # through the demo identity provider certify the same code.
+        record(mario, FiscalCodeVerification.Method.STAFF, organization=org,
+               evidence="seed_demo", verified_by=admin)
 
 
 def pay_with_receipt(option, paid_at) -> None:
