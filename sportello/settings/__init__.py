@@ -305,6 +305,10 @@ SCHEDULE = {
     "reconcile_payments": env_int("SCHEDULE_RECONCILE_PAYMENTS_SECONDS", 86400),
     # Finished job rows older than 14 days (the schedule itself adds thousands a day).
     "prune_db_task_results": env_int("SCHEDULE_PRUNE_DB_TASK_RESULTS_SECONDS", 86400),
+    # The SPID/CIE identity providers' metadata (they renew their certificates): daily in
+    # production; off on one machine, where the demo IdP needs none and nothing outside
+    # can be reached.
+    "identity_fetch_metadata": env_int("SCHEDULE_IDENTITY_FETCH_METADATA_SECONDS", 0),
 }
 
 FORM_RENDERER = "sportello.forms.FormRenderer"

@@ -11,7 +11,13 @@ from django.core.exceptions import ImproperlyConfigured
 from sportello.env import env_bool, env_int, env_list, env_str
 from sportello.logging_config import logging_config
 from sportello.settings import *  # noqa: F403
-from sportello.settings import ALLOWED_HOSTS, INSECURE_DEV_SECRET_KEY, SECRET_KEY, SITE_URL
+from sportello.settings import (
+    ALLOWED_HOSTS,
+    INSECURE_DEV_SECRET_KEY,
+    SCHEDULE,
+    SECRET_KEY,
+    SITE_URL,
+)
 
 # A secret must be long and not a repetition: distinct characters, at least.
 SECRET_KEY_MIN_LENGTH, SECRET_KEY_MIN_DISTINCT = 50, 10
@@ -86,3 +92,7 @@ STORAGES = {
 
 # One JSON object per line, for the log collector (LOG_JSON=false for plain lines).
 LOGGING = logging_config(json=env_bool("LOG_JSON", True), level=env_str("LOG_LEVEL") or "INFO")
+
+# The identity providers renew their certificates: fetch their metadata daily.
+SCHEDULE = {**SCHEDULE, "identity_fetch_metadata": env_int(
+    "SCHEDULE_IDENTITY_FETCH_METADATA_SECONDS", 86400)}

@@ -112,3 +112,31 @@ def test_two_schedulers_at_once_run_a_job_once(settings):
     assert sorted(started, key=len) == [[]] * 7 + [["send_outbox"]]
     assert ScheduledRun.objects.get().next_run_at == T0 + dt.timedelta(seconds=60)
     assert len(mail.outbox) == 1
+
+
+def test_idp_metadata_are_fetched_daily_in_production_only(tmp_path):
+    """One `serve` is a complete installation: in production the scheduler also refreshes
+    the SPID/CIE providers' metadata (their certificates change); on one machine, with the
+    demo IdP and no way out, it stays off."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from scheduling.schedule import COMMANDS
+    from sportello.settings import SCHEDULE
+
+    assert "identity_fetch_metadata" in COMMANDS
+    assert SCHEDULE["identity_fetch_metadata"] == 0
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "sportello.settings.production",
+           "SECRET_KEY": "x" * 20 + "a-very-long-random-production-secret-key-0123456789",
+           "SITE_URL": "https://pagamenti.comune.example",
+           "ALLOWED_HOSTS": "pagamenti.comune.example", "SPORTELLO_VAR_DIR": str(tmp_path),
+           "PAGOPA_NODE_SECRET": "Node-shared-secret-for-the-tests-0123456789"}
+    env.pop("DATABASE_URL", None)
+    result = subprocess.run([sys.executable, "-c", (
+        "import django; django.setup(); from django.conf import settings; "
+        "print(settings.SCHEDULE['identity_fetch_metadata'])")],
+        cwd=Path(__file__).resolve().parents[2], env=env, capture_output=True, text=True,
+        timeout=120, check=False)
+    assert result.stdout.strip() == "86400", result.stderr
