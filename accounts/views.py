@@ -140,7 +140,9 @@ def registration_open(view):
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         if not request.organization.local_registration:
-            return render(request, "registration/register_closed.html")
+            # A form sent anyway is refused (403); reading the page is not an error.
+            return render(request, "registration/register_closed.html",
+                          status=403 if request.method == "POST" else 200)
         return view(request, *args, **kwargs)
 
     return wrapper

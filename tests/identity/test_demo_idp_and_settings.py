@@ -102,12 +102,15 @@ def test_local_registration_can_be_turned_off(client, organization, demo):
     organization.save()
     page = client.get(reverse("accounts:register", args=[organization.slug])).content.decode()
     assert "entra con SPID o CIE" in page and "Entra con SPID" in page
-    client.post(reverse("accounts:register", args=[organization.slug]),
-                {"fiscal_code": "RSSMRA80E12H501I"})
+    refused = client.post(reverse("accounts:register", args=[organization.slug]),
+                          {"fiscal_code": "RSSMRA80E12H501I"})
+    assert refused.status_code == 403 and "Entra con SPID" in refused.content.decode()
     session = client.session
     session["register_fiscal_code"] = "RSSMRA80E12H501I"
     session.save()
-    client.post(reverse("accounts:register_details", args=[organization.slug]), PERSON)
+    refused = client.post(reverse("accounts:register_details", args=[organization.slug]),
+                          PERSON)
+    assert refused.status_code == 403
     assert not User.objects.exists()
     login_page = client.get(reverse("accounts:login", args=[organization.slug]))
     assert reverse("accounts:register", args=[organization.slug]) not in (
