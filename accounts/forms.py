@@ -17,7 +17,7 @@ from accounts.models import User
 from accounts.password_checks import LOCKED_CODE, CurrentPasswordGuard, wrong_password_message
 from sportello.fields import FiscalCodeField
 from sportello.forms import StyledForm
-from sportello.validators import validate_person_name
+from sportello.validators import validate_organization_name, validate_person_name
 
 CAP = re.compile(r"^\d{5}$")
 
@@ -156,6 +156,11 @@ class AnagraficaForm(StyledForm, forms.ModelForm):
 
     def clean_last_name(self) -> str:
         return self._clean_person_name("last_name")
+
+    def clean_company_name(self) -> str:
+        value = " ".join((self.cleaned_data.get("company_name") or "").split())
+        validate_organization_name(value)
+        return value
 
     def _clean_person_name(self, field: str) -> str:
         value = " ".join((self.cleaned_data.get(field) or "").split())
