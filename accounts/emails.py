@@ -55,3 +55,10 @@ def send_password_reset_unknown(organization, email: str) -> None:
     send(organization, email, "password_reset_unknown", _("Reimposta la password"),
          activation_link=absolute_url("accounts:resend_activation", organization.slug),
          register_link=absolute_url("accounts:register", organization.slug))
+
+
+def send_password_reset_no_password(organization, user: User) -> None:
+    """The reset request for an account that logs in with SPID or CIE: it has no password
+    to reset, and its owner is told so (not that the address has no account)."""
+    send(organization, user.email, "password_reset_no_password", _("Reimposta la password"),
+         user=user, login_link=absolute_url("accounts:login", organization.slug))

@@ -17,7 +17,7 @@ from accounts.models import User
 from accounts.password_checks import LOCKED_CODE, CurrentPasswordGuard, wrong_password_message
 from sportello.fields import FiscalCodeField
 from sportello.forms import StyledForm
-from sportello.validators import validate_person_name
+from sportello.validators import validate_organization_name, validate_person_name
 
 CAP = re.compile(r"^\d{5}$")
 
@@ -157,6 +157,11 @@ class AnagraficaForm(StyledForm, forms.ModelForm):
     def clean_last_name(self) -> str:
         return self._clean_person_name("last_name")
 
+    def clean_company_name(self) -> str:
+        value = " ".join((self.cleaned_data.get("company_name") or "").split())
+        validate_organization_name(value)
+        return value
+
     def _clean_person_name(self, field: str) -> str:
         value = " ".join((self.cleaned_data.get(field) or "").split())
         validate_person_name(value)
@@ -294,7 +299,8 @@ class OutboxPasswordResetForm(StyledForm, PasswordResetForm):
 
     Django sends only to active accounts, so an unknown address answered faster (a
     timing oracle). Here every request queues exactly one email in the outbox: the link
-    for an active account, else a note that no active account has this address (what
+    for an active account with a password, a note that the account logs in with SPID or
+    CIE for one without, else a note that no active account has this address (what
     GOV.UK-style services do). Nothing is sent inside the request: the worker delivers.
     """
 
@@ -307,9 +313,23 @@ class OutboxPasswordResetForm(StyledForm, PasswordResetForm):
     def save(self, *args, **kwargs) -> None:
         with transaction.atomic():
             super().save(*args, **kwargs)
-            if not self.queued:
-                emails.send_password_reset_unknown(self.organization,
-                                                   self.cleaned_data["email"].strip())
+            if self.queued:
+                return
+            email = self.cleaned_data["email"].strip()
+            password_less = self._password_less_users(email)
+            for user in password_less:
+                emails.send_password_reset_no_password(self.organization, user)
+            if not password_less:
+                emails.send_password_reset_unknown(self.organization, email)
+
+    @staticmethod
+    def _password_less_users(email: str) -> list[User]:
+        """Active accounts of ``email`` that log in only with SPID or CIE: Django's form
+        skips them (no usable password), yet their owner must not be told there is no
+        account."""
+        return [user for user in User._default_manager.filter(email__iexact=email,
+                                                              is_active=True)
+                if not user.has_usable_password()]
 
     def send_mail(self, subject_template_name, email_template_name, context, from_email,
                   to_email, html_email_template_name=None):

@@ -16,7 +16,7 @@ from django_countries.fields import CountryField
 from phonenumber_field.modelfields import PhoneNumberField
 
 from accounts.countries import PayerCountries
-from sportello.validators import validate_xml_text
+from sportello.validators import validate_organization_name, validate_xml_text
 
 
 class EmailUserManager(UserManager):
@@ -73,7 +73,7 @@ class User(AbstractUser):
     entity_type = models.CharField(_("tipo"), max_length=1, choices=EntityType.choices,
                                    default=EntityType.NATURAL)
     company_name = models.CharField(_("ragione sociale"), max_length=140, blank=True,
-                                    validators=[validate_xml_text])
+                                    validators=[validate_xml_text, validate_organization_name])
     address = models.CharField(_("indirizzo"), max_length=140, blank=True,
                                validators=[validate_xml_text])
     nation = CountryField(_("nazione"), countries=PayerCountries, default="IT")

@@ -55,9 +55,10 @@ class Debtor(models.Model):
     email = models.EmailField(_("email"), blank=True)
     phone = models.CharField(_("telefono"), max_length=30, blank=True,
                              validators=[validate_xml_text])
-    # Set on the anagrafica an account typed for its own spontaneous positions while its
-    # codice fiscale is only declared at this Ente: such a row is the account's, never
-    # the Ente's record of that code (which has this field empty).
+    # Set on the anagrafica an account typed for one of its own spontaneous positions
+    # while its codice fiscale is only declared at this Ente: one such row per position
+    # (what was typed when it was made), the account's, never the Ente's record of that
+    # code (which has this field empty).
     declared_by = models.ForeignKey(
         "accounts.User", on_delete=models.CASCADE, null=True, blank=True, editable=False,
         related_name="declared_debtors", verbose_name=_("dichiarato dall'utenza"))
@@ -73,9 +74,6 @@ class Debtor(models.Model):
             models.UniqueConstraint(fields=["organization", "fiscal_code"],
                                     condition=models.Q(declared_by__isnull=True),
                                     name="positions_debtor_cf_unique"),
-            models.UniqueConstraint(fields=["organization", "fiscal_code", "declared_by"],
-                                    condition=models.Q(declared_by__isnull=False),
-                                    name="positions_debtor_declared_unique"),
         ]
 
     def __str__(self) -> str:

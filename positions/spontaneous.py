@@ -1,9 +1,9 @@
 """*Inserimento spontaneo*: a payer creates a position for a service the Ente offers.
 
-The debtor is the account's own codice fiscale (with the anagrafica the account typed
-while that code is only declared at the Ente: see ``debtor_for``); the amount is what
-the service's rule computes on the server; a one-time token makes a double click
-create one position.
+The debtor is the account's own codice fiscale (with the anagrafica the account typed,
+stored with each position, while that code is only declared at the Ente: see
+``debtor_for``); the amount is what the service's rule computes on the server; a
+one-time token makes a double click create one position.
 """
 
 from __future__ import annotations
@@ -65,8 +65,9 @@ def debtor_for(organization, user, anagrafica: AccountAnagrafica) -> Debtor:
     Ente's record of that code: an existing one is left as it is (an account must not
     rewrite the name or address the Ente holds), a missing one is created from the
     account. Before that, the code is only declared: the position carries the
-    anagrafica the account typed, in a record of the account's own, and the Ente's
-    record of that code is neither read nor written.
+    anagrafica the account typed, in a new record of the account's own for each
+    position (a later profile edit must not change what earlier avvisi print), and the
+    Ente's record of that code is neither read nor written.
     """
     values = {"full_name": anagrafica.full_name[:70], "email": anagrafica.email,
               "address": anagrafica.address[:140], "city": anagrafica.city[:70],
@@ -76,10 +77,9 @@ def debtor_for(organization, user, anagrafica: AccountAnagrafica) -> Debtor:
         debtor, _created = Debtor.ente_records.get_or_create(
             organization=organization, fiscal_code=anagrafica.fiscal_code, defaults=values)
         return debtor
-    debtor, _created = Debtor.objects.update_or_create(
-        organization=organization, fiscal_code=anagrafica.fiscal_code, declared_by=user,
-        defaults=values)
-    return debtor
+    return Debtor.objects.create(organization=organization,
+                                 fiscal_code=anagrafica.fiscal_code, declared_by=user,
+                                 **values)
 
 
 def create_spontaneous_position(user, organization, form: SpontaneousForm) -> PaymentPosition:

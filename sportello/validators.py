@@ -89,9 +89,19 @@ def validate_fiscal_code(value: str) -> None:
 
 
 PERSON_NAME_MAX = 60
+ORGANIZATION_NAME_MAX = 140
 _NAME_PUNCTUATION = frozenset(" '’-.")
-# Something like "evil.example" or "www.x.it": a dot between words is a domain, not a name.
-_DOMAIN_LIKE = re.compile(r"[^\W\d_]\.[^\W\d_]{2,}")
+# A ragione sociale also has "&" ("Rossi & C. S.a.s."), besides digits.
+_ORGANIZATION_PUNCTUATION = _NAME_PUNCTUATION | {"&"}
+# Something like "evil.example", "x.it" or "www.x.it": a dot between a word (or a digit:
+# "evil1.example") and two or more letters is a domain, not a name ("S.r.l." is not).
+_DOMAIN_LIKE = re.compile(r"[^\W_]\.[^\W\d_]{2,}")
+_WEB_SCHEME = re.compile(r"(?i)\b(?:https?|ftp)://|\bwww\.")
+
+
+def looks_like_web_address(text: str) -> bool:
+    """Whether ``text`` carries a web address (a scheme, "www." or a domain)."""
+    return bool(_WEB_SCHEME.search(text) or _DOMAIN_LIKE.search(text))
 
 
 def validate_person_name(value: str) -> None:
@@ -104,10 +114,27 @@ def validate_person_name(value: str) -> None:
             _("Al massimo %(max)d caratteri.") % {"max": PERSON_NAME_MAX}, code="max_length")
     if (not any(ch.isalpha() for ch in text)
             or any(not (ch.isalpha() or ch in _NAME_PUNCTUATION) for ch in text)
-            or _DOMAIN_LIKE.search(text)):
+            or looks_like_web_address(text)):
         raise ValidationError(
             _("Usa solo lettere, spazi, apostrofi, trattini e punti (niente cifre né "
               "indirizzi web)."), code="person_name")
+
+
+def validate_organization_name(value: str) -> None:
+    """A ragione sociale: as a person's name, with digits and "&" too, at most 140
+    characters and never a web address. It goes into the Ente's emails ("Gentile …"),
+    so it must not carry a message of its own."""
+    text = value or ""
+    if len(text) > ORGANIZATION_NAME_MAX:
+        raise ValidationError(
+            _("Al massimo %(max)d caratteri.") % {"max": ORGANIZATION_NAME_MAX},
+            code="max_length")
+    if (not any(ch.isalpha() for ch in text)
+            or any(not (ch.isalnum() or ch in _ORGANIZATION_PUNCTUATION) for ch in text)
+            or looks_like_web_address(text)):
+        raise ValidationError(
+            _("Usa solo lettere, cifre, spazi, apostrofi, trattini, punti e \"&\" "
+              "(niente indirizzi web)."), code="organization_name")
 
 
 def normalize_iban(text: str) -> str:

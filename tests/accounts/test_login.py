@@ -111,6 +111,26 @@ def test_password_reset_answers_the_same_for_unknown_emails(client, organization
     assert "/password-dimenticata/" not in note.body_text
 
 
+def test_password_reset_of_a_spid_only_account_says_it_logs_in_with_spid_or_cie(
+        client, organization, payer):
+    """An account made by a SPID/CIE login has no usable password: its owner is told to
+    log in with SPID or CIE, not that the address has no account."""
+    payer.set_unusable_password()
+    payer.save(update_fields=["password"])
+    response = client.post(url("accounts:password_reset", organization),
+                           {"email": "Mario.Rossi@Example.it"})
+    assert response.url == url("accounts:password_reset_done", organization)
+    [note] = emails_to(payer.email)
+    assert organization.name in note.subject
+    for body in (note.body_text, note.body_html):
+        assert "accede con SPID o CIE" in body
+        assert "non corrisponde un'utenza attiva" not in body
+        assert "/registrati/" not in body and "/password-dimenticata/" not in body
+    assert link_in(note, "/accedi/") == url("accounts:login", organization)
+    payer.refresh_from_db()
+    assert not payer.has_usable_password()
+
+
 def test_password_reset_link_sets_a_new_password_once(client, organization, payer):
     client.post(url("accounts:password_reset", organization), {"email": payer.email})
     path = link_in(emails_to(payer.email)[-1], "/password-dimenticata/")

@@ -8,8 +8,17 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 
 from accounts.models import User
-from sportello.validators import validate_person_name
-from tests.accounts.conftest import PASSWORD, PERSON, emails_to, link_in, register, url
+from sportello.validators import validate_organization_name, validate_person_name
+from tests.accounts.conftest import (
+    COMPANY,
+    COMPANY_CF,
+    PASSWORD,
+    PERSON,
+    emails_to,
+    link_in,
+    register,
+    url,
+)
 
 pytestmark = pytest.mark.django_db
 PHISHING = "ACCOUNT SOSPESO, riattiva subito su https://evil.example"
@@ -22,6 +31,30 @@ def test_the_phishing_surname_is_refused_and_nothing_is_sent(client, organizatio
     assert "Usa solo lettere, spazi, apostrofi, trattini e punti" in page
     assert not User.objects.exists()
     assert not emails_to(PERSON["email"])
+
+
+def test_the_phishing_ragione_sociale_is_refused_and_nothing_is_sent(client, organization):
+    response = register(client, organization, fiscal_code=COMPANY_CF, company_name=PHISHING)
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "niente indirizzi web" in page
+    assert not User.objects.exists()
+    assert not emails_to(COMPANY["email"])
+
+
+@pytest.mark.parametrize("name", [PHISHING, "Rossi evil.example", "Rossi x.it",
+                                  "www.rossi.it S.r.l.", "Rossi1.example", "http://x",
+                                  "R" * 141, "1234", "Rossi <b>", "Rossi, sospeso"])
+def test_ragioni_sociali_that_carry_a_message_are_refused(name):
+    with pytest.raises(ValidationError):
+        validate_organization_name(name)
+
+
+@pytest.mark.parametrize("name", ["Rossi S.r.l.", "Rossi & C. S.a.s.", "3M Italia S.p.A.",
+                                  "Condominio Via Roma 12", "D'Angelo Costruzioni",
+                                  "R" * 140])
+def test_ragioni_sociali_with_digits_are_accepted(name):
+    validate_organization_name(name)
 
 
 @pytest.mark.parametrize("name", ["Rossi2", "evil.example", "www.rossi.it", "Ro$$i",

@@ -183,18 +183,30 @@ def test_a_declared_codes_spontaneous_position_carries_the_typed_anagrafica(
     assert list(Debtor.ente_records.filter(fiscal_code=VICTIM_CF)) == [victim_record]
 
 
-def test_a_second_spontaneous_position_reuses_the_accounts_own_record(
+def test_a_profile_edit_leaves_the_anagrafica_an_earlier_position_carries(
         client, organization, attacker, victim_record, spontaneous_service):
+    """Each spontaneous position of a declared-only account keeps the anagrafica typed
+    when it was made: a later profile edit and a new position change neither it nor its
+    avviso."""
     logged(client, attacker)
     first = make_spontaneous(client, organization, spontaneous_service)
-    User.objects.filter(pk=attacker.pk).update(address="Via Nuova 2")
+    before = Debtor.objects.values().get(pk=first.debtor_id)
+    profile = client.post(url("accounts:profile", organization), {
+        "first_name": "Mario", "last_name": "Rossi", "address": "Via Nuova 2",
+        "nation": "IT", "city": "Roma", "province": "RM", "postal_code": "00100"})
+    assert profile.status_code == 302
     client.post(url("positions:spontaneous_form", organization, spontaneous_service.code),
                 {"token": "0b7d5d0e-3c39-4d8a-9c55-0f7bd2f5a002"})
     second = PaymentPosition.objects.exclude(pk=first.pk).get(service=spontaneous_service)
-    assert second.debtor_id == first.debtor_id
-    second.debtor.refresh_from_db()
-    assert second.debtor.address == "Via Nuova 2"
-    assert Debtor.objects.filter(fiscal_code=VICTIM_CF, organization=organization).count() == 2
+    first.refresh_from_db()
+    assert Debtor.objects.values().get(pk=first.debtor_id) == before
+    assert "Via Falsa 9" in debtor_info(first.debtor).address_lines
+    assert second.debtor_id != first.debtor_id
+    assert second.debtor.declared_by == attacker
+    assert "Via Nuova 2" in debtor_info(second.debtor).address_lines
+    # both stay the account's own, listed as its positions; the Ente's record untouched
+    assert set(account_positions(attacker, organization)) == {first, second}
+    assert list(Debtor.ente_records.filter(fiscal_code=VICTIM_CF)) == [victim_record]
 
 
 def test_verified_at_the_ente_uses_the_entes_record(client, organization, payer,
