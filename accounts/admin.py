@@ -20,6 +20,9 @@ class FiscalCodeVerificationInline(admin.TabularInline):
     def has_add_permission(self, request, obj=None):
         return False  # staff verify in *Verifiche del codice fiscale*, per Ente
 
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser  # as in FiscalCodeVerificationAdmin, see there
+
 
 @admin.register(User)
 class EmailUserAdmin(UserAdmin):
@@ -85,8 +88,17 @@ class FiscalCodeVerificationAdmin(admin.ModelAdmin):
     search_fields = ("user__email", "fiscal_code")
     autocomplete_fields = ("user",)
 
+    # A staff proof opens the Ente's positions to the account. Until staff belong to an
+    # Ente (per-Ente staff roles, the back office issue), only superusers may record or
+    # withdraw one: a staff user of another Ente must not grant access here.
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
     def has_change_permission(self, request, obj=None):
         return False
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
 
     def save_model(self, request, obj, form, change):
         obj.fiscal_code = obj.user.fiscal_code

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import re
 
 from codicefiscale import codicefiscale as cf_lib
@@ -17,11 +16,10 @@ from accounts.models import User
 from accounts.password_checks import LOCKED_CODE, CurrentPasswordGuard, wrong_password_message
 from sportello.fields import FiscalCodeField
 from sportello.forms import StyledForm
+from sportello.logging_config import security_event
 from sportello.validators import validate_organization_name, validate_person_name
 
 CAP = re.compile(r"^\d{5}$")
-
-logger = logging.getLogger(__name__)
 
 
 def check_current_password(user: User, password: str, guard: CurrentPasswordGuard | None,
@@ -31,8 +29,7 @@ def check_current_password(user: User, password: str, guard: CurrentPasswordGuar
     if guard is not None:
         seconds = guard.seconds_locked()
         if seconds:
-            logger.warning("security: current-password check refused (limit) for account %s",
-                           user.pk)
+            security_event("current_password_locked", guard.request, user_id=user.pk)
             raise forms.ValidationError(guard.locked_message(seconds), code=LOCKED_CODE)
     if not user.check_password(password):
         if guard is not None:

@@ -10,18 +10,15 @@ receipts and emails never wait behind them (see ``documents.tasks``).
 
 from __future__ import annotations
 
-import logging
-
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_ratelimit.core import is_ratelimited
 
+from sportello.logging_config import security_event
 from sportello.ratelimit import over_limit
 
 from .models import DocumentBundle
-
-logger = logging.getLogger(__name__)
 
 
 def pending_bundles(owner) -> int:
@@ -38,16 +35,16 @@ def refusal(request) -> str | None:
     user = request.user
     limit = int(settings.DOCUMENTS_ZIP_MAX_PENDING)
     if pending_bundles(user) >= limit:
-        logger.warning("security: ZIP refused, account %s already has %d pending", user.pk,
-                       limit)
+        security_event("zip_refused", request, reason="pending", user_id=user.pk,
+                       pending=limit)
         return _("Hai già %(count)d file in preparazione: attendi che siano pronti, poi "
                  "richiedi il prossimo.") % {"count": limit}
     by_account = is_ratelimited(request, group="documents-zip-account", key="user",
                                 rate=settings.DOCUMENTS_ZIP_RATE, increment=True)
     by_address = over_limit(request, "documents-zip", settings.DOCUMENTS_ZIP_ADDRESS_RATE)
     if by_account or by_address:
-        logger.warning("security: ZIP refused, too many requests (account %s, %s)", user.pk,
-                       "account" if by_account else "address")
+        security_event("zip_refused", request, user_id=user.pk,
+                       reason="account rate" if by_account else "address rate")
         return _("Hai richiesto troppi file ZIP in poco tempo. Attendi qualche minuto e "
                  "riprova: la tua scelta è conservata qui sotto.")
     return None

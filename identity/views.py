@@ -24,7 +24,8 @@ from accounts import sessions
 from identity import accounts, registry, saml
 from identity.models import AuthnRequestRecord
 from organizations.context import with_organization
-from sportello.ratelimit import client_address, over_limit
+from sportello.logging_config import security_event
+from sportello.ratelimit import over_limit
 
 security_log = logging.getLogger("sportello.security")
 NONCE_KEY = "identity_nonce"
@@ -48,8 +49,7 @@ def _allow_form_to(response: HttpResponse, url: str) -> HttpResponse:
 
 def refuse(request, reason: str, message, organization=None, status: int = 400):
     """The one page for a refused login, with a security log line."""
-    security_log.warning("identity login refused from %s: %s",
-                         client_address("identity", request), reason)
+    security_event("saml_response_refused", request, reason=reason)
     if organization is not None:
         request.organization = organization
     return render(request, "identity/refused.html",

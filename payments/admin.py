@@ -32,13 +32,18 @@ class ReceiptAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
+    def has_apply_permission(self, request) -> bool:
+        """Applying a receipt pays a position: superusers only, until staff belong to an
+        Ente (per-Ente staff roles, the back office issue) and can be scoped to it."""
+        return request.user.is_superuser
+
     @admin.action(description=_("Segna le anomalie come verificate"))
     def mark_reviewed(self, request, queryset):
         queryset.filter(reviewed_at__isnull=True).update(reviewed_at=timezone.now(),
                                                          reviewed_by=request.user)
 
     @admin.action(description=_("Applica dopo verifica: la ricevuta chiude la posizione"),
-                  permissions=["change"])
+                  permissions=["apply"])
     def apply_after_review(self, request, queryset):
         """Staff accept flagged receipts (e.g. a different amount, the wrong station):
         each goes through the same locks and state change as a delivery, and is logged

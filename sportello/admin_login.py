@@ -8,22 +8,19 @@ POST from an address, whatever the username.
 
 from __future__ import annotations
 
-import logging
-
 from django.conf import settings
 from django.contrib import admin
 from django.shortcuts import render
 
-from sportello.ratelimit import client_address, over_limit
-
-logger = logging.getLogger(__name__)
+from sportello.ratelimit import over_limit
 
 
 def admin_login(request, extra_context=None):
-    """``admin.site.login``, with a 429 page in Italian past the rate (nothing checked)."""
+    """``admin.site.login``, with a 429 page in Italian past the rate (nothing checked).
+
+    The refusal is logged once, by ``over_limit``: security event ``rate_limited`` with
+    ``group=admin-login``."""
     if request.method == "POST" and over_limit(request, "admin-login",
                                                settings.ADMIN_LOGIN_RATE):
-        logger.warning("security: admin login rate limit exceeded from %s",
-                       client_address("admin-login", request))
         return render(request, "admin_login_limited.html", status=429)
     return admin.site.login(request, extra_context)

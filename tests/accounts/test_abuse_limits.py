@@ -14,6 +14,7 @@ from django_tasks_db.models import DBTaskResult
 from accounts.models import User
 from mail.models import OutgoingEmail
 from tests.accounts.conftest import emails_to, link_in, url
+from tests.core.test_security_events import events
 
 pytestmark = pytest.mark.django_db
 
@@ -56,7 +57,8 @@ def test_wrong_old_passwords_suspend_the_password_change(logged, organization, p
     assert LOCKED in page and "riprova tra" in page
     payer.refresh_from_db()
     assert payer.check_password(PAYER_PASSWORD)  # nothing changed
-    assert any(r.message.startswith("security: ") for r in caplog.records)
+    [event] = events(caplog, "current_password_locked")
+    assert event.user_id == payer.pk
 
 
 @override_settings(ACCOUNT_PASSWORD_CHECK_RATE="3/h")
@@ -118,13 +120,18 @@ def test_admin_login_is_rate_limited_per_address_whatever_the_username(client, p
         tried = client.post("/admin/login/", {"username": f"staff{n}@example.it",
                                               "password": "sbagliata"})
         assert tried.status_code == 200
+    caplog.clear()
     with caplog.at_level(logging.WARNING):
         response = client.post("/admin/login/", {"username": payer.email,
                                                  "password": PAYER_PASSWORD})
     assert response.status_code == 429
     assert "Troppi tentativi di accesso all'amministrazione" in response.content.decode()
     assert "_auth_user_id" not in client.session
-    assert any(r.message.startswith("security: admin login") for r in caplog.records)
+    # logged once, as a security event (over_limit's), not again by the login view
+    [event] = events(caplog, "rate_limited")
+    assert event.group == "admin-login"
+    assert [r for r in caplog.records if r.levelno >= logging.WARNING
+            and r.name != "django.request"] == [event]  # django.request notes every 4xx
     elsewhere = Client(REMOTE_ADDR="10.1.2.3").post(
         "/admin/login/", {"username": payer.email, "password": PAYER_PASSWORD})
     assert elsewhere.status_code == 302  # another address is not affected

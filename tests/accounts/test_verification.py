@@ -121,3 +121,38 @@ def test_admin_user_page_shows_the_verifications(admin_client, payer, organizati
                                           method="staff", organization=organization)
     page = admin_client.get(f"/admin/accounts/user/{payer.pk}/change/").content.decode()
     assert "verifiche del codice fiscale" in page.lower()
+
+
+# --- Until staff belong to an Ente, only superusers grant access -------------------------
+
+@pytest.fixture
+def staff_client(client, db):
+    """A staff user (not superuser) holding every model permission: staff of any Ente."""
+    from django.contrib.auth.models import Permission
+
+    from accounts.models import User
+
+    staff = User.objects.create_user("impiegato@example.it", "Password-lunga-123",
+                                     is_staff=True)
+    staff.user_permissions.set(Permission.objects.all())
+    client.force_login(staff)
+    return client
+
+
+def test_plain_staff_cannot_verify_a_fiscal_code(staff_client, payer, organization):
+    add = "/admin/accounts/fiscalcodeverification/add/"
+    assert staff_client.get(add).status_code == 403
+    response = staff_client.post(add, {"user": payer.pk, "organization": organization.pk,
+                                       "evidence": "CI AX1234567"})
+    assert response.status_code == 403
+    assert not FiscalCodeVerification.objects.exists()
+    assert list(account_positions(payer, organization)) == []
+
+
+def test_plain_staff_cannot_withdraw_a_verification(staff_client, payer, organization):
+    verification = FiscalCodeVerification.objects.create(
+        user=payer, fiscal_code=payer.fiscal_code, method="staff", organization=organization)
+    response = staff_client.post(
+        f"/admin/accounts/fiscalcodeverification/{verification.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 403
+    assert FiscalCodeVerification.objects.filter(pk=verification.pk).exists()

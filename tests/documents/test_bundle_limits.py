@@ -11,6 +11,7 @@ import pytest
 from django.test import Client
 
 from documents.models import DocumentBundle
+from tests.core.test_security_events import events
 from tests.positions.conftest import claim
 
 from . import test_bundles as bundles
@@ -53,11 +54,13 @@ def test_too_many_zips_from_one_account_are_refused(client, organization, option
     assert hidden_options(page) == sorted(ids)  # the selection, ready to be sent again
     assert f'name="next" value="{history_url(organization)}"' in page
     assert callbacks == [] and DocumentBundle.objects.count() == 2  # nothing queued
-    assert any(r.message.startswith("security: ZIP refused") for r in caplog.records)
+    [event] = events(caplog, "zip_refused")
+    assert event.reason == "account rate" and event.user_id == payer.pk
+    assert event.client == "10.0.0.9"
 
 
 def test_too_many_zips_from_one_address_are_refused(organization, options, payer,
-                                                   other_payer, settings,
+                                                   other_payer, settings, caplog,
                                                    django_capture_on_commit_callbacks):
     settings.DOCUMENTS_ZIP_ADDRESS_RATE = "2/h"
     first, second = Client(), Client()
@@ -74,13 +77,15 @@ def test_too_many_zips_from_one_address_are_refused(organization, options, payer
                           django_capture_on_commit_callbacks)
     assert refused.status_code == 429
     assert DocumentBundle.objects.filter(owner=other_payer).count() == 0
+    [event] = events(caplog, "zip_refused")
+    assert event.reason == "address rate" and event.user_id == other_payer.pk
     elsewhere, _ = post_zip(second, organization, [options[1].pk],
                             django_capture_on_commit_callbacks, REMOTE_ADDR="10.9.9.9")
     assert elsewhere.status_code == 302
 
 
 def test_pending_zips_per_account_are_capped(client, organization, options, payer, settings,
-                                            django_capture_on_commit_callbacks):
+                                            caplog, django_capture_on_commit_callbacks):
     settings.DOCUMENTS_ZIP_MAX_PENDING = 2
     client.force_login(payer)
     ids = [options[0].pk, options[2].pk]
@@ -94,6 +99,8 @@ def test_pending_zips_per_account_are_capped(client, organization, options, paye
     page = refused.content.decode()
     assert "Hai già 2 file in preparazione" in page and hidden_options(page) == sorted(ids)
     assert DocumentBundle.objects.count() == 2
+    [event] = events(caplog, "zip_refused")
+    assert event.reason == "pending" and event.pending == 2
     DocumentBundle.objects.update(status=DocumentBundle.Status.READY)
     again, _ = post_zip(client, organization, ids, django_capture_on_commit_callbacks,
                         execute=False)

@@ -16,6 +16,7 @@ from django.urls import reverse
 from accounts.models import FiscalCodeLevel, FiscalCodeVerification, User
 from identity.demo_idp import Citizen
 from identity.models import AuthnRequestRecord
+from tests.core.test_security_events import events
 from tests.identity.conftest import (
     L2,
     MARIO,
@@ -267,7 +268,8 @@ def refused(client, organization, test_idp, payer, caplog):
         assert "Accesso non riuscito" in page
         assert expected_text in page
         assert "Nessuna utenza è stata creata o modificata" in page
-        assert any("identity login refused" in r.getMessage() for r in caplog.records)
+        [event] = events(caplog, "saml_response_refused")  # one line, on the security log
+        assert event.reason and event.client == "127.0.0.1"
         assert list(User.objects.values_list("pk", "email", "fiscal_code_level")) == (
             users_before)
         assert not FiscalCodeVerification.objects.exists()

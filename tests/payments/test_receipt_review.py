@@ -190,6 +190,30 @@ def test_staff_apply_a_flagged_amount_mismatch_receipt_after_review(admin_client
     assert OutgoingEmail.objects.count() == 1
 
 
+def test_plain_staff_cannot_apply_a_receipt_after_review(client, option):
+    """Applying pays a position: superusers only until staff are scoped to an Ente."""
+    from django.contrib.auth.models import Permission
+
+    from accounts.models import User
+
+    staff = User.objects.create_user("impiegato@example.it", "Password-lunga-123",
+                                     is_staff=True)
+    staff.user_permissions.set(Permission.objects.all())
+    client.force_login(staff)
+    receipt = deliver(option, info_for(option), wrong_station=True).receipt
+    assert receipt.flags == [Flag.WRONG_STATION] and not receipt.applied
+
+    page = client.get(changelist()).content.decode()
+    assert 'value="mark_reviewed"' in page  # the changelist and its other action are there
+    assert 'value="apply_after_review"' not in page
+    run_action(client, receipt)
+
+    receipt.refresh_from_db()
+    assert not receipt.applied and receipt.reviewed_by is None
+    assert status_of(option) == PaymentOption.Status.UNPAID
+    assert not LogEntry.objects.exists()
+
+
 def test_review_is_refused_when_the_option_is_already_paid(admin_client, option):
     deliver(option, info_for(option, receipt_id="1" * 32))
     second = deliver(option, info_for(option, receipt_id="2" * 32)).receipt
