@@ -28,6 +28,15 @@ def _bad(request, message):
     return render(request, "identity/demo_idp_error.html", {"message": message}, status=400)
 
 
+def _posted_request(request):
+    """The SAMLRequest of an HTTP-POST binding, parsed; None when it is not XML."""
+    try:
+        return parse_untrusted(base64.b64decode(request.POST.get("SAMLRequest", ""),
+                                                validate=True))
+    except (ValueError, etree.XMLSyntaxError):
+        return None
+
+
 @require_GET
 def metadata(request):
     _enabled()
@@ -40,12 +49,8 @@ def metadata(request):
 def sso(request):
     """Read the AuthnRequest and list the demo citizens to log in as."""
     _enabled()
-    try:
-        root = parse_untrusted(base64.b64decode(request.POST.get("SAMLRequest", ""),
-                                                validate=True))
-    except (ValueError, etree.XMLSyntaxError):
-        return _bad(request, _("Richiesta SAML illeggibile."))
-    if root.tag != q(SAMLP, "AuthnRequest"):
+    root = _posted_request(request)
+    if root is None or root.tag != q(SAMLP, "AuthnRequest"):
         return _bad(request, _("Richiesta SAML illeggibile."))
     acs = root.get("AssertionConsumerServiceURL", "")
     scheme = next((s for s in ("spid", "cie") if acs == saml.acs_url(s)), None)
@@ -88,10 +93,8 @@ def choose(request):
 def slo(request):
     """Answer a LogoutRequest with a signed Success LogoutResponse."""
     _enabled()
-    try:
-        root = parse_untrusted(base64.b64decode(request.POST.get("SAMLRequest", ""),
-                                                validate=True))
-    except (ValueError, etree.XMLSyntaxError):
+    root = _posted_request(request)
+    if root is None:
         return _bad(request, _("Richiesta SAML illeggibile."))
     issuer = root.findtext(q(SAML, "Issuer")) or ""
     scheme = next((s for s in ("spid", "cie") if issuer == saml.entity_id(s)), None)
