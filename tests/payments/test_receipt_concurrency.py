@@ -10,9 +10,10 @@ from django.db import connection
 
 from mail.models import OutgoingEmail
 from pagopa import soap
-from pagopa.messages import DebtorInfo, ReceiptInfo, RequestHeader, SendRTRequest, TransferInfo
+from pagopa.messages import RequestHeader, SendRTRequest
 from payments.models import Receipt
 from positions.models import PaymentOption
+from tests.payments.test_receipt_review import info_for
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -21,17 +22,7 @@ def receipt_message(option, receipt_id: str) -> bytes:
     organization = option.organization
     header = RequestHeader(organization.fiscal_code, organization.broker_id,
                            organization.station_id)
-    receipt = ReceiptInfo(
-        receipt_id=receipt_id, notice_number=option.notice_number,
-        fiscal_code=organization.fiscal_code, outcome="OK",
-        creditor_reference_id=option.iuv, amount_cents=option.amount_cents,
-        description="Trasporto scolastico", company_name=organization.name,
-        debtor=DebtorInfo("F", "RSSMRA80E12H501I", "Mario Rossi"),
-        transfers=(TransferInfo(1, option.amount_cents, organization.fiscal_code, "causale",
-                                "9/0106104SP/", iban=organization.iban),),
-        id_psp="BCITITMM", psp_company_name="Banca Sandbox", id_channel="BCITITMM_01",
-        channel_description="app",
-    )
+    receipt = info_for(option, receipt_id)
     return soap.build_send_rt_request(SendRTRequest(header, receipt))
 
 
