@@ -110,6 +110,43 @@ class DocPDF(FPDF):
         kept[-1] = self._ellipsize(kept[-1], width)
         return kept
 
+    def fitted(self, text: object, width: float, size: float, *, weight: str = "regular",
+               max_lines: int = 2, min_size: float = 7) -> tuple[float, list[str]]:
+        """Font size and lines that show all of ``text`` in ``width`` mm: the size shrinks
+        (by half points, down to ``min_size``) until the text fits in ``max_lines``; if it
+        still does not, it takes more lines. Nothing is ever cut (names must stay whole).
+        Leaves the font selected at the returned size."""
+        value = self.clean(text)
+        current = size
+        while True:
+            self.font(current, weight)
+            wrapped = self.multi_cell(width, 4, value, dry_run=True,
+                                      output=MethodReturnValue.LINES, align="L") if value else []
+            if len(wrapped) <= max_lines or current - 0.5 < min_size:
+                return current, list(wrapped)
+            current -= 0.5
+
+    def fit_block(self, x: float, y: float, width: float, text: object, size: float, *,
+                  weight: str = "regular", color: tuple[int, int, int] = INK,
+                  max_lines: int = 2, min_size: float = 7) -> float:
+        """Write ``text`` whole (see :meth:`fitted`); return the y below it."""
+        current, lines = self.fitted(text, width, size, weight=weight, max_lines=max_lines,
+                                     min_size=min_size)
+        self.font(current, weight, color)
+        line_h = current * 0.42
+        for line in lines:
+            self.set_xy(x, y)
+            self.cell(width, line_h, line, new_x=XPos.RIGHT, new_y=YPos.TOP)
+            y += line_h
+        return y
+
+    def fit_height(self, text: object, width: float, size: float, *, weight: str = "regular",
+                   max_lines: int = 2, min_size: float = 7) -> float:
+        """Height :meth:`fit_block` would take, without drawing."""
+        current, lines = self.fitted(text, width, size, weight=weight, max_lines=max_lines,
+                                     min_size=min_size)
+        return current * 0.42 * len(lines)
+
     def text_at(self, x: float, y: float, width: float, height: float, text: object,
                 align: str = "L") -> None:
         """Write one line (cut to width) at an absolute position."""
@@ -127,10 +164,16 @@ class DocPDF(FPDF):
 
     def label_value(self, x: float, y: float, width: float, label: str, value: object,
                     *, size: float = 9, value_weight: str = "semibold",
-                    max_lines: int = 1) -> float:
-        """Small grey label above a value; return the y below the value."""
+                    max_lines: int = 1, whole: bool = False) -> float:
+        """Small grey label above a value; return the y below the value.
+
+        ``whole``: the value is shrunk and wrapped but never cut (names, see :meth:`fitted`).
+        """
         self.font(7, "regular", GREY)
         self.text_at(x, y, width, 3.6, label)
+        if whole:
+            return self.fit_block(x, y + 3.6, width, value, size, weight=value_weight,
+                                  max_lines=max_lines, min_size=min(size, 6.5))
         self.font(size, value_weight)
         return self.block_at(x, y + 3.6, width, size * 0.45, value, max_lines)
 
@@ -184,8 +227,11 @@ class DocPDF(FPDF):
         self.line(x0 if x0 is not None else self.l_margin, y,
                   x1 if x1 is not None else self.w - self.r_margin, y)
 
+    footer_y = -11.0
+    """Where the page number goes, from the bottom edge (mm)."""
+
     def footer(self) -> None:
-        self.set_y(-11)
+        self.set_y(self.footer_y)
         self.font(7, "regular", GREY)
         self.cell(0, 4, f"Pagina {self.page_no()} di {{nb}}", align="R")
 
