@@ -31,3 +31,8 @@ def test_staff_without_second_factor_are_sent_to_login(client, clerk, organizati
     response = client.get(reverse("backoffice:home", args=[organization.slug]))
     assert response.status_code == 302
     assert response["Location"] == reverse("backoffice:login", args=[organization.slug])
+
+
+def test_staff_past_the_second_factor_see_their_home(operator_client, organization):
+    response = operator_client.get(reverse("backoffice:home", args=[organization.slug]))
+    assert response.status_code == 200
