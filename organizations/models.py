@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
@@ -46,6 +47,11 @@ class Organization(models.Model):
     broker_id = models.CharField(_("ID intermediario (idBrokerPA)"), max_length=35)
     station_id = models.CharField(_("ID stazione (idStation)"), max_length=35)
     iban = models.CharField(_("IBAN di accredito"), max_length=34, validators=[validate_iban])
+    postal_iban = models.CharField(
+        _("IBAN del conto corrente postale"), max_length=34, blank=True,
+        validators=[validate_iban],
+        help_text=_("Se presente, l'avviso stampa il bollettino postale e le posizioni sono "
+                    "pagabili presso Poste Italiane."))
     cbill_code = models.CharField(_("codice CBILL"), max_length=5, blank=True)
     postal_account = models.CharField(_("conto corrente postale"), max_length=12, blank=True)
     postal_account_holder = models.CharField(
@@ -98,3 +104,40 @@ class Organization(models.Model):
             Organization.objects.filter(pk=self.pk).update(next_iuv_base=first + count)
         self.next_iuv_base = first + count
         return list(range(first, first + count))
+
+
+class StaffRole(models.TextChoices):
+    """What a member of an Ente's staff may do in its back office."""
+
+    # Positions, debtors, receipts, verifying a payer's codice fiscale.
+    OPERATOR = "operatore", _("Operatore")
+    # Also services, the Ente's settings, its staff and API tokens.
+    MANAGER = "responsabile", _("Responsabile")
+
+
+class StaffMembership(models.Model):
+    """A person working for an Ente, with a role. Access earned at one Ente never opens
+    another: every back-office query is scoped by the membership of the request."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE,
+                                     related_name="staff", verbose_name=_("Ente"))
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="staff_memberships", verbose_name=_("persona"))
+    role = models.CharField(_("ruolo"), max_length=12, choices=StaffRole.choices,
+                            default=StaffRole.OPERATOR)
+    created_at = models.DateTimeField(_("aggiunto il"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("componente dello staff")
+        verbose_name_plural = _("staff dell'Ente")
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "user"],
+                                    name="organizations_staff_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.organization} ({self.get_role_display()})"
+
+    @property
+    def is_manager(self) -> bool:
+        return self.role == StaffRole.MANAGER

@@ -67,7 +67,7 @@ def debt_position(option: PaymentOption) -> DebtPosition:
         iuv=option.iuv,
         nav=option.notice_number,
         amount_cents=option.amount_cents if option.is_payable else 0,
-        description=position.causale,
+        description=option.payment_description,
         expiration_date=expiration,
         iban=iban if iban and len(iban) == 27 else None,
         switch_to_expired=position.switch_to_expired,

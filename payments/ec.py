@@ -88,7 +88,7 @@ def notice_info(option: PaymentOption) -> PaymentNoticeInfo:
     organization = option.organization
     return PaymentNoticeInfo(
         amount_cents=option.amount_cents,
-        payment_description=option.position.causale,
+        payment_description=option.payment_description,
         fiscal_code_pa=organization.fiscal_code,
         company_name=organization.name[:140],
         all_ccp=False,
@@ -131,7 +131,7 @@ def payment_info(option: PaymentOption) -> PaymentInfo:
         creditor_reference_id=option.iuv,
         amount_cents=option.amount_cents,
         due_date=option.due_date or NO_DUE_DATE,
-        description=option.position.causale,
+        description=option.payment_description,
         debtor=debtor_info(option),
         transfers=transfers,
         company_name=organization.name[:140],

@@ -54,7 +54,7 @@ def cart_for(attempt: PaymentAttempt, options) -> CartRequest:
     notices = tuple(
         PaymentNotice(notice_number=o.notice_number, fiscal_code=organization.fiscal_code,
                       amount_cents=o.amount_cents, company_name=organization.name[:140],
-                      description=(o.description or o.position.causale)[:140])
+                      description=o.payment_description[:140])
         for o in options
     )
     return CartRequest(payment_notices=notices, return_urls=return_urls(attempt),

@@ -162,7 +162,8 @@ class PaymentPosition(models.Model):
         option = PaymentOption.Status
         if statuses and statuses <= {option.CANCELLED}:
             new = self.Status.CANCELLED
-        elif option.PAID in statuses and statuses <= {option.PAID, option.CANCELLED}:
+        elif option.PAID in statuses and statuses <= {option.PAID, option.CANCELLED,
+                                                     option.SUPERSEDED}:
             new = self.Status.PAID
         elif option.PAID in statuses:
             new = self.Status.PARTIALLY_PAID
@@ -191,20 +192,31 @@ class InvalidTransition(Exception):
 
 
 class PaymentOption(models.Model):
-    """One payable item: the single payment or one installment, with its own IUV."""
+    """One payable item: the single payment or one installment, with its own IUV.
+
+    The options of a position form *plans* (``plan``): plan 0 is the single payment
+    (*unica soluzione*), plans 1, 2… are installment plans. Plans are alternatives (SANP,
+    "Opzione totale e piano rateale"): once an option of one plan is paid, the unpaid
+    options of every other plan become ``superseded`` and can never be paid.
+    """
+
+    SINGLE_PLAN = 0
 
     class Status(models.TextChoices):
         UNPAID = "unpaid", _("Da pagare")
         PAID = "paid", _("Pagata")
         CANCELLED = "cancelled", _("Annullata")
         EXPIRED = "expired", _("Scaduta")
+        # Another plan of the position is being paid (see the class docstring).
+        SUPERSEDED = "superseded", _("Non più pagabile: si paga l'altra modalità")
 
     # Allowed transitions: only a receipt makes an option paid (see payments/).
     TRANSITIONS: dict[str, set[str]] = {
-        Status.UNPAID: {Status.PAID, Status.CANCELLED, Status.EXPIRED},
-        Status.EXPIRED: {Status.PAID, Status.UNPAID},
+        Status.UNPAID: {Status.PAID, Status.CANCELLED, Status.EXPIRED, Status.SUPERSEDED},
+        Status.EXPIRED: {Status.PAID, Status.UNPAID, Status.SUPERSEDED},
         Status.CANCELLED: set(),
         Status.PAID: set(),
+        Status.SUPERSEDED: set(),
     }
 
     position = models.ForeignKey(
@@ -227,6 +239,10 @@ class PaymentOption(models.Model):
     installment_number = models.PositiveSmallIntegerField(
         _("numero rata"), null=True, blank=True,
         help_text=_("Vuoto per il pagamento in unica soluzione."),
+    )
+    plan = models.PositiveSmallIntegerField(
+        _("piano"), default=SINGLE_PLAN, editable=False,
+        help_text=_("0 per il pagamento in unica soluzione, 1, 2… per i piani rateali."),
     )
     description = models.CharField(_("descrizione"), max_length=140, blank=True,
                                    validators=[validate_xml_text])
@@ -263,8 +279,16 @@ class PaymentOption(models.Model):
         self.position.refresh_status()
 
     def mark_paid(self, paid_at=None) -> None:
-        """Called by the receipt handler only, inside its transaction and row lock."""
+        """Called by the receipt handler only, inside its transaction and with the
+        position's row locked (so no sibling changes meanwhile): the option is paid and
+        the still-open options of the position's other plans are superseded."""
         self._move_to(self.Status.PAID, paid_at=paid_at or timezone.now())
+        others = (PaymentOption.objects.filter(position_id=self.position_id)
+                  .exclude(plan=self.plan)
+                  .filter(status__in=[self.Status.UNPAID, self.Status.EXPIRED]))
+        for other in others:
+            other.position = self.position
+            other._move_to(self.Status.SUPERSEDED)
 
     def cancel(self) -> None:
         self._move_to(self.Status.CANCELLED)
@@ -277,6 +301,13 @@ class PaymentOption(models.Model):
         self._move_to(self.Status.UNPAID)
 
     # --- facts for the pages -------------------------------------------------------
+    @property
+    def payment_description(self) -> str:
+        """What this option is, as it travels to pagoPA (cart, paGetPayment, receipt) and
+        prints: its own description (an installment's is "<causale> – rata 2 di 3"),
+        else the position's causale."""
+        return self.description or self.position.causale
+
     @property
     def is_payable(self) -> bool:
         return self.status == self.Status.UNPAID
@@ -309,6 +340,10 @@ class Transfer(models.Model):
     remittance_information = models.CharField(_("causale del versamento"), max_length=140,
                                               validators=[validate_xml_text])
     taxonomy_code = models.CharField(_("codice tassonomia"), max_length=16)
+    # A postal current account's IBAN (Poste Italiane, ABI 07601): with one on every
+    # transfer the position can be paid at Poste (allCCP).
+    postal_iban = models.CharField(_("IBAN postale"), max_length=34, blank=True,
+                                   validators=[validate_iban])
 
     class Meta:
         verbose_name = _("trasferimento")

@@ -32,7 +32,8 @@ class OptionSpec:
     amount_cents: int
     due_date: date | None = None
     installment_number: int | None = None
-    description: str = ""
+    description: str = ""  # empty: the causale, or "<causale> – rata n di N" for installments
+    plan: int | None = None  # empty: 0 for the single payment, 1 for installments
     transfers: list[TransferSpec] = field(default_factory=list)  # empty: one to the Ente
 
 
@@ -65,20 +66,39 @@ def create_position(
     position.full_clean()
     position.save()
     bases = organization.reserve_iuv_bases(len(options))
-    for spec, base in zip(options, bases, strict=True):
-        _create_option(position, spec, base)
+    plans = [plan_of(spec) for spec in options]
+    for spec, plan, base in zip(options, plans, bases, strict=True):
+        _create_option(position, spec, base, plan, installments=plans.count(plan))
     position.refresh_status()
     return position
 
 
-def _create_option(position: PaymentPosition, spec: OptionSpec, iuv_base: int) -> PaymentOption:
+def plan_of(spec: OptionSpec) -> int:
+    if spec.plan is not None:
+        return spec.plan
+    return PaymentOption.SINGLE_PLAN if spec.installment_number is None else 1
+
+
+def installment_description(causale: str, number: int, count: int) -> str:
+    """An installment's own description, distinct from its siblings' wherever it travels
+    (cart, paGetPayment, receipt, avviso). Italian on purpose: it is data sent to pagoPA."""
+    suffix = f" – rata {number} di {count}"
+    return causale[:140 - len(suffix)].rstrip() + suffix
+
+
+def _create_option(position: PaymentPosition, spec: OptionSpec, iuv_base: int, plan: int,
+                   installments: int) -> PaymentOption:
     organization = position.organization
     iuv = make_iuv(organization.segregation_code, iuv_base)
+    description = spec.description
+    if not description and spec.installment_number:
+        description = installment_description(position.causale, spec.installment_number,
+                                              installments)
     option = PaymentOption(
         position=position, organization=organization, iuv=iuv,
         notice_number=notice_number_for_iuv(iuv), amount_cents=spec.amount_cents,
         due_date=spec.due_date, installment_number=spec.installment_number,
-        description=spec.description[:140],
+        description=description[:140], plan=plan,
     )
     option.full_clean(exclude=["position", "organization"])
     option.save()

@@ -19,6 +19,7 @@ urlpatterns = [
     path("sandbox/", include("sandbox.urls")),
     path("", include("identity.urls")),
     path("<slug:ente>/logo", organization_views.logo, name="organization-logo"),
+    path("<slug:ente>/backoffice/", include("backoffice.urls")),
     path("<slug:ente>/", include("positions.urls")),
     path("<slug:ente>/", include("accounts.urls")),
     path("<slug:ente>/", include("identity.ente_urls")),

@@ -1,0 +1,31 @@
+"""The back office's entry points. Each area (positions, receipts, services, the Ente's
+settings, audit) has its own module of views; all are wrapped by ``staff_required``."""
+
+from __future__ import annotations
+
+from django.contrib.auth import logout as auth_logout
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from backoffice.access import staff_required
+from organizations.models import Organization
+
+
+@staff_required()
+def home(request):
+    return render(request, "backoffice/home.html", {
+        "organization": request.organization, "membership": request.membership})
+
+
+def login(request, ente: str):
+    """Email and password, then the second factor (built with the staff-login work)."""
+    get_object_or_404(Organization, slug=ente)
+    raise Http404
+
+
+@require_POST
+def logout(request, ente: str):
+    organization = get_object_or_404(Organization, slug=ente)
+    auth_logout(request)
+    return redirect("backoffice:login", organization.slug)
