@@ -91,6 +91,14 @@ def render_notice(info: NoticeInfo) -> bytes:
     return bytes(pdf.output())
 
 
+def _plans(rates: Sequence[InstallmentInfo]) -> list[list[InstallmentInfo]]:
+    """The installments grouped by plan, in order: plans are alternatives, never mixed."""
+    groups: dict[int, list[InstallmentInfo]] = {}
+    for item in rates:
+        groups.setdefault(item.plan, []).append(item)
+    return list(groups.values())
+
+
 def _per_band(count: int) -> int:
     """Installments side by side: 3 when the count is a multiple of 3 or odd (a last band
     of the same layout may be short), else 2: one layout for the whole notice."""
@@ -138,14 +146,15 @@ class _Notice:
                 y = self.postal_section(y, single)
         if not rates:
             return
-        if single is not None:  # the rates follow the Rata unica on their own pages
-            y = self.new_page()
-        if len(rates) >= MANY_INSTALLMENTS:
-            y = self.many_rates(y, rates)
-            if self.postal is not None:
-                self.rate_bands(self.new_page(), rates, 3, bank=False)
-        else:
-            self.rate_bands(y, rates, _per_band(len(rates)), bank=True)
+        for index, plan in enumerate(_plans(rates)):
+            if single is not None or index:  # each plan on its own pages, after Rata unica
+                y = self.new_page()
+            if len(plan) >= MANY_INSTALLMENTS:
+                y = self.many_rates(y, plan)
+                if self.postal is not None:
+                    y = self.rate_bands(self.new_page(), plan, 3, bank=False)
+            else:
+                y = self.rate_bands(y, plan, _per_band(len(plan)), bank=True)
 
     def new_page(self) -> float:
         self.pdf.add_page()
@@ -260,14 +269,13 @@ class _Notice:
     def _headline(self) -> tuple[int, object, list[str]]:
         """Amount, due date and the guide's AVVISO.RATE.INFO texts for module 3."""
         single, rates = self.info.single_payment, self.info.installments
-        notes: list[str] = []
+        counts = list(dict.fromkeys(len(plan) for plan in _plans(rates)))
         if single is not None:
-            if rates:
-                notes.append(FIXED.RATES.format(n=len(rates)))
+            notes = [FIXED.RATES.format(n=n) for n in counts]
             return single.amount_cents, single.due_date, notes
-        notes.append(FIXED.ONLY_RATES.format(n=len(rates)))
-        notes.append(FIXED.MANY_RATES)
-        return sum(r.amount_cents for r in rates), None, notes
+        notes = [FIXED.ONLY_RATES.format(n=n) for n in counts] + [FIXED.MANY_RATES]
+        # Several plans and no single payment: the first plan's total (each count above).
+        return sum(r.amount_cents for r in _plans(rates)[0]), None, notes
 
     # -- 4 Dati per il pagamento --------------------------------------------------------
 
@@ -360,7 +368,7 @@ class _Notice:
     # -- installments (2..9): bands of 2 or 3 -----------------------------------------------
 
     def rate_bands(self, y: float, rates: Sequence[InstallmentInfo], per_band: int, *,
-                   bank: bool) -> None:
+                   bank: bool) -> float:
         """Bands of ``per_band`` installments (the same layout on every sheet); each bank
         band is followed by the bollettini of the same installments when there is a
         postal account (``bank=False``: bollettini only, for the many-installments grid)."""
@@ -380,6 +388,7 @@ class _Notice:
                                                  start + i + 1)
                            for i, item in enumerate(chunk)]
                 y = max(bottoms) + GAP
+        return y
 
     def rate_cell(self, x: float, y: float, w: float, item: InstallmentInfo, number: int,
                   *, with_debtor: bool) -> float:

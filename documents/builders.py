@@ -2,7 +2,9 @@
 
 The renderers know nothing of Django; this module is the one place that decides what
 of a position goes on its avviso: only what can still be paid, so a printed notice never
-invites anyone to pay an installment that is already paid, cancelled or expired.
+invites anyone to pay an installment that is already paid, cancelled or expired, nor an
+option of a plan that is no longer payable because another plan started being paid
+(``superseded``, SANP "Opzione totale e piano rateale").
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ logger = logging.getLogger(__name__)
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 MAX_LOGO_BYTES = 2 * 1024 * 1024
 PAYABLE_ATTR = "payable_options"
-_POSTAL_ACCOUNT = re.compile(r"\d{1,12}")
+_POSTAL_IBAN = re.compile(r"IT\d{2}[A-Z]\d{10}(\d{12})")
 
 
 class NothingPayable(Exception):
@@ -37,9 +39,11 @@ class NothingPayable(Exception):
 
 
 def payable_options_queryset() -> QuerySet[PaymentOption]:
-    """Unpaid options in printing order: single payment first, then installments by number."""
+    """Payable options in printing order: the single payment, then each installment plan's
+    installments by number. ``unpaid`` only: paid, cancelled, expired and superseded
+    options (another plan is being paid) are never printed."""
     return PaymentOption.objects.filter(status=PaymentOption.Status.UNPAID).order_by(
-        "installment_number", "due_date", "pk"
+        "plan", "installment_number", "due_date", "pk"
     )
 
 
@@ -71,16 +75,12 @@ def notice_info_for(position: PaymentPosition) -> NoticeInfo:
         raise NothingPayable(position.pk)
     singles = [o for o in options if o.installment_number is None]
     rates = [o for o in options if o.installment_number is not None]
-    single = _installment(singles[0]) if singles else None
-    installments = tuple(_installment(o) for o in rates)
+    single = _installment(singles[0], position) if singles else None
+    installments = tuple(_installment(o, position) for o in rates)
     if len(installments) == 1 and single is None:
         # One installment left: pagoPA's layout has no "installments" page for one, so it
         # is printed as the payment of the notice, keeping its "Rata n" label.
         single, installments = installments[0], ()
-    elif len(installments) == 1:
-        # Both a single payment and one last installment: the single payment is the
-        # amount due, the lone installment cannot be shown as a plan of installments.
-        installments = ()
     return NoticeInfo(
         subject=notice_subject(position.causale),
         ente=ente_info(position.organization),
@@ -144,13 +144,21 @@ def logo_png(organization: Organization) -> bytes | None:
     return data
 
 
+def postal_account_number(iban: str) -> str | None:
+    """The postal current account's number, the last 12 digits of its Italian IBAN (IT,
+    check digits, CIN, ABI, CAB, then the 12-digit account); None for anything else."""
+    match = _POSTAL_IBAN.fullmatch("".join((iban or "").split()).upper())
+    return match.group(1) if match else None
+
+
 def postal_account(organization: Organization) -> PostalAccount | None:
-    """The Bollettino Postale PA data, only when the account number is well formed."""
-    number = organization.postal_account.replace(" ", "")
-    if not number:
-        return None
-    if not _POSTAL_ACCOUNT.fullmatch(number):
-        logger.warning("postal account of %s is not 1-12 digits: not printed", organization.slug)
+    """The Bollettino Postale PA data, only when the Ente has a postal IBAN: the section
+    prints nothing else (a bare account number is not enough for Poste's data matrix)."""
+    number = postal_account_number(organization.postal_iban)
+    if number is None:
+        if organization.postal_iban:
+            logger.warning("postal IBAN of %s is not an Italian IBAN: no bollettino",
+                           organization.slug)
         return None
     return PostalAccount(
         number=number,
@@ -171,12 +179,15 @@ def debtor_info(debtor: Debtor) -> PartyInfo:
                      address_lines=lines)
 
 
-def _installment(option: PaymentOption) -> InstallmentInfo:
+def _installment(option: PaymentOption, position: PaymentPosition) -> InstallmentInfo:
     label = f"Rata {option.installment_number}" if option.installment_number else ""
+    option.position = position  # payment_description falls back to the causale
     return InstallmentInfo(
         notice_number=option.notice_number,
         iuv=option.iuv,
         amount_cents=option.amount_cents,
         due_date=option.due_date,
         label=label,
+        description=option.payment_description,
+        plan=option.plan,
     )

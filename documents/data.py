@@ -92,6 +92,9 @@ class InstallmentInfo:
     description: str = ""
     """What this item pays (``PaymentOption.payment_description``, e.g. "TARI 2026 - rata
     2 di 3"): its Oggetto del pagamento in the Poste data matrix; empty: the notice's."""
+    plan: int = 1
+    """The installment plan it belongs to (``PaymentOption.plan``): plans are alternatives
+    and each is printed as its own group of installments."""
 
     def __post_init__(self) -> None:
         if not _NOTICE_RE.fullmatch(self.notice_number):
@@ -123,8 +126,8 @@ class NoticeInfo:
             raise ValueError(f"the subject (oggetto) exceeds {SUBJECT_MAX_CHARS} characters")
         if self.single_payment is None and not self.installments:
             raise ValueError("a notice needs a single payment, installments, or both")
-        if len(self.installments) == 1:
-            raise ValueError("installments come in two or more; use single_payment for one")
+        if len(self.installments) == 1 and self.single_payment is None:
+            raise ValueError("one installment alone is the notice's payment: single_payment")
         object.__setattr__(self, "installments", tuple(self.installments))
 
 

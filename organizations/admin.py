@@ -13,7 +13,7 @@ class OrganizationAdmin(admin.ModelAdmin):
         (None, {"fields": ("name", "slug", "fiscal_code", "sector", "logo")}),
         ("pagoPA", {"fields": ("segregation_code", "broker_id", "station_id", "iban",
                                "cbill_code", "next_iuv_base")}),
-        (_("Bollettino postale"), {"fields": ("postal_account", "postal_account_holder",
+        (_("Bollettino postale"), {"fields": ("postal_iban", "postal_account_holder",
                                            "postal_authorization")}),
         (_("Contatti"), {"fields": ("address", "email", "pec", "phone", "website")}),
         (_("Accesso dei pagatori"), {"fields": ("ipa_code", "municipality_code", "spid_level",
