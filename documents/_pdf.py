@@ -201,24 +201,26 @@ class DocPDF(FPDF):
         self.set_fill_color(255, 255, 255)
 
     def logo(self, png: bytes | None, x: float, y: float, max_w: float, max_h: float,
-             align_right: bool = False) -> None:
+             align_right: bool = False) -> float:
         """Place the Ente logo, scaled to fit; anything that is not a sane PNG is skipped.
+        Returns the height it took (0 when skipped).
 
         The bytes are decoded with Pillow and handed over as an image object, so fpdf2
         never sees a path, a URL or an SVG (which could reference external files).
         """
         if not png:
-            return
+            return 0.0
         try:
             with Image.open(io.BytesIO(png)) as probe:
                 if probe.format != "PNG" or probe.width * probe.height > MAX_LOGO_PIXELS:
-                    return
+                    return 0.0
                 image = probe.convert("RGBA")
         except (OSError, ValueError, Image.DecompressionBombError):
-            return
+            return 0.0
         ratio = min(max_w / image.width, max_h / image.height)
         w, h = image.width * ratio, image.height * ratio
         self.image(image, x=x + (max_w - w if align_right else 0), y=y, w=w, h=h)
+        return h
 
     def rule(self, y: float, x0: float | None = None, x1: float | None = None) -> None:
         """Thin horizontal separator."""

@@ -172,8 +172,8 @@ class _Notice:
         top = MARGIN
         has_logo = bool(info.ente.logo_png)
         text_w = self.width - (LOGO_BOX + 6 if has_logo else 0)
-        pdf.logo(info.ente.logo_png, self.left + self.width - LOGO_BOX, top, LOGO_BOX,
-                 LOGO_BOX, align_right=True)
+        logo_h = pdf.logo(info.ente.logo_png, self.left + self.width - LOGO_BOX, top,
+                          LOGO_BOX, LOGO_BOX, align_right=True)
         x = self.left
         if info.pagopa_mark_png:
             pdf.logo(info.pagopa_mark_png, x, top, 22, 7)
@@ -182,7 +182,7 @@ class _Notice:
         pdf.text_at(x, top, text_w - (x - self.left), 6, FIXED.TITLE)
         y = pdf.fit_block(self.left, top + 8, text_w, self.subject, 17, weight="bold",
                           max_lines=2, min_size=12)
-        y = max(y, top + LOGO_BOX if has_logo else y) + 2
+        y = max(y, top + logo_h) + 2
         pdf.rule(y)
         return y
 

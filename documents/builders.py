@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import re
 
+from django.conf import settings
 from django.db.models import Prefetch, QuerySet
 
 from organizations.models import Organization
@@ -87,7 +88,27 @@ def notice_info_for(position: PaymentPosition) -> NoticeInfo:
         debtor=debtor_info(position.debtor),
         single_payment=single,
         installments=installments,
+        pagopa_mark_png=pagopa_mark(),
     )
+
+
+def pagopa_mark() -> bytes | None:
+    """The pagoPA mark named by ``DOCUMENTS_PAGOPA_MARK`` (a PNG file the operator
+    installs), or None: the project does not ship the mark, whose use pagoPA licenses to
+    adhering Enti under its own rules (see docs/architecture.md, Documents)."""
+    path = settings.DOCUMENTS_PAGOPA_MARK
+    if not path:
+        return None
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(MAX_LOGO_BYTES + 1)
+    except OSError:
+        logger.warning("DOCUMENTS_PAGOPA_MARK %s not readable: header without the mark", path)
+        return None
+    if len(data) > MAX_LOGO_BYTES or not data.startswith(PNG_SIGNATURE):
+        logger.warning("DOCUMENTS_PAGOPA_MARK is not a PNG of at most 2 MiB: not printed")
+        return None
+    return data
 
 
 def first_notice_number(position: PaymentPosition) -> str:

@@ -187,3 +187,14 @@ def test_query_count_does_not_grow_with_options_or_positions(
             positions = list(for_notices(PaymentPosition.objects.filter(pk__in=ids)))
             for position in positions:
                 notice_info_for(position)
+
+
+def test_the_pagopa_mark_only_when_the_operator_installs_it(make_position, settings, tmp_path):
+    position = make_position()
+    assert notice_info_for(position).pagopa_mark_png is None  # not shipped
+    mark = tmp_path / "pagopa.png"
+    mark.write_bytes(_png())
+    settings.DOCUMENTS_PAGOPA_MARK = str(mark)
+    assert notice_info_for(position).pagopa_mark_png == _png()
+    mark.write_bytes(b"<svg/>")
+    assert notice_info_for(position).pagopa_mark_png is None
