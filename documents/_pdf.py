@@ -20,6 +20,7 @@ from PIL import Image
 FONT_DIR = Path(__file__).resolve().parent / "fonts"
 FONT = "TitilliumWeb"
 FONT_SEMIBOLD = "TitilliumWebSemiBold"
+FONT_MONO = "RobotoMono"  # figures: the codes on the avviso, as its guide asks
 
 # Colours (RGB): dark text, pagoPA-like blue for headings, light fill for bands.
 INK = (23, 50, 77)
@@ -41,6 +42,7 @@ class DocPDF(FPDF):
         self.add_font(FONT, "", FONT_DIR / "TitilliumWeb-Regular.ttf")
         self.add_font(FONT, "B", FONT_DIR / "TitilliumWeb-Bold.ttf")
         self.add_font(FONT_SEMIBOLD, "", FONT_DIR / "TitilliumWeb-SemiBold.ttf")
+        self.add_font(FONT_MONO, "", FONT_DIR / "RobotoMono-Medium.ttf")
         self.set_lang("it")
         self.set_title(self.clean(title))
         self.set_author(self.clean(author))
@@ -55,8 +57,11 @@ class DocPDF(FPDF):
     # -- text -----------------------------------------------------------------
 
     def font(self, size: float, weight: str = "regular", color: tuple[int, int, int] = INK) -> None:
-        """Select Titillium in one of three weights: regular, semibold, bold."""
-        if weight == "semibold":
+        """Select Titillium in one of three weights (regular, semibold, bold) or, for
+        figures, Roboto Mono ("mono")."""
+        if weight == "mono":
+            self.set_font(FONT_MONO, "", size)
+        elif weight == "semibold":
             self.set_font(FONT_SEMIBOLD, "", size)
         else:
             self.set_font(FONT, "B" if weight == "bold" else "", size)

@@ -325,10 +325,13 @@ class _Notice:
         xr = xm + col + 6
         zz = top
         if ente.cbill:
-            zz = pdf.label_value(xr, zz, col, FIXED.LABEL_CBILL, ente.cbill.upper()) + 1
+            zz = pdf.label_value(xr, zz, col, FIXED.LABEL_CBILL, ente.cbill.upper(),
+                                 value_weight="mono") + 1
         zz = pdf.label_value(xr, zz, col, FIXED.LABEL_NOTICE,
-                             format_notice_number(item.notice_number), size=11)
-        zz = pdf.label_value(xr, zz + 1, col, FIXED.LABEL_ENTE_CF, ente.fiscal_code)
+                             format_notice_number(item.notice_number), size=11,
+                             value_weight="mono")
+        zz = pdf.label_value(xr, zz + 1, col, FIXED.LABEL_ENTE_CF, ente.fiscal_code,
+                             value_weight="mono")
         bottom = max(top + QR_SIZE, yy, zz) + pad
         self._frame(self.left, y, self.width, bottom - y)
         return bottom
@@ -345,7 +348,8 @@ class _Notice:
         self._datamatrix(x, top, item)
         xm = x + QR_SIZE + 6
         col = (w - QR_SIZE - 12) / 2
-        yy = pdf.label_value(xm, top, col, FIXED.POSTAL_ACCOUNT, account.number, size=11)
+        yy = pdf.label_value(xm, top, col, FIXED.POSTAL_ACCOUNT, account.number, size=11,
+                             value_weight="mono")
         yy = pdf.label_value(xm, yy + 1, col, FIXED.POSTAL_HOLDER, account.holder,
                              max_lines=2, whole=True)
         yy = pdf.label_value(xm, yy + 1, col, FIXED.LABEL_DEBTOR, self.info.debtor.full_name,
@@ -354,9 +358,11 @@ class _Notice:
                              item.description or self.subject, max_lines=2, whole=True)
         xr = xm + col + 6
         zz = pdf.label_value(xr, top, col, FIXED.LABEL_NOTICE,
-                             format_notice_number(item.notice_number), size=11)
+                             format_notice_number(item.notice_number), size=11,
+                             value_weight="mono")
         zz = pdf.label_value(xr, zz + 1, col, FIXED.POSTAL_TYPE, "P1")
-        zz = pdf.label_value(xr, zz + 1, col, FIXED.LABEL_ENTE_CF, ente.fiscal_code)
+        zz = pdf.label_value(xr, zz + 1, col, FIXED.LABEL_ENTE_CF, ente.fiscal_code,
+                             value_weight="mono")
         bottom = max(top + QR_SIZE, yy, zz)
         if account.authorisation_code:
             bottom = pdf.fit_block(x, bottom + 1.5, w, account.authorisation_code, 7,
@@ -408,10 +414,13 @@ class _Notice:
             yy = pdf.label_value(xi, yy, inner, FIXED.LABEL_DEBTOR, self.info.debtor.full_name,
                                  max_lines=2, whole=True) + 1
         if ente.cbill:
-            yy = pdf.label_value(xi, yy, inner, FIXED.LABEL_CBILL, ente.cbill.upper()) + 1
+            yy = pdf.label_value(xi, yy, inner, FIXED.LABEL_CBILL, ente.cbill.upper(),
+                                 value_weight="mono") + 1
         yy = pdf.label_value(xi, yy, inner, FIXED.LABEL_NOTICE,
-                             format_notice_number(item.notice_number), size=10.5) + 1
-        yy = pdf.label_value(xi, yy, inner, FIXED.LABEL_ENTE_CF, ente.fiscal_code) + 2
+                             format_notice_number(item.notice_number), size=10.5,
+                             value_weight="mono") + 1
+        yy = pdf.label_value(xi, yy, inner, FIXED.LABEL_ENTE_CF, ente.fiscal_code,
+                             value_weight="mono") + 2
         pdf.draw_matrix(qr_matrix(self._qr_payload(item), version=QR_VERSION), xi, yy,
                         QR_SIZE)
         note_w = inner - QR_SIZE - 3
@@ -439,13 +448,16 @@ class _Notice:
         pdf.text_at(xi, y + pad + 14.5, inner, 7, fmt.euro_text(item.amount_cents))
         self._datamatrix(xi, y + pad + 23, item)
         yy = y + pad + 23 + QR_SIZE + 2
-        yy = pdf.label_value(xi, yy, inner, FIXED.POSTAL_ACCOUNT, account.number) + 1
+        yy = pdf.label_value(xi, yy, inner, FIXED.POSTAL_ACCOUNT, account.number,
+                             value_weight="mono") + 1
         yy = pdf.label_value(xi, yy, inner, FIXED.POSTAL_HOLDER, account.holder, max_lines=2,
                              whole=True) + 1
         yy = pdf.label_value(xi, yy, inner, FIXED.LABEL_NOTICE,
-                             format_notice_number(item.notice_number), size=10) + 1
+                             format_notice_number(item.notice_number), size=10,
+                             value_weight="mono") + 1
         yy = pdf.label_value(xi, yy, inner, FIXED.POSTAL_TYPE, "P1") + 1
-        yy = pdf.label_value(xi, yy, inner, FIXED.LABEL_ENTE_CF, ente.fiscal_code)
+        yy = pdf.label_value(xi, yy, inner, FIXED.LABEL_ENTE_CF, ente.fiscal_code,
+                             value_weight="mono")
         if account.authorisation_code:
             yy = pdf.fit_block(xi, yy + 1.5, inner, account.authorisation_code, 6.5,
                                color=AUTHORISATION_INK, max_lines=3, min_size=6)
@@ -486,11 +498,13 @@ class _Notice:
         pdf.font(10, "bold")
         pdf.text_at(xs, y + pad + 8.5, side, 5, fmt.euro_text(item.amount_cents))
         zz = pdf.label_value(xs, y + pad + 14, side, FIXED.LABEL_ENTE_CF, ente.fiscal_code,
-                             size=7.5)
+                             size=7.5, value_weight="mono")
         if ente.cbill:
-            pdf.label_value(xs, zz, side, FIXED.LABEL_CBILL, ente.cbill.upper(), size=7.5)
+            pdf.label_value(xs, zz, side, FIXED.LABEL_CBILL, ente.cbill.upper(), size=7.5,
+                            value_weight="mono")
         pdf.label_value(xi, y + pad + QR_SIZE + 0.5, inner, FIXED.LABEL_NOTICE,
-                        format_notice_number(item.notice_number), size=9.5)
+                        format_notice_number(item.notice_number), size=9.5,
+                        value_weight="mono")
         self._frame(x, y, w, h)
 
     # -- codes -----------------------------------------------------------------------------

@@ -141,11 +141,15 @@ def test_qr_is_vector_and_25_mm(single_pdf: bytes) -> None:
     assert height == pytest.approx(25 * MM, abs=0.5 * MM)
 
 
-def test_fonts_embedded_titillium(single_pdf: bytes) -> None:
+def test_fonts_embedded_titillium_and_roboto_mono_for_codes(single_pdf: bytes) -> None:
+    """The guide's typography: Titillium Web, and Roboto Mono for the figures (codes)."""
     with pdfplumber.open(io.BytesIO(single_pdf)) as doc:
-        fonts = {c["fontname"] for page in doc.pages for c in page.chars}
-    assert fonts and all("TitilliumWeb" in f for f in fonts), fonts
-    assert b"/FontFile2" in single_pdf
+        chars = [c for page in doc.pages for c in page.chars]
+    fonts = {c["fontname"].split("+")[-1] for c in chars}
+    assert fonts and all(f.startswith(("TitilliumWeb", "RobotoMono")) for f in fonts), fonts
+    mono = "".join(c["text"] for c in chars if "RobotoMono" in c["fontname"])
+    assert "3007 1570 0000 0000 32" in mono and ENTE_CF in mono
+    assert single_pdf.count(b"/FontFile2") == len(fonts)
 
 
 def test_language_and_metadata(single_pdf: bytes) -> None:
