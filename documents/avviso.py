@@ -41,6 +41,7 @@ class FIXED:
     ENTE = "Ente Creditore"
     DEBTOR = "Destinatario"
     HOW_MUCH = "Quanto e quando pagare?"
+    HOW_MUCH_NO_DUE = "Quanto pagare?"  # variant "Avviso senza scadenza"
     AMOUNT = "Importo"
     DUE = "entro il"
     RATES = "Puoi pagare per intero o in {n} rate"
@@ -241,8 +242,10 @@ class _Notice:
         pdf.rect(self.left, y, self.width, height, style="F")
 
         top = y + pad
+        items = [*filter(None, [self.info.single_payment]), *self.info.installments]
+        dated = any(item.due_date for item in items)
         pdf.font(10, "bold", BLUE)
-        pdf.text_at(x1, top, col, 5, FIXED.HOW_MUCH)
+        pdf.text_at(x1, top, col, 5, FIXED.HOW_MUCH if dated else FIXED.HOW_MUCH_NO_DUE)
         pdf.font(20, "bold")
         pdf.text_at(x1, top + 5.5, col, 9, fmt.euro_text(amount_cents))
         yy = top + 15
