@@ -256,7 +256,9 @@ ACA_REQUIRED = ("paFiscalCode", "entityType", "entityFiscalCode", "entityFullNam
 @require_POST
 @enabled
 def aca_create_position(request):
-    """``POST /aca/v1/paCreatePosition``: create, update or (amount 0) invalidate."""
+    """``POST /aca/v1/paCreatePosition`` with pagopa-aca-service's rules: create, update
+    or (amount 0) invalidate; a position that is no longer VALID/EXPIRED answers 409, and
+    amount 0 for a position ACA never had answers 422."""
     try:
         body = json.loads(request.body or b"null")
     except ValueError:
@@ -268,26 +270,35 @@ def aca_create_position(request):
     if not isinstance(amount, int) or isinstance(amount, bool) or amount < 0:
         return _problem(400, "Formally invalid input", "amount must be cents >= 0")
     key = {"pa_fiscal_code": str(body["paFiscalCode"]), "iuv": str(body["iuv"])}
-    current = AcaPosition.objects.filter(**key).first()
-    if current is None and amount == 0:
-        return _problem(400, "Formally invalid input",
-                        "Non è possibile censire una posizione con un importo uguale a zero")
-    values = {
-        "nav": str(body.get("nav") or ""), "amount_cents": amount,
-        "description": str(body["description"])[:255],
-        "entity_fiscal_code": str(body["entityFiscalCode"])[:16],
-        "entity_full_name": str(body["entityFullName"])[:255],
-        "expiration_date": str(body["expirationDate"])[:40],
-        "switch_to_expired": bool(body.get("switchToExpired")),
-        "pay_stand_in": bool(body.get("payStandIn", True)), "body": body,
-    }
-    if current is None:
-        current = AcaPosition.objects.create(**key, **values)
-    else:
-        for name, value in values.items():
-            setattr(current, name, value)
-        current.updates += 1
-        current.save()
+    with transaction.atomic():
+        current = AcaPosition.objects.select_for_update().filter(**key).first()
+        if current is None and amount == 0:
+            return _problem(422, "Unprocessable request",
+                            "Can not perform the requested action on debit position")
+        if current is not None and current.status not in AcaPosition.UPDATABLE:
+            return _problem(409, "Unauthorized action",
+                            f"Unauthorized action on debt position with iuv: {key['iuv']}")
+        values = {
+            "nav": str(body.get("nav") or "3" + key["iuv"])[:18], "amount_cents": amount,
+            "description": str(body["description"])[:255],
+            "entity_fiscal_code": str(body["entityFiscalCode"])[:16],
+            "entity_full_name": str(body["entityFullName"])[:255],
+            "expiration_date": str(body["expirationDate"])[:40],
+            "switch_to_expired": bool(body.get("switchToExpired")),
+            "pay_stand_in": bool(body.get("payStandIn", True)),
+            "iban": str(body.get("iban") or "")[:27],
+            "postal_iban": str(body.get("postalIban") or "")[:27], "body": body,
+            "state": AcaPosition.Status.INVALID if amount == 0 else AcaPosition.Status.VALID,
+        }
+        if current is None:
+            current = AcaPosition.objects.create(**key, **values)
+        else:
+            if amount == 0:  # GPD's invalidate changes the status only
+                values = {"state": values["state"], "body": body}
+            for name, value in values.items():
+                setattr(current, name, value)
+            current.updates += 1
+            current.save()
     return JsonResponse({**body, "status": current.status})
 
 
