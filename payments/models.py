@@ -162,6 +162,8 @@ class Receipt(models.Model):
         CANCELLED = "cancelled", _("Avviso annullato")
         EXPIRED = "expired", _("Avviso scaduto (pagato comunque)")
         STANDIN_WITHOUT_ACTIVATION = "standin", _("Ricevuta Stand-In senza attivazione")
+        STANDIN_AMOUNT = "standin_amount", _("Ricevuta Stand-In con importo diverso da "
+                                             "quello registrato in ACA")
         AMOUNT_MISMATCH = "amount", _("Importo diverso da quello dovuto")
         OUTCOME_KO = "outcome_ko", _("Esito diverso da OK")
         WRONG_STATION = "station", _("Intermediario o stazione non corrispondenti")
