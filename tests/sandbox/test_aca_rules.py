@@ -4,11 +4,13 @@ to staff with an alert, register anew under a new IUV."""
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 
 import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 
+from payments import reconciliation
 from payments.models import AcaPush
 from positions.models import PaymentOption
 from sandbox.models import AcaPosition
@@ -72,6 +74,7 @@ def test_reopened_after_invalidation_is_refused_shown_and_alerted(option, caplog
     assert push.status == AcaPush.Status.REFUSED and push.last_status_code == 409
     assert push.needs_attention and "409" in push.last_error
     assert AcaPush.objects.needing_attention().count() == 1  # the dashboard's count
+    assert reconciliation.report(dt.timedelta(hours=1)).failed_aca_pushes == [push]
     assert any(getattr(r, "event", "") == "aca_push_refused" for r in caplog.records)
     assert AcaPosition.objects.get(iuv=option.iuv).status == "INVALID"
 
