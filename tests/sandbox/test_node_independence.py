@@ -238,3 +238,36 @@ def test_checkout_check_position_ko_reaches_the_payer_without_an_error_page(
     response = client.post(f"/{option.organization.slug}/paga/", {"option": option.pk},
                            follow=True)
     assert response.status_code == 200 and not Cart.objects.exists()
+
+
+def test_v1_station_through_checkout(client, payer, make_position, site, station, wire):
+    station.version = 1
+    station.save()
+    position = make_position()
+    PositionClaim.objects.create(user=payer, position=position, source="search")
+    option = position.options.get()
+    client.force_login(payer)
+    location = client.post(f"/{option.organization.slug}/paga/",
+                           {"option": option.pk})["Location"]
+    client.get(location)
+    psp_page = client.post(location, {"method": "CP"})["Location"]
+    client.post(psp_page, {"psp": "SNDBXIT1", "scenario": "ok"})
+    assert wire == ["paVerifyPaymentNotice", "paGetPayment", "paSendRT"]
+    receipt = Receipt.objects.get()
+    assert receipt.version == 1 and receipt.applied and receipt.payment_note == ""
+    option.refresh_from_db()
+    assert option.status == PaymentOption.Status.PAID
+
+
+def test_all_ccp_cart_activates_with_postal_transfers(client, option, site, wire):
+    body = {**cart_body(site, option), "allCCP": True}
+    location = client.post("/sandbox/checkout/ec/v2/carts", body,
+                           content_type="application/json")["Location"]
+    cart = Cart.objects.get()
+    assert cart.all_ccp
+    client.get(location)
+    psp_page = client.post(location, {"method": "CP"})["Location"]
+    response = client.post(psp_page, {"psp": "SNDBXIT1", "scenario": "ok"})
+    # Our Ente answers its bank IBAN: the Node refuses, Checkout returns with an error.
+    assert response["Location"] == f"{site}/ko" and wire[-1] == "paGetPaymentV2"
+    assert Cart.objects.get().status == Cart.Status.ERROR
