@@ -21,7 +21,7 @@ from sandbox import node
 from sandbox.carts import CartError, cart_from_json
 from sandbox.catalog import METHODS, POSTE_PSP, psp
 from sandbox.forms import MethodForm, NoticeForm, PayForm
-from sandbox.models import AcaPosition, Cart, Payment, ReceiptDelivery
+from sandbox.models import AcaPosition, Cart, Payment, ReceiptDelivery, Station
 
 
 def enabled(view):
@@ -44,6 +44,7 @@ def overview(request):
     return render(request, "sandbox/overview.html", {
         "payments": Payment.objects.prefetch_related("deliveries")[:30],
         "pending": ReceiptDelivery.objects.filter(status=ReceiptDelivery.Status.PENDING).count(),
+        "stations": Station.objects.all(),  # the switches in force (set in the admin)
     })
 
 

@@ -123,6 +123,7 @@ def test_stand_in_cannot_collect_what_aca_invalidated(client, option, station, w
     page, _ = counter_pay(client, option)
     assert node.UNREACHABLE in page.content.decode()
     assert not Payment.objects.exists()
+    assert "il Nodo usa lo Stand-In" in client.get("/sandbox/").content.decode()
 
 
 # --- V1 / V2 per station --------------------------------------------------------------
