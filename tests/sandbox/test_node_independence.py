@@ -272,3 +272,11 @@ def test_all_ccp_cart_activates_with_postal_transfers(client, option, site, wire
     # Our Ente answers its bank IBAN: the Node refuses, Checkout returns with an error.
     assert response["Location"] == f"{site}/ko" and wire[-1] == "paGetPaymentV2"
     assert Cart.objects.get().status == Cart.Status.ERROR
+
+
+def test_stand_in_honours_pay_stand_in_false(client, option, station):
+    AcaPosition.objects.filter(iuv=option.iuv).update(pay_stand_in=False)
+    station.stand_in = True
+    station.save()
+    page, _ = counter_pay(client, option)
+    assert node.UNREACHABLE in page.content.decode() and not Payment.objects.exists()
