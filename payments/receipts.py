@@ -32,7 +32,7 @@ from django.utils.translation import gettext as _
 from organizations.models import Organization
 from pagopa.messages import DebtorInfo, ReceiptInfo
 from payments.ec import attempt_for_note
-from payments.models import PaymentAttempt, Receipt
+from payments.models import AcaPush, PaymentAttempt, Receipt
 from positions.models import InvalidTransition, PaymentOption, PaymentPosition
 from sportello import metrics
 from sportello.logging_config import security_event
@@ -60,7 +60,7 @@ class ReviewRefused(Exception):
 #: receipt that cannot pay anything (KO outcome, no option, option paid or cancelled),
 #: and are judged again on the option as it is now.
 OVERRIDABLE = frozenset({Flag.WRONG_STATION, Flag.AMOUNT_MISMATCH, Flag.IUV_MISMATCH,
-                         Flag.STANDIN_WITHOUT_ACTIVATION, Flag.EXPIRED})
+                         Flag.STANDIN_WITHOUT_ACTIVATION, Flag.STANDIN_AMOUNT, Flag.EXPIRED})
 
 
 def _lock_option(organization: Organization, notice_number: str) -> PaymentOption | None:
@@ -199,9 +199,19 @@ def _judge(receipt: Receipt, option: PaymentOption | None, info: ReceiptInfo,
             flags.append(Flag.AMOUNT_MISMATCH)
         if info.stand_in and not option.activations.exists():
             flags.append(Flag.STANDIN_WITHOUT_ACTIVATION)
+        if info.stand_in and _aca_amount(option) not in (None, info.amount_cents):
+            # Stand-In activates with ACA's data: another amount there means ACA held
+            # something else than what we sent last (or the Node changed it).
+            flags.append(Flag.STANDIN_AMOUNT)
     receipt.flags = [str(flag) for flag in flags]
     receipt.needs_attention = bool(flags)
     return apply
+
+
+def _aca_amount(option: PaymentOption) -> int | None:
+    """The amount ACA last accepted for the option (what a Stand-In activation used)."""
+    return (AcaPush.objects.filter(option=option, pushed_at__isnull=False)
+            .values_list("pushed_amount_cents", flat=True).first())
 
 
 def _redelivered(receipt: Receipt, option: PaymentOption | None, info: ReceiptInfo,
