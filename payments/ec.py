@@ -59,6 +59,18 @@ def check_station(organization: Organization, header: RequestHeader) -> None:
         raise EcFault(FaultCode.STAZIONE_INT_ERRATA)
 
 
+#: The fault description when another plan of the same debt has a paid option.
+OTHER_PLAN_PAID = "Another payment option of this debt (single payment or installments) is paid"
+
+
+def other_plan_paid(option: PaymentOption) -> bool:
+    """An option of another plan of the same position is paid: this one is not payable
+    (``mark_paid`` supersedes it; this also covers data written before plans existed)."""
+    return (PaymentOption.objects.filter(position_id=option.position_id,
+                                         status=PaymentOption.Status.PAID)
+            .exclude(plan=option.plan).exists())
+
+
 def payable_option(organization: Organization, notice_number: str,
                    today: dt.date | None = None) -> PaymentOption:
     """The option behind a notice if it can be paid now, else the matching KO."""
@@ -73,6 +85,10 @@ def payable_option(organization: Organization, notice_number: str,
     status = PaymentOption.Status
     if option.status == status.PAID:
         raise EcFault(FaultCode.PAGAMENTO_DUPLICATO)
+    if option.status == status.SUPERSEDED or other_plan_paid(option):
+        # Plans are alternatives (SANP): another plan of the debt is being paid, so this
+        # one is "concluso" for the Node, as GPD answers for a partially paid position.
+        raise EcFault(FaultCode.PAGAMENTO_DUPLICATO, OTHER_PLAN_PAID)
     if option.status == status.CANCELLED:
         raise EcFault(FaultCode.PAGAMENTO_ANNULLATO)
     if option.status == status.EXPIRED or (

@@ -166,6 +166,8 @@ class Receipt(models.Model):
         OUTCOME_KO = "outcome_ko", _("Esito diverso da OK")
         WRONG_STATION = "station", _("Intermediario o stazione non corrispondenti")
         IUV_MISMATCH = "iuv", _("IUV diverso da quello dell'avviso")
+        OTHER_PLAN = "other_plan", _("Modalità alternativa a quella già pagata (unica "
+                                     "soluzione o rate): da rimborsare")
 
     organization = models.ForeignKey(Organization, on_delete=models.PROTECT,
                                      related_name="receipts", verbose_name=_("Ente"))

@@ -31,7 +31,7 @@ from django.utils.translation import gettext as _
 
 from organizations.models import Organization
 from pagopa.messages import DebtorInfo, ReceiptInfo
-from payments.ec import attempt_for_note
+from payments.ec import attempt_for_note, other_plan_paid
 from payments.models import PaymentAttempt, Receipt
 from positions.models import InvalidTransition, PaymentOption, PaymentPosition
 from sportello import metrics
@@ -149,6 +149,9 @@ def apply_after_review(receipt: Receipt, user) -> Receipt:
             raise ReviewRefused(_("La ricevuta non corrisponde ad alcun avviso dell'Ente."))
         if option.status == PaymentOption.Status.PAID:
             raise ReviewRefused(_("L'avviso è già pagato con un'altra ricevuta."))
+        if option.status == PaymentOption.Status.SUPERSEDED or other_plan_paid(option):
+            raise ReviewRefused(_("Il debito è già pagato con l'altra modalità (unica "
+                                  "soluzione o rate): questa ricevuta va rimborsata."))
         if option.status == PaymentOption.Status.CANCELLED:
             raise ReviewRefused(_("L'avviso è annullato: non può essere chiuso da una "
                                   "ricevuta."))
@@ -186,6 +189,11 @@ def _judge(receipt: Receipt, option: PaymentOption | None, info: ReceiptInfo,
         apply = False
     elif option.status == status.CANCELLED:
         flags.append(Flag.CANCELLED)
+        apply = False
+    elif option.status == status.SUPERSEDED or other_plan_paid(option):
+        # The debt is already being paid with another plan: applying this one too would
+        # collect twice (e.g. 160 € on a 120 € debt). Stored for a refund, not applied.
+        flags.append(Flag.OTHER_PLAN)
         apply = False
     else:
         if option.status == status.EXPIRED:
