@@ -100,6 +100,32 @@ def payable_option(organization: Organization, notice_number: str,
     return option
 
 
+#: paGetPayment's ``transferType`` (RULES §7): POSTAL asks the postal IBAN on the transfers,
+#: PAGOPA asks the postal IBAN as metadata IBANAPPOGGIO next to the bank IBAN.
+POSTAL, PAGOPA = "POSTAL", "PAGOPA"
+IBAN_APPOGGIO = "IBANAPPOGGIO"
+
+
+def all_ccp(transfers) -> bool:
+    """``allCCP``: every transfer can be credited to a postal account (RULES §5.1)."""
+    transfers = list(transfers)
+    return bool(transfers) and all(t.postal_iban for t in transfers)
+
+
+def transfer_account(transfer, transfer_type: str | None) -> tuple[str, tuple]:
+    """The IBAN a transfer answers and its account metadata, for ``transfer_type``.
+
+    POSTAL: the postal IBAN (a payment at Poste, or Checkout with allCCP). PAGOPA: the bank
+    IBAN with the postal one as ``IBANAPPOGGIO``, so the PSP may use either. Without a
+    transferType the Ente chooses: its bank IBAN (SANP best practice, "Fase di
+    attivazione")."""
+    if transfer_type == POSTAL and transfer.postal_iban:
+        return transfer.postal_iban, ()
+    if transfer_type == PAGOPA and transfer.postal_iban:
+        return transfer.iban, ((IBAN_APPOGGIO, transfer.postal_iban),)
+    return transfer.iban, ()
+
+
 def notice_info(option: PaymentOption) -> PaymentNoticeInfo:
     organization = option.organization
     return PaymentNoticeInfo(
@@ -107,7 +133,7 @@ def notice_info(option: PaymentOption) -> PaymentNoticeInfo:
         payment_description=option.payment_description,
         fiscal_code_pa=organization.fiscal_code,
         company_name=organization.name[:140],
-        all_ccp=False,
+        all_ccp=all_ccp(option.transfers.all()),
         due_date=option.due_date,
         detail_description=option.description or None,
         office_name=organization.sector or None,
@@ -129,20 +155,22 @@ def debtor_info(option: PaymentOption) -> DebtorInfo:
     )
 
 
-def payment_info(option: PaymentOption) -> PaymentInfo:
+def payment_info(option: PaymentOption, transfer_type: str | None = None) -> PaymentInfo:
     organization = option.organization
-    transfers = tuple(
-        TransferInfo(
+    transfers = []
+    for t in option.transfers.order_by("index"):
+        iban, metadata = transfer_account(t, transfer_type)
+        transfers.append(TransferInfo(
             id_transfer=t.index,
             amount_cents=t.amount_cents,
             fiscal_code_pa=t.beneficiary_fiscal_code,
             remittance_information=t.remittance_information,
             transfer_category=t.taxonomy_code,
-            iban=t.iban,
+            iban=iban,
             company_name=t.beneficiary_name[:140] or None,
-        )
-        for t in option.transfers.order_by("index")
-    )
+            metadata=metadata,
+        ))
+    transfers = tuple(transfers)
     return PaymentInfo(
         creditor_reference_id=option.iuv,
         amount_cents=option.amount_cents,
@@ -165,7 +193,7 @@ def get_payment(request: GetPaymentRequest) -> PaymentInfo:
     """paGetPayment(V2): the payment data; records the activation, changes no state."""
     organization = identify(request.header, request.fiscal_code)
     option = payable_option(organization, request.notice_number)
-    info = payment_info(option)
+    info = payment_info(option, request.transfer_type)
     note = request.payment_note or ""
     Activation.objects.create(
         organization=organization, option=option, payment_note=note[:210],

@@ -145,7 +145,7 @@ def test_unexpected_error_answers_system_error_without_details(node, option, mon
                                                                caplog):
     from payments import ec
 
-    def broken(option):
+    def broken(*args, **kwargs):
         raise RuntimeError("secret internal detail")
 
     monkeypatch.setattr(ec, "payment_info", broken)

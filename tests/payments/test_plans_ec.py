@@ -22,6 +22,12 @@ DUE = date.today() + timedelta(days=30)
 Status = PaymentOption.Status
 
 
+@pytest.fixture(autouse=True)
+def _live_server_first(site):
+    """Every test starts the live server before touching the database (SQLite in memory
+    shares its connection with the server's threads only when the server came first)."""
+
+
 @pytest.fixture
 def tari(make_position):
     """TARI: 120 € in one payment, or three installments of 40 €."""
