@@ -20,12 +20,8 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from organizations.models import Organization
-from sportello.validators import validate_xml_text
+from sportello.validators import validate_taxonomy_code, validate_xml_text
 
-taxonomy_validator = RegexValidator(
-    r"^([6-9]/)?\d{7}(IM|TS|SP|SA|AP)/?$",
-    _("Codice di tassonomia pagoPA non valido (es. 9/0101002IM/ o 0101002IM)."),
-)
 field_name_validator = RegexValidator(
     r"^[a-z][a-z0-9_]{0,39}$",
     _("Solo lettere minuscole, cifre e trattino basso, iniziando con una lettera "
@@ -86,7 +82,7 @@ class Service(models.Model):
                     "il resto viene rimosso al salvataggio."),
     )
     taxonomy_code = models.CharField(
-        _("codice tassonomia"), max_length=16, validators=[taxonomy_validator],
+        _("codice tassonomia"), max_length=16, validators=[validate_taxonomy_code],
         help_text=_("Tassonomia dei servizi di incasso pagoPA (transferCategory)."),
     )
     active = models.BooleanField(_("attivo"), default=True)

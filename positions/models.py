@@ -16,7 +16,13 @@ from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Service
 from organizations.models import Organization
-from sportello.validators import validate_fiscal_code, validate_iban, validate_xml_text
+from sportello.validators import (
+    validate_fiscal_code,
+    validate_iban,
+    validate_postal_iban,
+    validate_taxonomy_code,
+    validate_xml_text,
+)
 
 
 class EnteDebtorManager(models.Manager):
@@ -339,11 +345,12 @@ class Transfer(models.Model):
     )
     remittance_information = models.CharField(_("causale del versamento"), max_length=140,
                                               validators=[validate_xml_text])
-    taxonomy_code = models.CharField(_("codice tassonomia"), max_length=16)
+    taxonomy_code = models.CharField(_("codice tassonomia"), max_length=16,
+                                     validators=[validate_taxonomy_code])
     # A postal current account's IBAN (Poste Italiane, ABI 07601): with one on every
     # transfer the position can be paid at Poste (allCCP).
     postal_iban = models.CharField(_("IBAN postale"), max_length=34, blank=True,
-                                   validators=[validate_iban])
+                                   validators=[validate_postal_iban])
 
     class Meta:
         verbose_name = _("trasferimento")
