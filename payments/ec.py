@@ -25,6 +25,7 @@ from pagopa.messages import (
     VerifyRequest,
 )
 from payments.models import Activation, PaymentAttempt
+from positions.amounts import NOTIFICATION_FEE, Due, amount_due
 from positions.models import PaymentOption
 
 #: paGetPayment's ``dueDate`` is mandatory; an option "senza scadenza" answers this.
@@ -126,14 +127,15 @@ def transfer_account(transfer, transfer_type: str | None) -> tuple[str, tuple]:
     return transfer.iban, ()
 
 
-def notice_info(option: PaymentOption) -> PaymentNoticeInfo:
+def notice_info(option: PaymentOption, due: Due | None = None) -> PaymentNoticeInfo:
     organization = option.organization
+    due = due or amount_due(option)
     return PaymentNoticeInfo(
-        amount_cents=option.amount_cents,
+        amount_cents=due.total_cents,
         payment_description=option.payment_description,
         fiscal_code_pa=organization.fiscal_code,
         company_name=organization.name[:140],
-        all_ccp=all_ccp(option.transfers.all()),
+        all_ccp=all_ccp(transfer for transfer, _ in due.transfers),
         due_date=option.due_date,
         detail_description=option.description or None,
         office_name=organization.sector or None,
@@ -155,14 +157,18 @@ def debtor_info(option: PaymentOption) -> DebtorInfo:
     )
 
 
-def payment_info(option: PaymentOption, transfer_type: str | None = None) -> PaymentInfo:
+def payment_info(option: PaymentOption, transfer_type: str | None = None,
+                 due: Due | None = None) -> PaymentInfo:
+    """The payment data answered at activation: the amount as it is today (late charge
+    and SEND fee on the Ente's first transfer, ``positions.amounts``)."""
     organization = option.organization
+    due = due or amount_due(option)
     transfers = []
-    for t in option.transfers.order_by("index"):
+    for t, amount_cents in due.transfers:
         iban, metadata = transfer_account(t, transfer_type)
         transfers.append(TransferInfo(
             id_transfer=t.index,
-            amount_cents=t.amount_cents,
+            amount_cents=amount_cents,
             fiscal_code_pa=t.beneficiary_fiscal_code,
             remittance_information=t.remittance_information,
             transfer_category=t.taxonomy_code,
@@ -171,15 +177,18 @@ def payment_info(option: PaymentOption, transfer_type: str | None = None) -> Pay
             metadata=metadata,
         ))
     transfers = tuple(transfers)
+    metadata = (((NOTIFICATION_FEE, str(due.notification_fee_cents)),)
+                if due.notification_fee_cents else ())
     return PaymentInfo(
         creditor_reference_id=option.iuv,
-        amount_cents=option.amount_cents,
+        amount_cents=due.total_cents,
         due_date=option.due_date or NO_DUE_DATE,
         description=option.payment_description,
         debtor=debtor_info(option),
         transfers=transfers,
         company_name=organization.name[:140],
         office_name=organization.sector or None,
+        metadata=metadata,
     )
 
 
@@ -195,9 +204,12 @@ def get_payment(request: GetPaymentRequest) -> PaymentInfo:
     option = payable_option(organization, request.notice_number)
     info = payment_info(option, request.transfer_type)
     note = request.payment_note or ""
+    # What was answered, and what the Ente held then: the receipt is judged against the
+    # first, and a change of the position meanwhile is told by the second.
     Activation.objects.create(
         organization=organization, option=option, payment_note=note[:210],
         version=request.version, attempt=attempt_for_note(organization, note),
+        amount_cents=info.amount_cents, option_amount_cents=option.amount_cents,
     )
     return info
 

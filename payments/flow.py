@@ -80,7 +80,7 @@ def cart_for(attempt: PaymentAttempt, options) -> CartRequest:
     organization = attempt.organization
     notices = tuple(
         PaymentNotice(notice_number=o.notice_number, fiscal_code=organization.fiscal_code,
-                      amount_cents=o.amount_cents, company_name=organization.name[:140],
+                      amount_cents=o.amount_now_cents, company_name=organization.name[:140],
                       description=o.payment_description[:140])
         for o in options
     )
@@ -94,7 +94,7 @@ def start_checkout(request, options) -> HttpResponseRedirect:
     with transaction.atomic():
         attempt = PaymentAttempt.objects.create(
             organization=request.organization, user=user, email=getattr(user, "email", ""),
-            amount_cents=sum(o.amount_cents for o in options),
+            amount_cents=sum(o.amount_now_cents for o in options),
             checkout_version=settings.PAGOPA_CHECKOUT_VERSION,
         )
         attempt.options.set(options)
