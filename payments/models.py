@@ -136,6 +136,11 @@ class Activation(models.Model):
                                 blank=True, related_name="activations")
     payment_note = models.CharField(max_length=210, blank=True)
     version = models.PositiveSmallIntegerField(default=2)
+    # The amount answered to the Node (attualizzato: late charge, SEND fee) and the
+    # option's own amount at that moment. Empty on rows written before they were kept.
+    amount_cents = models.PositiveBigIntegerField(_("importo comunicato"), null=True,
+                                                  blank=True)
+    option_amount_cents = models.PositiveBigIntegerField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -164,10 +169,15 @@ class Receipt(models.Model):
         STANDIN_WITHOUT_ACTIVATION = "standin", _("Ricevuta Stand-In senza attivazione")
         STANDIN_AMOUNT = "standin_amount", _("Ricevuta Stand-In con importo diverso da "
                                              "quello registrato in ACA")
-        AMOUNT_MISMATCH = "amount", _("Importo diverso da quello dovuto")
+        AMOUNT_MISMATCH = "amount", _("Importo diverso da quello comunicato all'attivazione "
+                                      "(o dovuto, senza attivazione)")
+        CHANGED_AFTER_ACTIVATION = "changed", _("Posizione modificata dall'Ente dopo "
+                                                "l'attivazione")
         OUTCOME_KO = "outcome_ko", _("Esito diverso da OK")
         WRONG_STATION = "station", _("Intermediario o stazione non corrispondenti")
         IUV_MISMATCH = "iuv", _("IUV diverso da quello dell'avviso")
+        OTHER_PLAN = "other_plan", _("Modalità alternativa a quella già pagata (unica "
+                                     "soluzione o rate): da rimborsare")
 
     organization = models.ForeignKey(Organization, on_delete=models.PROTECT,
                                      related_name="receipts", verbose_name=_("Ente"))

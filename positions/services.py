@@ -123,6 +123,7 @@ def _create_option(position: PaymentPosition, spec: OptionSpec, iuv_base: int, p
             iban=t.iban or organization.iban, amount_cents=t.amount_cents,
             remittance_information=(t.remittance_information or position.causale)[:140],
             taxonomy_code=t.taxonomy_code or position.service.taxonomy_code,
+            postal_iban=organization.postal_iban if not t.iban else "",
         )
         transfer.full_clean(exclude=["option"])
         transfer.save()
