@@ -16,7 +16,13 @@ from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Service
 from organizations.models import Organization
-from sportello.validators import validate_fiscal_code, validate_iban, validate_xml_text
+from sportello.validators import (
+    validate_fiscal_code,
+    validate_iban,
+    validate_postal_iban,
+    validate_taxonomy_code,
+    validate_xml_text,
+)
 
 
 class EnteDebtorManager(models.Manager):
@@ -142,6 +148,13 @@ class PaymentPosition(models.Model):
         _("scade dopo la data di scadenza"), default=False,
         help_text=_("Se attivo, dopo la scadenza la posizione non è più pagabile."),
     )
+    # SEND (piattaforma notifiche): the cost of notifying this debt, which SEND asks the
+    # Ente to charge (GPD's ``notificationFee``). Added to the amount answered to pagoPA
+    # for the single payment and each plan's first installment, with the metadata
+    # NOTIFICATION_FEE (see ``positions.amounts``).
+    notification_fee_cents = models.PositiveBigIntegerField(
+        _("spese di notifica SEND (centesimi)"), default=0,
+        validators=[MaxValueValidator(99_999_999_999)])
     created_at = models.DateTimeField(_("creata il"), auto_now_add=True)
     updated_at = models.DateTimeField(_("aggiornata il"), auto_now=True)
 
@@ -312,6 +325,22 @@ class PaymentOption(models.Model):
     def is_payable(self) -> bool:
         return self.status == self.Status.UNPAID
 
+    def amount_due(self, today: date | None = None):
+        """What paying this option costs on ``today``: see ``positions.amounts``."""
+        from positions.amounts import amount_due
+
+        return amount_due(self, today)
+
+    @property
+    def amount_now_cents(self) -> int:
+        """The amount to pay today (late charge and SEND fee included) while payable; what
+        was due otherwise. For the pages and the cart."""
+        if not self.is_payable:
+            return self.amount_cents
+        from positions.amounts import charges
+
+        return self.amount_cents + sum(charges(self))
+
     def is_overdue(self, today: date | None = None) -> bool:
         today = today or timezone.localdate()
         return self.is_payable and self.due_date is not None and self.due_date < today
@@ -339,11 +368,12 @@ class Transfer(models.Model):
     )
     remittance_information = models.CharField(_("causale del versamento"), max_length=140,
                                               validators=[validate_xml_text])
-    taxonomy_code = models.CharField(_("codice tassonomia"), max_length=16)
+    taxonomy_code = models.CharField(_("codice tassonomia"), max_length=16,
+                                     validators=[validate_taxonomy_code])
     # A postal current account's IBAN (Poste Italiane, ABI 07601): with one on every
     # transfer the position can be paid at Poste (allCCP).
     postal_iban = models.CharField(_("IBAN postale"), max_length=34, blank=True,
-                                   validators=[validate_iban])
+                                   validators=[validate_postal_iban])
 
     class Meta:
         verbose_name = _("trasferimento")

@@ -12,7 +12,13 @@ from django.utils.translation import gettext as _
 from catalog.models import Service
 from organizations.models import Organization
 from pagopa.identifiers import make_iuv, notice_number_for_iuv
-from positions.models import Debtor, PaymentOption, PaymentPosition, Transfer
+from positions.models import (
+    Debtor,
+    InvalidTransition,
+    PaymentOption,
+    PaymentPosition,
+    Transfer,
+)
 
 MAX_TRANSFERS = 5
 
@@ -117,7 +123,27 @@ def _create_option(position: PaymentPosition, spec: OptionSpec, iuv_base: int, p
             iban=t.iban or organization.iban, amount_cents=t.amount_cents,
             remittance_information=(t.remittance_information or position.causale)[:140],
             taxonomy_code=t.taxonomy_code or position.service.taxonomy_code,
+            postal_iban=organization.postal_iban if not t.iban else "",
         )
         transfer.full_clean(exclude=["option"])
         transfer.save()
     return option
+
+
+def renumber_option(option: PaymentOption) -> PaymentOption:
+    """Give an unpaid option a new IUV and codice avviso.
+
+    For when pagoPA's central archive (ACA) holds the old IUV closed for good (it never
+    reopens an invalidated position) while the Ente made the option payable again: the
+    new IUV is registered there as a new position. The old codice avviso is no longer
+    answered; a new avviso must be printed. Raises InvalidTransition when not unpaid.
+    """
+    with transaction.atomic():
+        locked = PaymentOption.objects.select_for_update().get(pk=option.pk)
+        if not locked.is_payable:
+            raise InvalidTransition(f"option {locked.pk} is {locked.status}: not renumbered")
+        (base,) = locked.organization.reserve_iuv_bases(1)
+        locked.iuv = make_iuv(locked.organization.segregation_code, base)
+        locked.notice_number = notice_number_for_iuv(locked.iuv)
+        locked.save(update_fields=["iuv", "notice_number"])
+    return locked

@@ -210,6 +210,11 @@ PAGOPA_CHECKOUT_VERSION = env_int("PAGOPA_CHECKOUT_VERSION", 2)
 # the built-in sandbox's ACA.
 PAGOPA_ACA_URL = env_str("PAGOPA_ACA_URL") or ""
 PAGOPA_ACA_KEY = env_str("PAGOPA_ACA_KEY") or ""
+# pagoPA's taxonomy of collection services as published (CSV of
+# https://api.platform.pagopa.it/taxonomy/service/v1/taxonomy?extension=csv): when set,
+# every taxonomy code of a service or transfer must be in it and valid today. Unset: the
+# shape and the mandatory prefix only (9/0101002IM/).
+PAGOPA_TAXONOMY_FILE = env_str("PAGOPA_TAXONOMY_FILE") or ""
 # Who may call /pagopa/paForNode: client addresses or networks (CIDR) and/or a shared
 # secret in a header. Both set: both must match. Production refuses to start without
 # one of them configured explicitly (see production.py).
