@@ -50,8 +50,9 @@ def payable_options_queryset() -> QuerySet[PaymentOption]:
 
 def for_notices(positions: QuerySet[PaymentPosition]) -> QuerySet[PaymentPosition]:
     """Load everything an avviso needs in a fixed number of queries, however many
-    positions and options there are (two: positions with Ente and debtor, then options)."""
-    return positions.select_related("organization", "debtor").prefetch_related(
+    positions and options there are (two: positions with Ente, debtor and service (its
+    late-charge rule), then options)."""
+    return positions.select_related("organization", "debtor", "service").prefetch_related(
         Prefetch("options", queryset=payable_options_queryset(), to_attr=PAYABLE_ATTR)
     )
 
@@ -202,11 +203,13 @@ def debtor_info(debtor: Debtor) -> PartyInfo:
 
 def _installment(option: PaymentOption, position: PaymentPosition) -> InstallmentInfo:
     label = f"Rata {option.installment_number}" if option.installment_number else ""
-    option.position = position  # payment_description falls back to the causale
+    option.position = position  # the causale and the service, already loaded
     return InstallmentInfo(
         notice_number=option.notice_number,
         iuv=option.iuv,
-        amount_cents=option.amount_cents,
+        # Attualizzazione: a notice printed today shows (and its QR carries) today's
+        # amount, late charge and SEND fee included, as verify will answer it.
+        amount_cents=option.amount_now_cents,
         due_date=option.due_date,
         label=label,
         description=option.payment_description,

@@ -126,10 +126,12 @@ def test_png_logo_and_postal_account(make_position, organization, settings, tmp_
     ("IT59Z07601032000000163020", None),
 ])
 def test_the_bollettino_only_with_a_postal_iban(make_position, organization, iban, number):
-    organization.postal_iban = iban
-    organization.postal_account_holder = ""
-    organization.save()
-    account = notice_info_for(make_position()).ente.postal_account
+    position = make_position()
+    # update(): a bad IBAN can no longer be saved, but one stored earlier prints nothing.
+    type(organization).objects.filter(pk=organization.pk).update(
+        postal_iban=iban, postal_account_holder="")
+    position = PaymentPosition.objects.get(pk=position.pk)
+    account = notice_info_for(position).ente.postal_account
     if number is None:
         assert account is None
     else:
@@ -198,3 +200,21 @@ def test_the_pagopa_mark_only_when_the_operator_installs_it(make_position, setti
     assert notice_info_for(position).pagopa_mark_png == _png()
     mark.write_bytes(b"<svg/>")
     assert notice_info_for(position).pagopa_mark_png is None
+
+
+def test_a_notice_printed_after_the_due_date_shows_todays_amount(make_position, service):
+    """Attualizzazione: what verify will answer is what a newly printed avviso shows."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from catalog.models import LateRule
+    service.late_rule, service.late_penalty_cents = LateRule.PENALTY, 500
+    service.save()
+    today = timezone.localdate()
+    overdue = make_position(reference="LATE", installments=[
+        OptionSpec(2200, today - timedelta(days=2))])
+    on_time = make_position(reference="ONTIME", installments=[
+        OptionSpec(2200, today + timedelta(days=2))])
+    assert notice_info_for(overdue).single_payment.amount_cents == 2700
+    assert notice_info_for(on_time).single_payment.amount_cents == 2200

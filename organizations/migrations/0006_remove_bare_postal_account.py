@@ -6,7 +6,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('organizations', '0004_staff_membership'),
+        ('organizations', '0005_pagopa_registry_checks'),
     ]
 
     operations = [
