@@ -14,7 +14,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from catalog.models import Service
+from catalog.models import Service, taxonomy_validator
 from organizations.models import Organization
 from sportello.validators import validate_fiscal_code, validate_iban, validate_xml_text
 
@@ -142,6 +142,13 @@ class PaymentPosition(models.Model):
         _("scade dopo la data di scadenza"), default=False,
         help_text=_("Se attivo, dopo la scadenza la posizione non è più pagabile."),
     )
+    # Why staff cancelled it (positions.management.cancel_position); shown with the
+    # position and kept in the audit log.
+    cancellation_reason = models.CharField(_("motivo dell'annullamento"), max_length=500,
+                                           blank=True, editable=False)
+    # Optimistic lock: every staff change checks and bumps it in one UPDATE, so two staff
+    # editing the same position cannot silently overwrite each other.
+    version = models.PositiveIntegerField(_("versione"), default=0, editable=False)
     created_at = models.DateTimeField(_("creata il"), auto_now_add=True)
     updated_at = models.DateTimeField(_("aggiornata il"), auto_now=True)
 
@@ -213,7 +220,8 @@ class PaymentOption(models.Model):
     # Allowed transitions: only a receipt makes an option paid (see payments/).
     TRANSITIONS: dict[str, set[str]] = {
         Status.UNPAID: {Status.PAID, Status.CANCELLED, Status.EXPIRED, Status.SUPERSEDED},
-        Status.EXPIRED: {Status.PAID, Status.UNPAID, Status.SUPERSEDED},
+        # Staff may still cancel (write off) an expired debt.
+        Status.EXPIRED: {Status.PAID, Status.UNPAID, Status.SUPERSEDED, Status.CANCELLED},
         Status.CANCELLED: set(),
         Status.PAID: set(),
         Status.SUPERSEDED: set(),
@@ -339,7 +347,8 @@ class Transfer(models.Model):
     )
     remittance_information = models.CharField(_("causale del versamento"), max_length=140,
                                               validators=[validate_xml_text])
-    taxonomy_code = models.CharField(_("codice tassonomia"), max_length=16)
+    taxonomy_code = models.CharField(_("codice tassonomia"), max_length=16,
+                                     validators=[taxonomy_validator])
     # A postal current account's IBAN (Poste Italiane, ABI 07601): with one on every
     # transfer the position can be paid at Poste (allCCP).
     postal_iban = models.CharField(_("IBAN postale"), max_length=34, blank=True,
