@@ -131,7 +131,9 @@ def find_or_create_debtor(organization: Organization, spec: DebtorSpec, *, reque
     existing = (Debtor.ente_records.select_for_update()
                 .filter(organization=organization, fiscal_code=fiscal_code).first())
     if existing is None:
-        debtor = Debtor(organization=organization, fiscal_code=fiscal_code, **values)
+        debtor = Debtor(organization=organization, fiscal_code=fiscal_code, **values,
+                        entity_type=Debtor.EntityType.LEGAL if fiscal_code.isdigit()
+                        else Debtor.EntityType.NATURAL)
         _clean(debtor, _("Debitore"))
         try:
             with transaction.atomic():
