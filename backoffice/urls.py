@@ -1,6 +1,6 @@
-from django.urls import path
+from django.urls import include, path
 
-from backoffice import views
+from backoffice import position_urls, views
 
 app_name = "backoffice"
 
@@ -8,4 +8,5 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("accedi/", views.login, name="login"),
     path("esci/", views.logout, name="logout"),
+    path("posizioni/", include(position_urls)),
 ]

@@ -190,6 +190,24 @@ class PaymentPosition(models.Model):
         return any(o.is_payable for o in self.options.all())
 
     @property
+    def debt_cents(self) -> int:
+        """What the position asks: the single payment, else the first plan's installments
+        (uses the prefetched options)."""
+        options = list(self.options.all())
+        plans = sorted({o.plan for o in options})
+        if not plans:
+            return 0
+        return sum(o.amount_cents for o in options if o.plan == plans[0])
+
+    @property
+    def next_due_date(self) -> date | None:
+        """The earliest due date still to pay, else the earliest of all."""
+        options = list(self.options.all())
+        dates = ([o.due_date for o in options if o.due_date and o.is_payable]
+                 or [o.due_date for o in options if o.due_date])
+        return min(dates, default=None)
+
+    @property
     def total_cents(self) -> int:
         return sum(o.amount_cents for o in self.options.all() if not o.installment_number)
 
