@@ -86,3 +86,15 @@ def test_the_demo_payer_sees_his_positions_with_his_password(seeded, client):
     assert "Trasporto scolastico mese di Settembre" in page
     call_command("seed_demo", verbosity=0)  # still one verification, no error
     assert mario.fiscal_code_verifications.count() == 1
+
+
+def test_a_tari_with_a_single_payment_and_three_installments(seeded):
+    """Issue 11 item 1: the plans rule has a demo position, made by the staff service."""
+    from audit.models import AuditEntry
+
+    tari = PaymentPosition.objects.get(external_reference="TARI-2026-0001")
+    assert tari.status == PaymentPosition.Status.VALID
+    options = sorted((o.plan, o.installment_number, o.amount_cents, o.status)
+                     for o in tari.options.all())
+    assert options == [(0, None, 12000, "unpaid"), *((1, n, 4000, "unpaid") for n in (1, 2, 3))]
+    assert AuditEntry.objects.filter(action="position.created", position_id=tari.pk).exists()
