@@ -7,15 +7,26 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from audit.models import AuditEntry
 from backoffice.access import staff_required
+from backoffice.exports import (
+    CENTS,
+    CODE,
+    DATE,
+    DATETIME,
+    INTEGER,
+    Column,
+    export_format,
+    export_response,
+    paginate,
+)
 from backoffice.position_forms import (
     CancelForm,
     PositionEditor,
@@ -31,8 +42,6 @@ from payments.status import option_payment_state
 from positions import management
 from positions.models import PaymentOption, PaymentPosition
 from positions.services import option_label
-
-PAGE_SIZE = 50
 
 
 def _context(request, **extra) -> dict:
@@ -59,11 +68,39 @@ def filtered_positions(request) -> tuple[PositionFilterForm, object]:
 @staff_required()
 def position_list(request):
     form, positions = filtered_positions(request)
-    page = None
-    if positions is not None:
-        page = Paginator(positions, PAGE_SIZE).get_page(request.GET.get("page"))
+    fmt = export_format(request)
+    if fmt and positions is not None:
+        return export_response(fmt, _("posizioni"), EXPORT_COLUMNS, export_rows(positions))
+    page = paginate(request, positions) if positions is not None else None
     return render(request, "backoffice/positions/list.html",
                   _context(request, form=form, page=page))
+
+
+EXPORT_COLUMNS = [
+    Column(gettext_lazy("Codice fiscale"), CODE), Column(gettext_lazy("Debitore")),
+    Column(gettext_lazy("Causale")), Column(gettext_lazy("Servizio")),
+    Column(gettext_lazy("Riferimento pratica")), Column(gettext_lazy("Stato posizione")),
+    Column(gettext_lazy("Piano"), INTEGER), Column(gettext_lazy("Rata"), INTEGER),
+    Column(gettext_lazy("Codice avviso"), CODE), Column(gettext_lazy("IUV"), CODE),
+    Column(gettext_lazy("Importo"), CENTS), Column(gettext_lazy("Scadenza"), DATE),
+    Column(gettext_lazy("Stato pagamento")), Column(gettext_lazy("Pagata il"), DATETIME),
+]
+
+
+def export_rows(positions):
+    """One row per payment option of the filtered positions (what accounting reconciles:
+    each codice avviso with its amount and state)."""
+    options = (PaymentOption.objects.filter(position__in=positions.values("pk"))
+               .select_related("position__debtor", "position__service")
+               .order_by("-position__created_at", "position_id", "plan",
+                         "installment_number"))
+    for option in options.iterator(chunk_size=500):
+        position = option.position
+        yield [position.debtor.fiscal_code, position.debtor.full_name, position.causale,
+               position.service.name, position.external_reference,
+               position.get_status_display(), option.plan, option.installment_number,
+               option.notice_number, option.iuv, option.amount_cents, option.due_date,
+               option.get_status_display(), option.paid_at]
 
 
 @staff_required()

@@ -283,3 +283,32 @@ def test_reopen_an_expired_position(operator_client, organization, make_position
     option.refresh_from_db()
     assert option.status == PaymentOption.Status.UNPAID
     assert option.due_date.isoformat() == new_due
+
+
+def test_the_filtered_list_exports_to_csv_and_xlsx(operator_client, organization,
+                                                   make_position):
+    tari = make_position(causale="TARI 2026", reference="TARI-1", installments=[
+        OptionSpec(12000, DUE), OptionSpec(6000, DUE, installment_number=1),
+        OptionSpec(6000, DUE + timedelta(days=30), installment_number=2)])
+    make_position(causale="Mensa", reference="MS-1")
+    page = operator_client.get(url("positions", organization), {"riferimento": "TARI-1"})
+    assert "formato=csv" in page.content.decode()
+    response = operator_client.get(url("positions", organization),
+                                   {"riferimento": "TARI-1", "formato": "csv"})
+    body = b"".join(response.streaming_content).decode("utf-8")
+    assert body.startswith("\ufeffCodice fiscale;Debitore;Causale")
+    lines = body.strip().split("\r\n")
+    assert len(lines) == 4 and "Mensa" not in body
+    notice = tari.options.get(plan=0).notice_number
+    import csv
+    cells = [cell for row in csv.reader(lines, delimiter=";") for cell in row]
+    assert f'="{notice}"' in cells and "120,00" in cells
+    xlsx = operator_client.get(url("positions", organization),
+                               {"riferimento": "TARI-1", "formato": "xlsx"})
+    assert xlsx["Content-Type"].startswith("application/vnd.openxmlformats")
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+    sheet = load_workbook(BytesIO(b"".join(xlsx.streaming_content))).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert len(rows) == 4 and notice in [cell for row in rows for cell in row]
