@@ -11,7 +11,6 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from audit.models import AuditEntry
@@ -70,21 +69,22 @@ def position_list(request):
     form, positions = filtered_positions(request)
     fmt = export_format(request)
     if fmt and positions is not None:
-        return export_response(fmt, _("posizioni"), EXPORT_COLUMNS, export_rows(positions))
+        return export_response(fmt, _("posizioni"), export_columns(), export_rows(positions))
     page = paginate(request, positions) if positions is not None else None
     return render(request, "backoffice/positions/list.html",
                   _context(request, form=form, page=page))
 
 
-EXPORT_COLUMNS = [
-    Column(gettext_lazy("Codice fiscale"), CODE), Column(gettext_lazy("Debitore")),
-    Column(gettext_lazy("Causale")), Column(gettext_lazy("Servizio")),
-    Column(gettext_lazy("Riferimento pratica")), Column(gettext_lazy("Stato posizione")),
-    Column(gettext_lazy("Piano"), INTEGER), Column(gettext_lazy("Rata"), INTEGER),
-    Column(gettext_lazy("Codice avviso"), CODE), Column(gettext_lazy("IUV"), CODE),
-    Column(gettext_lazy("Importo"), CENTS), Column(gettext_lazy("Scadenza"), DATE),
-    Column(gettext_lazy("Stato pagamento")), Column(gettext_lazy("Pagata il"), DATETIME),
-]
+def export_columns() -> list[Column]:
+    """The export's headers, in the language of the request."""
+    return [
+        Column(_("Codice fiscale"), CODE), Column(_("Debitore")), Column(_("Causale")),
+        Column(_("Servizio")), Column(_("Riferimento pratica")), Column(_("Stato posizione")),
+        Column(_("Piano"), INTEGER), Column(_("Rata"), INTEGER),
+        Column(_("Codice avviso"), CODE), Column(_("IUV"), CODE),
+        Column(_("Importo"), CENTS), Column(_("Scadenza"), DATE),
+        Column(_("Stato pagamento")), Column(_("Pagata il"), DATETIME),
+    ]
 
 
 def export_rows(positions):
