@@ -1,6 +1,6 @@
 """Forms of the positions pages: the list's filters, and the editor that creates or
 changes a position (debtor, causale, a single payment and/or an installment plan, the
-transfers of each), which hands plain specs to ``positions.management``.
+transfers of each), which hands plain specs to ``positions.editing``.
 
 The editor works without JavaScript: how many installments and transfers it shows comes
 from two numbers on the form, and *Aggiorna il modulo* redraws it with the new counts,
@@ -22,7 +22,7 @@ from catalog.forms import EuroCentsField
 from catalog.models import Service, taxonomy_validator
 from pagopa.identifiers import ReferenceKind, classify_reference
 from pagopa.money import format_euro
-from positions.management import DebtorSpec
+from positions.editing import DebtorSpec
 from positions.models import PaymentOption, PaymentPosition
 from positions.services import OptionSpec, TransferSpec, option_label
 from sportello.fields import FiscalCodeField

@@ -1,7 +1,7 @@
 """The positions pages of the back office: list and search, detail with history, create,
 edit while unpaid, cancel with a reason, reopen, the avviso. Every query goes through
 ``request.organization`` (another Ente's position is 404) and every write through
-``positions.management``."""
+``positions.editing``."""
 
 from __future__ import annotations
 
@@ -38,7 +38,7 @@ from documents.notices import notice_file
 from documents.responses import pdf_attachment
 from payments.models import AcaPush, Receipt
 from payments.status import option_payment_state
-from positions import management
+from positions import editing
 from positions.models import PaymentOption, PaymentPosition
 from positions.services import option_label
 
@@ -129,7 +129,7 @@ def position_detail(request, pk: int):
                  for o in options)
     return render(request, "backoffice/positions/detail.html", _context(
         request, position=position, groups=[g for g in groups if g[1]], history=history,
-        can_change=not closed, can_reopen=not closed and bool(management.reopenable(position)),
+        can_change=not closed, can_reopen=not closed and bool(editing.reopenable(position)),
         can_print=any(o.is_payable for o in options), today=timezone.localdate()))
 
 
@@ -147,7 +147,7 @@ def position_create(request):
     if editor.bound and editor.is_valid():
         main = editor.main.cleaned_data
         try:
-            position = management.create_staff_position(
+            position = editing.create_staff_position(
                 organization=request.organization, debtor=editor.main.debtor_spec(),
                 service=main["service"], causale=main["causale"],
                 options=editor.option_specs(), external_reference=main["external_reference"],
@@ -172,7 +172,7 @@ def position_edit(request, pk: int):
         main = editor.main.cleaned_data
         debtor = editor.main.debtor_spec() if editor.main.debtor_editable() else None
         try:
-            management.update_position(
+            editing.update_position(
                 position, expected_version=version, causale=main["causale"],
                 external_reference=main["external_reference"],
                 switch_to_expired=main["switch_to_expired"], options=editor.changes(),
@@ -201,7 +201,7 @@ def position_cancel(request, pk: int):
     version = _version(request, position)
     if request.method == "POST" and form.is_valid():
         try:
-            management.cancel_position(position, expected_version=version,
+            editing.cancel_position(position, expected_version=version,
                                        reason=form.cleaned_data["reason"], request=request)
         except ValidationError as exc:
             for message in exc.messages:
@@ -217,12 +217,12 @@ def position_cancel(request, pk: int):
 @staff_required()
 def position_reopen(request, pk: int):
     position = _position(request, pk)
-    options = management.reopenable(position)
+    options = editing.reopenable(position)
     form = ReopenForm(options, request.POST or None)
     version = _version(request, position)
     if request.method == "POST" and form.is_valid():
         try:
-            management.reopen_position(position, expected_version=version,
+            editing.reopen_position(position, expected_version=version,
                                        due_dates=form.due_dates(), request=request)
         except ValidationError as exc:
             for message in exc.messages:

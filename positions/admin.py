@@ -1,6 +1,6 @@
 """Positions in the Django admin: read-only, for the installation's superusers.
 
-Every change of a position goes through ``positions.management`` (the back office's
+Every change of a position goes through ``positions.editing`` (the back office's
 pages): the admin cannot keep the rules (amount = sum of transfers, the plans, no change
 once paid, the ACA push, the audit trail), so it only shows. The avviso download is
 added by ``documents/admin.py``.

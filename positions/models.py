@@ -142,7 +142,7 @@ class PaymentPosition(models.Model):
         _("scade dopo la data di scadenza"), default=False,
         help_text=_("Se attivo, dopo la scadenza la posizione non è più pagabile."),
     )
-    # Why staff cancelled it (positions.management.cancel_position); shown with the
+    # Why staff cancelled it (positions.editing.cancel_position); shown with the
     # position and kept in the audit log.
     cancellation_reason = models.CharField(_("motivo dell'annullamento"), max_length=500,
                                            blank=True, editable=False)

@@ -70,7 +70,7 @@ INSTALLED_APPS = [
 # fiscale (the proof of a declared code) without importing it (docs/architecture.md).
 ACCOUNTS_NOTICE_CHECK = "positions.search.notice_issued"
 # And positions ask payments which options have a payment in progress (a live activation
-# or cart), which staff may not change meanwhile (positions.management).
+# or cart), which staff may not change meanwhile (positions.editing).
 POSITIONS_PAYMENT_IN_PROGRESS = "payments.status.options_in_progress"
 # Likewise /healthz and /metrics (the kit) count the email outbox's due emails.
 HEALTH_OUTBOX_DUE = "mail.outbox.due_count"

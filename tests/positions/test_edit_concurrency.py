@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection, connections
 
 from audit.models import AuditEntry
-from positions import management
+from positions import editing
 from positions.models import PaymentPosition
 from positions.services import OptionSpec
 
@@ -30,7 +30,7 @@ def test_two_concurrent_edits_one_wins_the_other_is_refused(make_position):
         try:
             stale = PaymentPosition.objects.get(pk=position.pk)  # both read version 0
             barrier.wait()
-            management.update_position(
+            editing.update_position(
                 stale, expected_version=stale.version, causale=f"Importo {amount}",
                 external_reference="", switch_to_expired=False,
                 options={option_id: OptionSpec(amount, DUE)})
@@ -48,7 +48,7 @@ def test_two_concurrent_edits_one_wins_the_other_is_refused(make_position):
     for thread in threads:
         thread.join()
     assert sorted(map(str, outcomes.values())) == sorted(
-        ["saved", management.CONCURRENT_EDIT]), outcomes
+        ["saved", editing.CONCURRENT_EDIT]), outcomes
     winner = next(amount for amount, outcome in outcomes.items() if outcome == "saved")
     position.refresh_from_db()
     assert position.version == 1 and position.causale == f"Importo {winner}"

@@ -18,7 +18,7 @@ from accounts.models import FiscalCodeVerification, User
 from accounts.verification import record
 from catalog.models import Service, ServiceField
 from organizations.models import Organization
-from positions.management import DebtorSpec, create_staff_position
+from positions.editing import DebtorSpec, create_staff_position
 from positions.models import Debtor, PaymentPosition
 from positions.services import OptionSpec, create_position
 

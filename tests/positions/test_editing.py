@@ -1,4 +1,4 @@
-"""The staff's write service (positions.management): each rule refused with an Italian
+"""The staff's write service (positions.editing): each rule refused with an Italian
 message naming the option, all or nothing, audited, concurrent edits refused."""
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ from django.core.exceptions import ValidationError
 from audit.models import AuditEntry
 from organizations.models import Organization
 from payments.models import AcaPush, Activation
-from positions import management
-from positions.management import DebtorSpec, cancel_position, create_staff_position
+from positions import editing
+from positions.editing import DebtorSpec, cancel_position, create_staff_position
 from positions.models import Debtor, PaymentOption, PaymentPosition
 from positions.services import OptionSpec, TransferSpec
 
@@ -131,7 +131,7 @@ def test_update_changes_amount_transfers_due_date_and_pushes_to_aca(create, staf
     AcaPush.objects.update(status=AcaPush.Status.DONE)
     options = by_key(position)
     single, rata1 = options[(0, None)], options[(1, 1)]
-    management.update_position(
+    editing.update_position(
         position, expected_version=position.version, causale="TARI 2026 (rettifica)",
         external_reference="TARI-1", switch_to_expired=False, actor=staff,
         options={single.pk: OptionSpec(13000, DUE + timedelta(days=1), transfers=[
@@ -156,7 +156,7 @@ def test_update_refuses_transfers_that_do_not_add_up(create):
     position = create()
     single = by_key(position)[(0, None)]
     with pytest.raises(ValidationError, match="somma dei trasferimenti"):
-        management.update_position(
+        editing.update_position(
             position, expected_version=0, causale="TARI", external_reference="",
             switch_to_expired=False,
             options={single.pk: OptionSpec(13000, DUE, transfers=[TransferSpec(100)])})
@@ -166,12 +166,12 @@ def test_update_refuses_transfers_that_do_not_add_up(create):
 
 def test_a_stale_version_is_refused_and_nothing_changes(create):
     position = create()
-    management.update_position(position, expected_version=0, causale="Prima",
+    editing.update_position(position, expected_version=0, causale="Prima",
                                external_reference="", switch_to_expired=False, options={})
     with pytest.raises(ValidationError) as exc_info:
-        management.update_position(position, expected_version=0, causale="Seconda",
+        editing.update_position(position, expected_version=0, causale="Seconda",
                                    external_reference="", switch_to_expired=False, options={})
-    assert exc_info.value.code == management.CONCURRENT_EDIT
+    assert exc_info.value.code == editing.CONCURRENT_EDIT
     assert "Un'altra persona ha modificato" in messages_of(exc_info)
     position.refresh_from_db()
     assert position.causale == "Prima" and position.version == 1
@@ -183,7 +183,7 @@ def test_paid_positions_are_read_only(create, paid):
     by_key(position)[paid].mark_paid()
     other = by_key(position)[(1, 2)]
     with pytest.raises(ValidationError, match="sola lettura"):
-        management.update_position(position, expected_version=0, causale="x",
+        editing.update_position(position, expected_version=0, causale="x",
                                    external_reference="", switch_to_expired=False,
                                    options={other.pk: OptionSpec(1, DUE)})
     with pytest.raises(ValidationError, match="sola lettura"):
@@ -195,10 +195,10 @@ def test_a_payment_in_progress_blocks_changes(create, organization):
     single = by_key(position)[(0, None)]
     Activation.objects.create(organization=organization, option=single)
     with pytest.raises(ValidationError) as exc_info:
-        management.update_position(position, expected_version=0, causale="x",
+        editing.update_position(position, expected_version=0, causale="x",
                                    external_reference="", switch_to_expired=False,
                                    options={single.pk: OptionSpec(100, DUE)})
-    assert exc_info.value.code == management.IN_PROGRESS
+    assert exc_info.value.code == editing.IN_PROGRESS
     with pytest.raises(ValidationError, match="pagamento di questa posizione è in corso"):
         cancel_position(position, expected_version=0, reason="Errore di emissione")
     assert by_key(position)[(0, None)].amount_cents == 12000
@@ -210,7 +210,7 @@ def test_an_expired_activation_no_longer_blocks(create, organization):
     activation = Activation.objects.create(organization=organization, option=single)
     Activation.objects.filter(pk=activation.pk).update(
         created_at=activation.created_at - timedelta(minutes=31))
-    management.update_position(position, expected_version=0, causale="TARI 2026",
+    editing.update_position(position, expected_version=0, causale="TARI 2026",
                                external_reference="", switch_to_expired=False,
                                options={single.pk: OptionSpec(100, DUE)})
     assert by_key(position)[(0, None)].amount_cents == 100
@@ -218,7 +218,7 @@ def test_an_expired_activation_no_longer_blocks(create, organization):
 
 def test_update_edits_the_debtor_record(create, staff):
     position = create()
-    management.update_position(
+    editing.update_position(
         position, expected_version=0, causale="TARI 2026", external_reference="",
         switch_to_expired=False, options={}, actor=staff,
         debtor=DebtorSpec("RSSMRA80E12H501I", "Mario Rossi", address="Via Nuova 1"))
@@ -241,7 +241,7 @@ def test_cancel_needs_a_reason_and_is_final(create, staff):
     entry = AuditEntry.objects.get(action="position.cancelled")
     assert entry.data["reason"] == "Emessa per errore" and entry.actor == staff
     with pytest.raises(ValidationError, match="annullata"):
-        management.reopen_position(position, expected_version=1, due_dates={})
+        editing.reopen_position(position, expected_version=1, due_dates={})
 
 
 def test_reopen_an_expired_position_with_new_due_dates(create, staff):
@@ -249,9 +249,9 @@ def test_reopen_an_expired_position_with_new_due_dates(create, staff):
     option = position.options.get()
     option.expire()
     with pytest.raises(ValidationError, match="nel passato"):
-        management.reopen_position(position, expected_version=0,
+        editing.reopen_position(position, expected_version=0,
                                    due_dates={option.pk: TODAY - timedelta(days=1)})
-    management.reopen_position(position, expected_version=0, actor=staff,
+    editing.reopen_position(position, expected_version=0, actor=staff,
                                due_dates={option.pk: TODAY + timedelta(days=10)})
     option.refresh_from_db()
     assert option.status == PaymentOption.Status.UNPAID
@@ -263,8 +263,8 @@ def test_reopen_a_switch_to_expired_position_past_its_due_date(create, organizat
     position = create(options=[OptionSpec(1000, DUE)], switch_to_expired=True)
     option = position.options.get()
     PaymentOption.objects.filter(pk=option.pk).update(due_date=TODAY - timedelta(days=2))
-    assert [o.pk for o in management.reopenable(position)] == [option.pk]
-    management.reopen_position(position, expected_version=0,
+    assert [o.pk for o in editing.reopenable(position)] == [option.pk]
+    editing.reopen_position(position, expected_version=0,
                                due_dates={option.pk: TODAY + timedelta(days=10)})
     option.refresh_from_db()
     assert option.due_date == TODAY + timedelta(days=10)
