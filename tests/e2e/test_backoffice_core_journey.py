@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import base64
 import re
+from pathlib import Path
 
 import pytest
 from django_otp.oath import TOTP
@@ -73,6 +74,6 @@ def test_first_login_staff_and_audit(page, organization, django_user_model):
     expect(page.get_by_label("Azione")).to_have_value("staff.added")  # the filter is kept
     with page.expect_download() as download:
         page.get_by_role("link", name="Scarica CSV").click()
-    body = open(download.value.path(), encoding="utf-8-sig").read()
+    body = Path(download.value.path()).read_text(encoding="utf-8-sig")
     assert "Persona aggiunta allo staff" in body and "Accesso al back office" not in body
     assert not page.js_errors
