@@ -152,3 +152,23 @@ def test_a_logged_in_member_without_code_goes_to_the_code_step(client, organizat
     client.force_login(operator)
     response = client.get(url("login", organization))
     assert response["Location"] == url("second_factor", organization)
+
+
+def test_held_payer_accounts_stay_and_switching_back_asks_the_code_again(
+        client, organization, operator, payer):
+    """accounts.sessions: a payer logged in in this browser stays held after the staff
+    login; coming back to the staff account by *switch* (no password, no code) does not
+    carry the second factor."""
+    client.post(reverse("accounts:login", args=[organization.slug]),
+                {"username": payer.email, "password": PASSWORD})
+    password_step(client, organization, operator.email)
+    device = TOTPDevice.objects.get(user=operator)
+    client.post(url("second_factor", organization), {"code": code_of(device)})
+    assert client.get(url("home", organization)).status_code == 200
+    assert {e["id"] for e in client.session["held_accounts"]} == {payer.pk, operator.pk}
+    switch = reverse("accounts:switch", args=[organization.slug])
+    client.post(switch, {"user": payer.pk})
+    assert client.get(url("home", organization)).status_code == 404  # a payer
+    client.post(switch, {"user": operator.pk})
+    response = client.get(url("home", organization))
+    assert response["Location"] == url("login", organization)
