@@ -8,18 +8,14 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from audit.labels import action_label
 from pagopa.money import format_euro
 from positions.models import PaymentOption
 
+# Actions only a position's page shows; the rest are named by audit.labels.
 LABELS = {
-    "position.created": gettext_lazy("Posizione creata"),
-    "position.updated": gettext_lazy("Posizione modificata"),
-    "position.cancelled": gettext_lazy("Posizione annullata"),
-    "position.reopened": gettext_lazy("Posizione riaperta"),
     "debtor.created": gettext_lazy("Debitore creato"),
     "debtor.updated": gettext_lazy("Anagrafica del debitore modificata"),
-    "receipt.applied_after_review": gettext_lazy("Ricevuta applicata dopo verifica"),
-    "receipt.handled": gettext_lazy("Ricevuta gestita"),
 }
 
 FIELDS = {
@@ -98,7 +94,7 @@ def describe(entries) -> list:
     """The entries, each with ``label`` and ``changes`` for the template."""
     result = []
     for entry in entries:
-        entry.label = LABELS.get(entry.action, entry.action)
+        entry.label = LABELS.get(entry.action) or action_label(entry.action)
         entry.changes = changes(entry)
         result.append(entry)
     return result
