@@ -44,7 +44,11 @@ def test_operator_creates_a_plan_the_debtor_finds_it_then_a_cancelled_notice_is_
     staff_log_in(page, operator)
 
     page.get_by_role("link", name="Posizioni").click()
+    page.wait_for_url(re.compile(r"/backoffice/posizioni/$"))
+    assert "Trasporto scolastico Ottobre" in page.locator("main").inner_text()
+    assert_accessible(page)
     page.get_by_role("link", name="Nuova posizione").click()
+    assert_accessible(page)
     page.get_by_label("Codice fiscale del debitore").fill("rssmra80e12h501i")
     page.get_by_label("Nome e cognome o ragione sociale").fill("Mario Rossi")
     page.get_by_label("Servizio").select_option(label="Trasporto scolastico")
