@@ -312,3 +312,40 @@ def test_the_filtered_list_exports_to_csv_and_xlsx(operator_client, organization
     sheet = load_workbook(BytesIO(b"".join(xlsx.streaming_content))).active
     rows = list(sheet.iter_rows(values_only=True))
     assert len(rows) == 4 and notice in [cell for row in rows for cell in row]
+
+
+def test_edit_splits_an_amount_into_two_transfers(operator_client, organization,
+                                                  make_position):
+    position = make_position()
+    option = position.options.get()
+    data = edit_data(position, transfers="2")
+    redraw = operator_client.post(url("position_edit", organization, position.pk),
+                                  {**data, "_layout": "1"})
+    assert f'name="opt-{option.pk}-t2-iban"' in redraw.content.decode()
+    data.update({f"opt-{option.pk}-t1-amount": "20,00", f"opt-{option.pk}-t2-amount": "2,00",
+                 f"opt-{option.pk}-t2-iban": "IT70B0306909606100000000123",
+                 f"opt-{option.pk}-t2-beneficiary_fiscal_code": "00514490010",
+                 f"opt-{option.pk}-t2-beneficiary_name": "Provincia"})
+    response = operator_client.post(url("position_edit", organization, position.pk), data)
+    assert response.status_code == 302
+    assert [(t.amount_cents, t.beneficiary_fiscal_code) for t in option.transfers.all()] == [
+        (2000, organization.fiscal_code), (200, "00514490010")]
+
+
+def test_a_spontaneous_positions_anagrafica_stays_the_payers(operator_client, organization,
+                                                             make_position, payer):
+    from positions.models import Debtor
+    declared = Debtor.objects.create(organization=organization, declared_by=payer,
+                                     fiscal_code="RSSMRA80E12H501I", full_name="Mario Rossi")
+    position = make_position(debtor=declared)
+    PaymentPosition.objects.filter(pk=position.pk).update(
+        origin=PaymentPosition.Origin.SPONTANEOUS)
+    form = operator_client.get(url("position_edit", organization, position.pk))
+    assert 'name="fiscal_code"' not in form.content.decode()
+    assert "anagrafica inserita dal pagatore" in text(form)
+    data = {k: v for k, v in edit_data(position, causale="Rettificata").items()
+            if k not in ("fiscal_code", "full_name")}
+    assert operator_client.post(url("position_edit", organization, position.pk),
+                                data).status_code == 302
+    position.refresh_from_db()
+    assert position.causale == "Rettificata" and position.debtor_id == declared.pk
