@@ -155,6 +155,13 @@ class PaymentPosition(models.Model):
     notification_fee_cents = models.PositiveBigIntegerField(
         _("spese di notifica SEND (centesimi)"), default=0,
         validators=[MaxValueValidator(99_999_999_999)])
+    # Why staff cancelled it (positions.editing.cancel_position); shown with the
+    # position and kept in the audit log.
+    cancellation_reason = models.CharField(_("motivo dell'annullamento"), max_length=500,
+                                           blank=True, editable=False)
+    # Optimistic lock: every staff change checks and bumps it in one UPDATE, so two staff
+    # editing the same position cannot silently overwrite each other.
+    version = models.PositiveIntegerField(_("versione"), default=0, editable=False)
     created_at = models.DateTimeField(_("creata il"), auto_now_add=True)
     updated_at = models.DateTimeField(_("aggiornata il"), auto_now=True)
 
@@ -196,6 +203,24 @@ class PaymentPosition(models.Model):
         return any(o.is_payable for o in self.options.all())
 
     @property
+    def debt_cents(self) -> int:
+        """What the position asks: the single payment, else the first plan's installments
+        (uses the prefetched options)."""
+        options = list(self.options.all())
+        plans = sorted({o.plan for o in options})
+        if not plans:
+            return 0
+        return sum(o.amount_cents for o in options if o.plan == plans[0])
+
+    @property
+    def next_due_date(self) -> date | None:
+        """The earliest due date still to pay, else the earliest of all."""
+        options = list(self.options.all())
+        dates = ([o.due_date for o in options if o.due_date and o.is_payable]
+                 or [o.due_date for o in options if o.due_date])
+        return min(dates, default=None)
+
+    @property
     def total_cents(self) -> int:
         return sum(o.amount_cents for o in self.options.all() if not o.installment_number)
 
@@ -226,7 +251,8 @@ class PaymentOption(models.Model):
     # Allowed transitions: only a receipt makes an option paid (see payments/).
     TRANSITIONS: dict[str, set[str]] = {
         Status.UNPAID: {Status.PAID, Status.CANCELLED, Status.EXPIRED, Status.SUPERSEDED},
-        Status.EXPIRED: {Status.PAID, Status.UNPAID, Status.SUPERSEDED},
+        # Staff may still cancel (write off) an expired debt.
+        Status.EXPIRED: {Status.PAID, Status.UNPAID, Status.SUPERSEDED, Status.CANCELLED},
         Status.CANCELLED: set(),
         Status.PAID: set(),
         Status.SUPERSEDED: set(),

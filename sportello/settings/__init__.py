@@ -32,7 +32,7 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "t
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "sportello.apps.AdminConfig",  # django.contrib.admin, superusers only
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "django_countries",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "sportello",
     "organizations",
     "audit",
@@ -68,6 +69,9 @@ INSTALLED_APPS = [
 # Upward wiring, by name: accounts asks positions whether a notice was issued to a codice
 # fiscale (the proof of a declared code) without importing it (docs/architecture.md).
 ACCOUNTS_NOTICE_CHECK = "positions.search.notice_issued"
+# And positions ask payments which options have a payment in progress (a live activation
+# or cart), which staff may not change meanwhile (positions.editing).
+POSITIONS_PAYMENT_IN_PROGRESS = "payments.status.options_in_progress"
 # Likewise /healthz and /metrics (the kit) count the email outbox's due emails.
 HEALTH_OUTBOX_DUE = "mail.outbox.due_count"
 
@@ -345,6 +349,8 @@ ADMIN_LOGIN_RATE = env_str("ADMIN_LOGIN_RATE") or "10/m"
 # Login lockout (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one email from
 # one address, that email is refused from that address for AXES_COOLOFF_MINUTES. Locking
 # the pair (not the email alone) keeps a stranger from locking a payer out everywhere.
+# The back office's second factor: the name the authenticator apps show for the account.
+OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER") or "Sportello"
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]

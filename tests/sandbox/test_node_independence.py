@@ -143,14 +143,15 @@ def test_v1_station_gets_paGetPayment_and_paSendRT(client, option, station, wire
 
 def test_receipt_comes_from_the_activation_not_from_asking_again(client, option, wire):
     counter_pay(client, option, scenario="late", delay_seconds=60)
-    # The Ente changes the position after the activation: the Node does not know.
+    # The Ente changes the position after the activation: the Node does not know, and
+    # the receipt says so (the amount agreed at activation is what was collected).
     PaymentOption.objects.filter(pk=option.pk).update(amount_cents=2500)
     option.transfers.update(amount_cents=2500)
     node.deliver_due(later())
     assert wire == ["paVerifyPaymentNotice", "paGetPaymentV2", "paSendRTV2"]
     receipt = Receipt.objects.get()
     assert receipt.amount_cents == 2200  # what was activated and collected
-    assert receipt.flags == [Receipt.Flag.AMOUNT_MISMATCH] and receipt.fee_cents == 200
+    assert receipt.flags == [Receipt.Flag.CHANGED_AFTER_ACTIVATION] and receipt.fee_cents == 200
     assert receipt.payment_date_time == Payment.objects.get().paid_at.replace(microsecond=0)
 
 
@@ -188,7 +189,8 @@ def test_poste_counter_asks_postal_transfers_and_the_node_checks_them(
 
 def test_poste_counter_pays_with_a_postal_account(client, make_position, organization,
                                                   site, wire):
-    organization.iban = POSTAL_IBAN
+    # The Ente keeps its bank IBAN and adds a postal one: POSTAL answers the postal IBAN.
+    organization.postal_iban = POSTAL_IBAN
     organization.save()
     option = make_position().options.get()
     counter_pay(client, option, poste="on")
