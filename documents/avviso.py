@@ -42,7 +42,6 @@ class FIXED:
     DEBTOR = "Destinatario"
     HOW_MUCH = "Quanto e quando pagare?"
     HOW_MUCH_NO_DUE = "Quanto pagare?"  # variant "Avviso senza scadenza"
-    AMOUNT = "Importo"
     DUE = "entro il"
     RATES = "Puoi pagare per intero o in {n} rate"
     ONLY_RATES = "Puoi pagare in {n} rate"
@@ -386,13 +385,13 @@ class _Notice:
         for start in range(0, len(rates), per_band):
             chunk = rates[start : start + per_band]
             if bank:
-                y = self.ensure_room(y, 92)
+                y = self.ensure_room(y, 100)
                 bottoms = [self.rate_cell(self.left + i * (col + gap), y, col, item,
                                           start + i + 1, with_debtor=per_band == 2)
                            for i, item in enumerate(chunk)]
                 y = max(bottoms) + GAP
             if self.postal is not None:
-                y = self.ensure_room(y, 96)
+                y = self.ensure_room(y, 120)
                 bottoms = [self.rate_postal_cell(self.left + i * (col + gap), y, col, item,
                                                  start + i + 1)
                            for i, item in enumerate(chunk)]

@@ -306,11 +306,15 @@ def test_logo_that_is_not_a_png_is_ignored() -> None:
 
 
 def _inside_margins(pdf: bytes) -> None:
+    """Every character, frame and code inside the guide's 10 mm margins."""
     with pdfplumber.open(io.BytesIO(pdf)) as doc:
         for page in doc.pages:
             for c in page.chars:
                 assert c["x0"] >= 9.9 * MM and c["x1"] <= page.width - 9.9 * MM, c["text"]
                 assert c["top"] >= 9.9 * MM and c["bottom"] <= page.height - 9.9 * MM, c["text"]
+            for r in page.rects:
+                assert r["x0"] >= 9.7 * MM and r["x1"] <= page.width - 9.7 * MM, r
+                assert r["top"] >= 9.7 * MM and r["bottom"] <= page.height - 9.7 * MM, r
 
 
 def test_long_texts_stay_inside_the_page() -> None:
@@ -326,8 +330,13 @@ def test_long_texts_stay_inside_the_page() -> None:
     )
     pdf = render_notice(info)
     _inside_margins(pdf)
-    # Still payable: every QR decodes.
     assert len(qr_texts(pdf)) == 6
+    # The same with bands of two, whose cells also show the Destinatario.
+    info = make_notice(ente=info.ente, debtor=info.debtor, installments=installments(4))
+    pdf = render_notice(info)
+    _inside_margins(pdf)
+    # Still payable: every QR decodes.
+    assert len(qr_texts(pdf)) == 5
 
 
 ENTE_100 = ("Consorzio Intercomunale per la Gestione Associata dei Servizi Sociali della "
