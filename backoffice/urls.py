@@ -1,6 +1,6 @@
-from django.urls import path
+from django.urls import include, path
 
-from backoffice import audit_views, login, staff_views, views
+from backoffice import audit_views, login, position_urls, staff_views, views
 
 app_name = "backoffice"
 
@@ -15,4 +15,5 @@ urlpatterns = [
     path("personale/<int:member>/ruolo/", staff_views.staff_role, name="staff_role"),
     path("personale/<int:member>/rimuovi/", staff_views.staff_remove, name="staff_remove"),
     path("registro/", audit_views.audit_list, name="audit"),
+    path("posizioni/", include(position_urls)),
 ]

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from catalog.forms import ServiceAdminForm, ServiceFieldFormSet
-from catalog.models import Service, ServiceField, SpontaneousSubmission
+from catalog.models import LegalInterestRate, Service, ServiceField, SpontaneousSubmission
 
 
 class ServiceFieldInline(admin.StackedInline):
@@ -33,8 +33,14 @@ class ServiceAdmin(admin.ModelAdmin):
         (_("Importo"), {"fields": ["amount_rule", "fixed_amount_cents",
                                     ("min_amount_cents", "max_amount_cents"),
                                     "unit_price_cents", "amount_field"]}),
+        (_("Dopo la scadenza"), {"fields": ["late_rule", "late_penalty_cents"]}),
         (_("Modulo e causale"), {"fields": ["causale_template", "instructions"]}),
     ]
+
+
+@admin.register(LegalInterestRate)
+class LegalInterestRateAdmin(admin.ModelAdmin):
+    list_display = ("valid_from", "rate_percent", "source")
 
 
 @admin.register(SpontaneousSubmission)

@@ -13,7 +13,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from catalog.models import MAX_AMOUNT_CENTS, Service, ServiceField, parse_euro_cents
+from catalog.models import MAX_AMOUNT_CENTS, LateRule, Service, ServiceField, parse_euro_cents
 from pagopa.money import format_euro
 from sportello.forms import StyledForm, require_xml_text, style_widget
 
@@ -69,13 +69,23 @@ class ServiceAdminForm(forms.ModelForm):
     min_amount_cents = EuroCentsField(label=_("Importo minimo (€)"), required=False)
     max_amount_cents = EuroCentsField(label=_("Importo massimo (€)"), required=False)
     unit_price_cents = EuroCentsField(label=_("Prezzo unitario (€)"), required=False)
+    late_penalty_cents = EuroCentsField(label=_("Sanzione fissa (€)"), required=False)
 
     class Meta:
         model = Service
         fields = ["organization", "code", "name", "description", "taxonomy_code", "active",
                   "active_from", "active_to", "spontaneous_allowed", "amount_rule",
                   "fixed_amount_cents", "min_amount_cents", "max_amount_cents",
-                  "unit_price_cents", "amount_field", "causale_template", "instructions"]
+                  "unit_price_cents", "amount_field", "late_rule", "late_penalty_cents",
+                  "causale_template", "instructions"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Left out of a form (an older page): nothing changes after the due date.
+        self.fields["late_rule"].required = False
+
+    def clean_late_rule(self) -> str:
+        return self.cleaned_data.get("late_rule") or LateRule.NONE
 
 
 class ServiceFieldFormSet(forms.BaseInlineFormSet):

@@ -5,8 +5,10 @@ from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from payments import aca
 from payments.models import AcaPush, PaymentAttempt, Receipt
 from payments.receipts import ReviewRefused, apply_after_review
+from positions.models import InvalidTransition
 
 log = logging.getLogger(__name__)
 
@@ -86,8 +88,49 @@ class PaymentAttemptAdmin(admin.ModelAdmin):
 
 @admin.register(AcaPush)
 class AcaPushAdmin(admin.ModelAdmin):
-    list_display = ("option", "status", "attempts", "next_attempt_at", "pushed_at",
+    """The ACA state of each option, for staff: what ACA holds, what it refused and why.
+    Rows needing attention (refused or given up) come first; nothing is edited here."""
+
+    list_display = ("option", "aca_iuv", "status", "needs_attention", "pushed_amount_cents",
+                    "invalidated_at", "last_status_code", "attempts", "pushed_at",
                     "last_error")
-    list_filter = ("status",)
-    readonly_fields = ("option", "attempts", "pending_since", "pushed_at",
-                       "pushed_amount_cents", "last_error")
+    list_filter = ("needs_attention", "status")
+    search_fields = ("option__notice_number", "option__iuv", "aca_iuv")
+    ordering = ("-needs_attention", "-next_attempt_at")
+    actions = ["push_again", "renumber"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [field.name for field in self.model._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_renumber_permission(self, request) -> bool:
+        """A new codice avviso changes what the payer must pay with: superusers only,
+        like applying a receipt, until staff are scoped to an Ente."""
+        return request.user.is_superuser
+
+    @admin.action(description=_("Invia di nuovo ad ACA"))
+    def push_again(self, request, queryset):
+        for option_id in queryset.values_list("option_id", flat=True):
+            aca.schedule(option_id)
+
+    @admin.action(description=_("Nuovo IUV e codice avviso, poi registra in ACA"),
+                  permissions=["renumber"])
+    def renumber(self, request, queryset):
+        """ACA never reopens an invalidated IUV: an option payable again is registered
+        anew under a new IUV and codice avviso (a new avviso must reach the payer)."""
+        for push in queryset.select_related("option__organization"):
+            try:
+                option = aca.renumber(push)
+            except InvalidTransition:
+                self.message_user(request, gettext(
+                    "Opzione %(option)s non rinumerata: non è da pagare.") % {
+                    "option": push.option}, messages.ERROR)
+            else:
+                self.log_change(request, push, gettext(
+                    "Nuovo codice avviso %(notice)s per la registrazione in ACA.") % {
+                    "notice": option.notice_number})

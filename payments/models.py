@@ -136,6 +136,11 @@ class Activation(models.Model):
                                 blank=True, related_name="activations")
     payment_note = models.CharField(max_length=210, blank=True)
     version = models.PositiveSmallIntegerField(default=2)
+    # The amount answered to the Node (attualizzato: late charge, SEND fee) and the
+    # option's own amount at that moment. Empty on rows written before they were kept.
+    amount_cents = models.PositiveBigIntegerField(_("importo comunicato"), null=True,
+                                                  blank=True)
+    option_amount_cents = models.PositiveBigIntegerField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -162,10 +167,17 @@ class Receipt(models.Model):
         CANCELLED = "cancelled", _("Avviso annullato")
         EXPIRED = "expired", _("Avviso scaduto (pagato comunque)")
         STANDIN_WITHOUT_ACTIVATION = "standin", _("Ricevuta Stand-In senza attivazione")
-        AMOUNT_MISMATCH = "amount", _("Importo diverso da quello dovuto")
+        STANDIN_AMOUNT = "standin_amount", _("Ricevuta Stand-In con importo diverso da "
+                                             "quello registrato in ACA")
+        AMOUNT_MISMATCH = "amount", _("Importo diverso da quello comunicato all'attivazione "
+                                      "(o dovuto, senza attivazione)")
+        CHANGED_AFTER_ACTIVATION = "changed", _("Posizione modificata dall'Ente dopo "
+                                                "l'attivazione")
         OUTCOME_KO = "outcome_ko", _("Esito diverso da OK")
         WRONG_STATION = "station", _("Intermediario o stazione non corrispondenti")
         IUV_MISMATCH = "iuv", _("IUV diverso da quello dell'avviso")
+        OTHER_PLAN = "other_plan", _("Modalità alternativa a quella già pagata (unica "
+                                     "soluzione o rate): da rimborsare")
 
     organization = models.ForeignKey(Organization, on_delete=models.PROTECT,
                                      related_name="receipts", verbose_name=_("Ente"))
@@ -239,24 +251,45 @@ class Receipt(models.Model):
         return [str(labels.get(flag, flag)) for flag in self.flags]
 
 
+class AcaPushQuerySet(models.QuerySet):
+    def needing_attention(self):
+        """What the back-office dashboard counts: pushes ACA refused or that gave up."""
+        return self.filter(needs_attention=True)
+
+
 class AcaPush(models.Model):
     """Delivery state of one option's mirror in ACA. The body is computed when sent,
-    from the option as it is then, so a retry always pushes the latest truth."""
+    from the option as it is then, so a retry always pushes the latest truth.
+
+    ``aca_iuv`` is the IUV ACA holds the option under and ``invalidated_at`` when ACA
+    was told amount 0 for it: ACA's INVALID is final (pagopa-aca-service answers 409 to
+    any later change), so an option payable again needs a new IUV to be in ACA again.
+    """
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Da inviare")
         DONE = "done", _("Inviata")
+        REFUSED = "refused", _("Rifiutata da ACA")
         FAILED = "failed", _("Non riuscita")
 
     option = models.OneToOneField(PaymentOption, on_delete=models.CASCADE,
-                                  related_name="aca_push")
-    status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
-    attempts = models.PositiveIntegerField(default=0)
+                                  related_name="aca_push", verbose_name=_("opzione"))
+    status = models.CharField(_("stato"), max_length=8, choices=Status.choices,
+                              default=Status.PENDING)
+    attempts = models.PositiveIntegerField(_("tentativi"), default=0)
     pending_since = models.DateTimeField(default=timezone.now)
     next_attempt_at = models.DateTimeField(default=timezone.now, db_index=True)
-    last_error = models.TextField(blank=True)
-    pushed_at = models.DateTimeField(null=True, blank=True)
-    pushed_amount_cents = models.PositiveBigIntegerField(null=True, blank=True)
+    last_error = models.TextField(_("ultimo errore"), blank=True)
+    last_status_code = models.PositiveSmallIntegerField(_("ultima risposta HTTP"), null=True,
+                                                        blank=True)
+    pushed_at = models.DateTimeField(_("inviata il"), null=True, blank=True)
+    pushed_amount_cents = models.PositiveBigIntegerField(_("importo in ACA (centesimi)"),
+                                                         null=True, blank=True)
+    aca_iuv = models.CharField(_("IUV in ACA"), max_length=35, blank=True)
+    invalidated_at = models.DateTimeField(_("invalidata in ACA il"), null=True, blank=True)
+    needs_attention = models.BooleanField(_("da verificare"), default=False, db_index=True)
+
+    objects = AcaPushQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("allineamento ACA")

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from organizations.context import with_organization
-from payments.flow import PaymentUnavailable, may_see, start_checkout
+from payments.flow import PaymentRefused, PaymentUnavailable, may_see, start_checkout
 from payments.models import PaymentAttempt
 from payments.selection import PaymentSelectionForm
 from payments.status import PaymentState, option_payment_state
@@ -48,6 +48,9 @@ def start(request):
         return redirect(f"{login}?{urlencode({'next': detail})}")
     try:
         return start_checkout(request, form.cleaned_data["option"])
+    except PaymentRefused as refused:
+        messages.error(request, refused.message)
+        return _back(request)
     except PaymentUnavailable:
         messages.error(request, _("Il pagamento online non è disponibile in questo momento. "
                                   "Riprova tra qualche minuto o usa l'avviso di pagamento."))

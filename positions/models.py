@@ -16,7 +16,13 @@ from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Service
 from organizations.models import Organization
-from sportello.validators import validate_fiscal_code, validate_iban, validate_xml_text
+from sportello.validators import (
+    validate_fiscal_code,
+    validate_iban,
+    validate_postal_iban,
+    validate_taxonomy_code,
+    validate_xml_text,
+)
 
 
 class EnteDebtorManager(models.Manager):
@@ -142,6 +148,20 @@ class PaymentPosition(models.Model):
         _("scade dopo la data di scadenza"), default=False,
         help_text=_("Se attivo, dopo la scadenza la posizione non è più pagabile."),
     )
+    # SEND (piattaforma notifiche): the cost of notifying this debt, which SEND asks the
+    # Ente to charge (GPD's ``notificationFee``). Added to the amount answered to pagoPA
+    # for the single payment and each plan's first installment, with the metadata
+    # NOTIFICATION_FEE (see ``positions.amounts``).
+    notification_fee_cents = models.PositiveBigIntegerField(
+        _("spese di notifica SEND (centesimi)"), default=0,
+        validators=[MaxValueValidator(99_999_999_999)])
+    # Why staff cancelled it (positions.editing.cancel_position); shown with the
+    # position and kept in the audit log.
+    cancellation_reason = models.CharField(_("motivo dell'annullamento"), max_length=500,
+                                           blank=True, editable=False)
+    # Optimistic lock: every staff change checks and bumps it in one UPDATE, so two staff
+    # editing the same position cannot silently overwrite each other.
+    version = models.PositiveIntegerField(_("versione"), default=0, editable=False)
     created_at = models.DateTimeField(_("creata il"), auto_now_add=True)
     updated_at = models.DateTimeField(_("aggiornata il"), auto_now=True)
 
@@ -183,6 +203,24 @@ class PaymentPosition(models.Model):
         return any(o.is_payable for o in self.options.all())
 
     @property
+    def debt_cents(self) -> int:
+        """What the position asks: the single payment, else the first plan's installments
+        (uses the prefetched options)."""
+        options = list(self.options.all())
+        plans = sorted({o.plan for o in options})
+        if not plans:
+            return 0
+        return sum(o.amount_cents for o in options if o.plan == plans[0])
+
+    @property
+    def next_due_date(self) -> date | None:
+        """The earliest due date still to pay, else the earliest of all."""
+        options = list(self.options.all())
+        dates = ([o.due_date for o in options if o.due_date and o.is_payable]
+                 or [o.due_date for o in options if o.due_date])
+        return min(dates, default=None)
+
+    @property
     def total_cents(self) -> int:
         return sum(o.amount_cents for o in self.options.all() if not o.installment_number)
 
@@ -213,7 +251,8 @@ class PaymentOption(models.Model):
     # Allowed transitions: only a receipt makes an option paid (see payments/).
     TRANSITIONS: dict[str, set[str]] = {
         Status.UNPAID: {Status.PAID, Status.CANCELLED, Status.EXPIRED, Status.SUPERSEDED},
-        Status.EXPIRED: {Status.PAID, Status.UNPAID, Status.SUPERSEDED},
+        # Staff may still cancel (write off) an expired debt.
+        Status.EXPIRED: {Status.PAID, Status.UNPAID, Status.SUPERSEDED, Status.CANCELLED},
         Status.CANCELLED: set(),
         Status.PAID: set(),
         Status.SUPERSEDED: set(),
@@ -312,6 +351,22 @@ class PaymentOption(models.Model):
     def is_payable(self) -> bool:
         return self.status == self.Status.UNPAID
 
+    def amount_due(self, today: date | None = None):
+        """What paying this option costs on ``today``: see ``positions.amounts``."""
+        from positions.amounts import amount_due
+
+        return amount_due(self, today)
+
+    @property
+    def amount_now_cents(self) -> int:
+        """The amount to pay today (late charge and SEND fee included) while payable; what
+        was due otherwise. For the pages and the cart."""
+        if not self.is_payable:
+            return self.amount_cents
+        from positions.amounts import charges
+
+        return self.amount_cents + sum(charges(self))
+
     def is_overdue(self, today: date | None = None) -> bool:
         today = today or timezone.localdate()
         return self.is_payable and self.due_date is not None and self.due_date < today
@@ -339,11 +394,12 @@ class Transfer(models.Model):
     )
     remittance_information = models.CharField(_("causale del versamento"), max_length=140,
                                               validators=[validate_xml_text])
-    taxonomy_code = models.CharField(_("codice tassonomia"), max_length=16)
+    taxonomy_code = models.CharField(_("codice tassonomia"), max_length=16,
+                                     validators=[validate_taxonomy_code])
     # A postal current account's IBAN (Poste Italiane, ABI 07601): with one on every
     # transfer the position can be paid at Poste (allCCP).
     postal_iban = models.CharField(_("IBAN postale"), max_length=34, blank=True,
-                                   validators=[validate_iban])
+                                   validators=[validate_postal_iban])
 
     class Meta:
         verbose_name = _("trasferimento")

@@ -69,6 +69,9 @@ INSTALLED_APPS = [
 # Upward wiring, by name: accounts asks positions whether a notice was issued to a codice
 # fiscale (the proof of a declared code) without importing it (docs/architecture.md).
 ACCOUNTS_NOTICE_CHECK = "positions.search.notice_issued"
+# And positions ask payments which options have a payment in progress (a live activation
+# or cart), which staff may not change meanwhile (positions.editing).
+POSITIONS_PAYMENT_IN_PROGRESS = "payments.status.options_in_progress"
 # Likewise /healthz and /metrics (the kit) count the email outbox's due emails.
 HEALTH_OUTBOX_DUE = "mail.outbox.due_count"
 
@@ -211,6 +214,11 @@ PAGOPA_CHECKOUT_VERSION = env_int("PAGOPA_CHECKOUT_VERSION", 2)
 # the built-in sandbox's ACA.
 PAGOPA_ACA_URL = env_str("PAGOPA_ACA_URL") or ""
 PAGOPA_ACA_KEY = env_str("PAGOPA_ACA_KEY") or ""
+# pagoPA's taxonomy of collection services as published (CSV of
+# https://api.platform.pagopa.it/taxonomy/service/v1/taxonomy?extension=csv): when set,
+# every taxonomy code of a service or transfer must be in it and valid today. Unset: the
+# shape and the mandatory prefix only (9/0101002IM/).
+PAGOPA_TAXONOMY_FILE = env_str("PAGOPA_TAXONOMY_FILE") or ""
 # Who may call /pagopa/paForNode: client addresses or networks (CIDR) and/or a shared
 # secret in a header. Both set: both must match. Production refuses to start without
 # one of them configured explicitly (see production.py).

@@ -129,3 +129,15 @@ def test_the_published_second_factor_is_refused_without_the_demo_idp(settings):
     settings.DEMO_IDP_ENABLED = False
     with pytest.raises(CommandError):
         call_command("seed_demo", "--demo-second-factor", verbosity=0)
+
+
+def test_a_tari_with_a_single_payment_and_three_installments(seeded):
+    """Issue 11 item 1: the plans rule has a demo position, made by the staff service."""
+    from audit.models import AuditEntry
+
+    tari = PaymentPosition.objects.get(external_reference="TARI-2026-0001")
+    assert tari.status == PaymentPosition.Status.VALID
+    options = sorted((o.plan, o.installment_number, o.amount_cents, o.status)
+                     for o in tari.options.all())
+    assert options == [(0, None, 12000, "unpaid"), *((1, n, 4000, "unpaid") for n in (1, 2, 3))]
+    assert AuditEntry.objects.filter(action="position.created", position_id=tari.pk).exists()

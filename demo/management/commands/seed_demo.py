@@ -19,10 +19,12 @@ from accounts.models import FiscalCodeVerification, User
 from accounts.verification import record
 from catalog.models import Service, ServiceField
 from organizations.models import Organization, StaffMembership, StaffRole
+from positions.editing import DebtorSpec, create_staff_position
 from positions.models import Debtor, PaymentPosition
 from positions.services import OptionSpec, create_position
 
 DEMO_PASSWORD = "Sportello-demo-2026"  # noqa: S105 - published demo credential
+TARI_REFERENCE = "TARI-2026-0001"
 LOGO = Path(__file__).resolve().parents[2] / "comune-di-test.png"
 STAFF = [("operatore@comune-di-test.example", "Olga", "Operatrice", StaffRole.OPERATOR),
          ("responsabile@comune-di-test.example", "Rita", "Responsabile", StaffRole.MANAGER)]
@@ -65,6 +67,9 @@ SERVICES = [
     ("diritti-segreteria", "Diritti di segreteria",
      "Diritti per il rilascio di certificati, copie e atti dell'ufficio tecnico.",
      True, "9/0101005TS/"),
+    ("tari", "TARI - Tassa sui rifiuti",
+     "Tassa sui rifiuti dell'anno in corso: in unica soluzione o in tre rate.",
+     False, "9/0101101IM/"),
 ]
 
 # How the spontaneous services are paid: amount rule, fields, causale and instructions.
@@ -134,6 +139,7 @@ class Command(BaseCommand):
         services = self._services(org)
         debtors = self._debtors(org)
         created = self._positions(org, services, debtors)
+        created += self._tari(org, services)
         self._users(org)
         self._staff(org, second_factor)
         self.stdout.write(self.style.SUCCESS(
@@ -217,6 +223,24 @@ class Command(BaseCommand):
             self._apply(position, final)
             created += 1
         return created
+
+    @staticmethod
+    def _tari(org, services) -> int:
+        """A TARI-like tax the Ente issued: 120 € at once or three installments of 40 €,
+        alternatives (SANP), unpaid; made by the back office's own service."""
+        if PaymentPosition.objects.filter(organization=org,
+                                          external_reference=TARI_REFERENCE).exists():
+            return 0
+        today = timezone.localdate()
+        due = today + timedelta(days=45)
+        create_staff_position(
+            organization=org, service=services["tari"], external_reference=TARI_REFERENCE,
+            debtor=DebtorSpec(**DEBTORS[0]),
+            causale=f"TARI {today.year} - utenza domestica Via Roma 10",
+            options=[OptionSpec(12000, due),
+                     *(OptionSpec(4000, due + timedelta(days=60 * n), installment_number=n + 1)
+                       for n in range(3))])
+        return 1
 
     @staticmethod
     def _apply(position, final: str | None) -> None:
