@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("accedi/", login.login, name="login"),
     path("accedi/codice/", login.second_factor, name="second_factor"),
+    path("accedi/identita/", login.identity_login, name="identity_login"),
     path("esci/", views.logout, name="logout"),
     path("personale/", staff_views.staff_list, name="staff"),
     path("personale/aggiungi/", staff_views.staff_add, name="staff_add"),
