@@ -1,6 +1,6 @@
 from django.urls import path
 
-from backoffice import views
+from backoffice import receipt_views, views
 
 app_name = "backoffice"
 
@@ -8,4 +8,10 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("accedi/", views.login, name="login"),
     path("esci/", views.logout, name="logout"),
+    # Receipts (bo-ente)
+    path("ricevute/", receipt_views.receipt_list, name="receipts"),
+    path("ricevute/da-verificare/", receipt_views.work_queue, name="receipt_queue"),
+    path("ricevute/<int:pk>/", receipt_views.receipt_detail, name="receipt"),
+    path("ricevute/<int:pk>/applica/", receipt_views.apply_after_review, name="receipt_apply"),
+    path("ricevute/<int:pk>/gestita/", receipt_views.mark_handled, name="receipt_handled"),
 ]
