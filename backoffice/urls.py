@@ -1,6 +1,6 @@
 from django.urls import path
 
-from backoffice import receipt_views, views
+from backoffice import ente_views, receipt_views, views
 
 app_name = "backoffice"
 
@@ -14,4 +14,6 @@ urlpatterns = [
     path("ricevute/<int:pk>/", receipt_views.receipt_detail, name="receipt"),
     path("ricevute/<int:pk>/applica/", receipt_views.apply_after_review, name="receipt_apply"),
     path("ricevute/<int:pk>/gestita/", receipt_views.mark_handled, name="receipt_handled"),
+    # The Ente's settings (bo-ente)
+    path("ente/", ente_views.settings_page, name="ente"),
 ]

@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 
-from sportello.validators import validate_iban
+from sportello.validators import (
+    normalize_iban,
+    validate_ente_fiscal_code,
+    validate_iban,
+    validate_postal_iban,
+    validate_segregation_code,
+)
 
-eleven_digits = RegexValidator(r"^\d{11}$", _("Il codice fiscale dell'Ente ha 11 cifre."))
-two_digits = RegexValidator(r"^\d{2}$", _("Il codice di segregazione ha 2 cifre."))
 slug_validator = RegexValidator(
     r"^[a-z0-9][a-z0-9-]*$", _("Solo lettere minuscole, cifre e trattini.")
 )
@@ -32,7 +37,8 @@ class Organization(models.Model):
         help_text=_("Compare negli indirizzi del portale: /<indirizzo breve>/…"),
     )
     fiscal_code = models.CharField(
-        _("codice fiscale"), max_length=11, unique=True, validators=[eleven_digits]
+        _("codice fiscale"), max_length=11, unique=True,
+        validators=[validate_ente_fiscal_code]
     )
     name = models.CharField(_("denominazione"), max_length=100)
     sector = models.CharField(
@@ -41,7 +47,7 @@ class Organization(models.Model):
     )
     logo = models.ImageField(_("logo"), upload_to="logos/", blank=True)
     segregation_code = models.CharField(
-        _("codice di segregazione"), max_length=2, validators=[two_digits],
+        _("codice di segregazione"), max_length=2, validators=[validate_segregation_code],
         help_text=_("Assegnato da PagoPA S.p.A. (aux digit 3)."),
     )
     broker_id = models.CharField(_("ID intermediario (idBrokerPA)"), max_length=35)
@@ -49,7 +55,7 @@ class Organization(models.Model):
     iban = models.CharField(_("IBAN di accredito"), max_length=34, validators=[validate_iban])
     postal_iban = models.CharField(
         _("IBAN del conto corrente postale"), max_length=34, blank=True,
-        validators=[validate_iban],
+        validators=[validate_postal_iban],
         help_text=_("Se presente, l'avviso stampa il bollettino postale e le posizioni sono "
                     "pagabili presso Poste Italiane."))
     cbill_code = models.CharField(_("codice CBILL"), max_length=5, blank=True)
@@ -89,6 +95,15 @@ class Organization(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        """The bollettino's c/c postale is the account of the postal IBAN, when both are set."""
+        if self.postal_iban and self.postal_account:
+            account = normalize_iban(self.postal_iban)[-12:]
+            if account.lstrip("0") != self.postal_account.strip().lstrip("0"):
+                raise ValidationError({"postal_account": _(
+                    "Il conto corrente postale non corrisponde all'IBAN postale (ultime 12 "
+                    "cifre: %(account)s).") % {"account": account}})
 
     def reserve_iuv_bases(self, count: int = 1) -> list[int]:
         """Reserve ``count`` consecutive IUV bases, atomically across processes.
