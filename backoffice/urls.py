@@ -1,6 +1,6 @@
 from django.urls import path
 
-from backoffice import ente_views, receipt_views, views
+from backoffice import ente_views, receipt_views, service_views, views
 
 app_name = "backoffice"
 
@@ -14,6 +14,10 @@ urlpatterns = [
     path("ricevute/<int:pk>/", receipt_views.receipt_detail, name="receipt"),
     path("ricevute/<int:pk>/applica/", receipt_views.apply_after_review, name="receipt_apply"),
     path("ricevute/<int:pk>/gestita/", receipt_views.mark_handled, name="receipt_handled"),
+    # Services (bo-ente)
+    path("servizi/", service_views.service_list, name="services"),
+    path("servizi/nuovo/", service_views.service_create, name="service_create"),
+    path("servizi/<int:pk>/", service_views.service_edit, name="service"),
     # The Ente's settings (bo-ente)
     path("ente/", ente_views.settings_page, name="ente"),
 ]

@@ -1,0 +1,143 @@
+"""The service editor, for the responsabile: the Ente's services (*tipologie di pendenza*)
+with their amount rule, accounting codes, instructions and the fields of the payer's form.
+Forms only read what was typed; ``catalog.editing.save_service`` validates and writes."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db import models
+from django.forms.models import fields_for_model
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from backoffice.access import staff_required
+from catalog.editing import ROW_FIELDS, SERVICE_FIELDS, ServiceRefused, save_service
+from catalog.forms import EuroCentsField
+from catalog.models import Service, ServiceField
+from organizations.models import StaffRole
+from sportello.forms import StyledForm
+
+PAGE_SIZE = 50
+CENTS_FIELDS = {"fixed_amount_cents": _("Importo fisso (€)"),
+                "min_amount_cents": _("Importo minimo (€)"),
+                "max_amount_cents": _("Importo massimo (€)"),
+                "unit_price_cents": _("Prezzo unitario (€)")}
+
+
+def _form_field(field, **kwargs):
+    if field.name in CENTS_FIELDS:
+        return EuroCentsField(label=CENTS_FIELDS[field.name], required=False)
+    if isinstance(field, models.DateField):
+        return forms.DateField(
+            label=field.verbose_name.capitalize(), required=False,
+            widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+            error_messages={"invalid": _("Data non valida: usa il formato gg/mm/aaaa.")})
+    formfield = field.formfield(**kwargs)
+    if formfield is not None and field.verbose_name:
+        formfield.label = str(field.verbose_name).capitalize()
+    return formfield
+
+
+def _fields(model, names):
+    return fields_for_model(model, fields=names, formfield_callback=_form_field)
+
+
+class ServiceForm(StyledForm, type("_ServiceBase", (forms.Form,), _fields(Service,
+                                                                           SERVICE_FIELDS))):
+    GROUPS = [
+        (_("Il servizio"), ["code", "name", "description", "taxonomy_code"]),
+        (_("Contabilità"), ["accounting_chapter", "accounting_assessment"]),
+        (_("Disponibilità"), ["active", "active_from", "active_to", "spontaneous_allowed"]),
+        (_("Importo"), ["amount_rule", "fixed_amount_cents", "min_amount_cents",
+                        "max_amount_cents", "unit_price_cents", "amount_field"]),
+        (_("Causale e istruzioni"), ["causale_template", "instructions"]),
+    ]
+
+    def groups(self):
+        return [(title, [self[name] for name in names]) for title, names in self.GROUPS]
+
+
+class RowForm(StyledForm, type("_RowBase", (forms.Form,), _fields(ServiceField, ROW_FIELDS))):
+    id = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["choices"].widget.attrs["rows"] = 3
+
+
+RowFormSet = forms.formset_factory(RowForm, extra=1, can_delete=True)
+
+
+def context(request, **values) -> dict:
+    return {"organization": request.organization, "membership": request.membership, **values}
+
+
+@staff_required(role=StaffRole.MANAGER)
+def service_list(request):
+    services = (Service.objects.filter(organization=request.organization)
+                .annotate(field_count=models.Count("form_fields")).order_by("name", "pk"))
+    page = Paginator(services, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "backoffice/services/list.html", context(request, page=page))
+
+
+@staff_required(role=StaffRole.MANAGER)
+def service_create(request):
+    return _editor(request, None)
+
+
+@staff_required(role=StaffRole.MANAGER)
+def service_edit(request, pk: int):
+    service = get_object_or_404(Service, pk=pk, organization=request.organization)
+    return _editor(request, service)
+
+
+def _initial(service: Service | None):
+    if service is None:
+        return {"active": True, "amount_rule": Service.AmountRule.FIXED}, []
+    rows = [{"id": row.pk, **{name: getattr(row, name) for name in ROW_FIELDS}}
+            for row in service.form_fields.all()]
+    return {name: getattr(service, name) for name in SERVICE_FIELDS}, rows
+
+
+def _editor(request, service: Service | None):
+    initial, initial_rows = _initial(service)
+    data = request.POST if request.method == "POST" else None
+    form = ServiceForm(data, initial=initial)
+    rows = RowFormSet(data, initial=initial_rows, prefix="campi")
+    status = 200
+    if data is not None:
+        if form.is_valid() and rows.is_valid():
+            kept = [row for row in rows.forms
+                    if row.has_changed() or row.cleaned_data.get("id")]
+            kept = [row for row in kept if not row.cleaned_data.get("DELETE")]
+            values = [{"id": row.cleaned_data.get("id"),
+                       **{name: row.cleaned_data.get(name) for name in ROW_FIELDS}}
+                      for row in kept]
+            try:
+                saved = save_service(request.organization, form.cleaned_data, values,
+                                     service=service, request=request, actor=request.user)
+            except ServiceRefused as refused:
+                _show(refused, form, kept)
+            else:
+                messages.success(request, gettext("Servizio «%(name)s» salvato.")
+                                 % {"name": saved.name})
+                return redirect("backoffice:service", request.organization.slug, saved.pk)
+        status = 400
+    return render(request, "backoffice/services/editor.html", context(
+        request, form=form, rows=rows, service=service), status=status)
+
+
+def _show(refused: ServiceRefused, form: ServiceForm, row_forms: list[RowForm]) -> None:
+    """The domain's refusals next to the fields they concern (kept as typed)."""
+    for name, errors in refused.service_errors.items():
+        form.add_error(name if name in form.fields else None, errors)
+    for index, row_errors in refused.row_errors.items():
+        for name, errors in row_errors.items():
+            row_forms[index].add_error(name if name in row_forms[index].fields else None,
+                                       errors)
+    for problem in refused.general:
+        form.add_error(None, problem)
