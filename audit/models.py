@@ -11,6 +11,24 @@ from django.utils.translation import gettext_lazy as _
 from organizations.models import Organization
 
 
+class AppendOnlyError(Exception):
+    """Something tried to change or remove an audit entry."""
+
+
+class AuditQuerySet(models.QuerySet):
+    """No bulk change or removal: the log is written once (see also the PostgreSQL
+    trigger of migration 0002, for whatever bypasses the ORM)."""
+
+    def update(self, **kwargs):
+        raise AppendOnlyError("audit entries are never updated")
+
+    def delete(self):
+        raise AppendOnlyError("audit entries are never deleted")
+
+    def bulk_update(self, objs, fields, batch_size=None):
+        raise AppendOnlyError("audit entries are never updated")
+
+
 class AuditEntry(models.Model):
     """One fact, written once. Nothing updates or deletes a row (see audit.log)."""
 
@@ -33,6 +51,8 @@ class AuditEntry(models.Model):
     position_id = models.BigIntegerField(_("posizione"), null=True, blank=True, db_index=True)
     data = models.JSONField(_("dettagli"), default=dict, blank=True, encoder=DjangoJSONEncoder)
 
+    objects = AuditQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("voce del registro")
         verbose_name_plural = _("registro delle attività")
@@ -41,3 +61,12 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_label} {self.action}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnlyError("audit entries are never updated")
+        kwargs["force_insert"] = True
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("audit entries are never deleted")

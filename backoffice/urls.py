@@ -1,12 +1,13 @@
 from django.urls import path
 
-from backoffice import ente_views, receipt_views, service_views, views
+from backoffice import ente_views, login, receipt_views, service_views, views
 
 app_name = "backoffice"
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("accedi/", views.login, name="login"),
+    path("accedi/", login.login, name="login"),
+    path("accedi/codice/", login.second_factor, name="second_factor"),
     path("esci/", views.logout, name="logout"),
     # Receipts (bo-ente)
     path("ricevute/", receipt_views.receipt_list, name="receipts"),

@@ -4,11 +4,11 @@ settings, audit) has its own module of views; all are wrapped by ``staff_require
 from __future__ import annotations
 
 from django.contrib.auth import logout as auth_logout
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from backoffice.access import staff_required
+from audit.log import log_action
+from backoffice.access import membership_of, staff_required
 from organizations.models import Organization
 
 
@@ -18,14 +18,10 @@ def home(request):
         "organization": request.organization, "membership": request.membership})
 
 
-def login(request, ente: str):
-    """Email and password, then the second factor (built with the staff-login work)."""
-    get_object_or_404(Organization, slug=ente)
-    raise Http404
-
-
 @require_POST
 def logout(request, ente: str):
     organization = get_object_or_404(Organization, slug=ente)
+    if request.user.is_authenticated and membership_of(request, organization):
+        log_action("staff.logout", request=request, organization=organization)
     auth_logout(request)
     return redirect("backoffice:login", organization.slug)

@@ -32,7 +32,7 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "t
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "sportello.apps.AdminConfig",  # django.contrib.admin, superusers only
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "django_countries",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "sportello",
     "organizations",
     "audit",
@@ -337,6 +338,8 @@ ADMIN_LOGIN_RATE = env_str("ADMIN_LOGIN_RATE") or "10/m"
 # Login lockout (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one email from
 # one address, that email is refused from that address for AXES_COOLOFF_MINUTES. Locking
 # the pair (not the email alone) keeps a stranger from locking a payer out everywhere.
+# The back office's second factor: the name the authenticator apps show for the account.
+OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER") or "Sportello"
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
