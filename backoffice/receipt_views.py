@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.db.models import Count, Q, Sum
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext
@@ -13,12 +12,20 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from backoffice.access import staff_required
+from backoffice.exports import (
+    CENTS,
+    CODE,
+    DATETIME,
+    Column,
+    export_format,
+    export_response,
+    paginate,
+)
 from catalog.models import Service
 from payments import receipts as receipt_domain
 from payments.models import Channel, Receipt
 from sportello.forms import StyledForm
 
-PAGE_SIZE = 50
 DATE_INPUT = {"widget": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
               "input_formats": ["%Y-%m-%d", "%d/%m/%Y"],
               "error_messages": {"invalid": _("Data non valida: usa il formato gg/mm/aaaa.")}}
@@ -109,10 +116,40 @@ def context(request, **values) -> dict:
     return {"organization": request.organization, "membership": request.membership, **values}
 
 
+def export_columns() -> list[Column]:
+    return [Column(gettext("Data del pagamento"), DATETIME), Column(gettext("Codice avviso"), CODE),
+            Column(gettext("IUV"), CODE), Column(gettext("Identificativo ricevuta (IUR)"), CODE),
+            Column(gettext("Codice fiscale debitore"), CODE), Column(gettext("Debitore")),
+            Column(gettext("Servizio")), Column(gettext("Capitolo")),
+            Column(gettext("Accertamento")), Column(gettext("Canale")), Column(gettext("PSP")),
+            Column(gettext("Importo"), CENTS), Column(gettext("Commissione"), CENTS),
+            Column(gettext("Esito")), Column(gettext("Ha chiuso la posizione")),
+            Column(gettext("Anomalie")), Column(gettext("Verificata il"), DATETIME),
+            Column(gettext("Nota della verifica"))]
+
+
+def export_rows(queryset):
+    yes, no = gettext("Sì"), gettext("No")
+    for receipt in queryset.iterator(chunk_size=500):
+        service = receipt.option.position.service if receipt.option_id else None
+        yield [receipt.payment_date_time, receipt.notice_number, receipt.creditor_reference_id,
+               receipt.receipt_id, receipt.debtor.get("id_value", ""),
+               receipt.debtor.get("full_name", ""), service.name if service else "",
+               service.accounting_chapter if service else "",
+               service.accounting_assessment if service else "",
+               receipt.get_channel_display(), receipt.psp_company_name, receipt.amount_cents,
+               receipt.fee_cents, receipt.outcome, yes if receipt.applied else no,
+               "; ".join(receipt.flag_labels()), receipt.reviewed_at, receipt.review_note]
+
+
 @staff_required()
 def receipt_list(request):
     form, queryset = filtered_receipts(request)
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    fmt = export_format(request)
+    if fmt:
+        return export_response(fmt, gettext("ricevute"), export_columns(),
+                               export_rows(queryset))
+    page = paginate(request, queryset)
     return render(request, "backoffice/receipts/list.html", context(
         request, form=form, page=page, totals=totals(queryset),
         invalid=form.is_bound and not form.is_valid()))
@@ -123,7 +160,11 @@ def work_queue(request):
     """Flagged receipts nobody has dealt with yet, oldest first: the staff's to-do list."""
     queryset = (receipts_of(request.organization).needing_attention()
                 .order_by("received_at", "pk"))
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    fmt = export_format(request)
+    if fmt:
+        return export_response(fmt, gettext("ricevute-da-verificare"), export_columns(),
+                               export_rows(queryset))
+    page = paginate(request, queryset)
     return render(request, "backoffice/receipts/queue.html", context(request, page=page))
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.db import models
 from django.forms.models import fields_for_model
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,13 +13,13 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from backoffice.access import staff_required
+from backoffice.exports import CENTS, DATE, Column, export_format, export_response, paginate
 from catalog.editing import ROW_FIELDS, SERVICE_FIELDS, ServiceRefused, save_service
 from catalog.forms import EuroCentsField
 from catalog.models import Service, ServiceField
 from organizations.models import StaffRole
 from sportello.forms import StyledForm
 
-PAGE_SIZE = 50
 CENTS_FIELDS = {"fixed_amount_cents": _("Importo fisso (€)"),
                 "min_amount_cents": _("Importo minimo (€)"),
                 "max_amount_cents": _("Importo massimo (€)"),
@@ -80,8 +79,31 @@ def context(request, **values) -> dict:
 def service_list(request):
     services = (Service.objects.filter(organization=request.organization)
                 .annotate(field_count=models.Count("form_fields")).order_by("name", "pk"))
-    page = Paginator(services, PAGE_SIZE).get_page(request.GET.get("page"))
+    fmt = export_format(request)
+    if fmt:
+        return export_response(fmt, gettext("servizi"), _export_columns(),
+                               _export_rows(services))
+    page = paginate(request, services)
     return render(request, "backoffice/services/list.html", context(request, page=page))
+
+
+def _export_columns() -> list[Column]:
+    return [Column(gettext("Codice")), Column(gettext("Nome")), Column(gettext("Tassonomia")),
+            Column(gettext("Capitolo")), Column(gettext("Accertamento")),
+            Column(gettext("Regola dell'importo")), Column(gettext("Importo fisso"), CENTS),
+            Column(gettext("Importo minimo"), CENTS), Column(gettext("Importo massimo"), CENTS),
+            Column(gettext("Prezzo unitario"), CENTS), Column(gettext("Pagamento spontaneo")),
+            Column(gettext("Attivo")), Column(gettext("Attivo dal"), DATE),
+            Column(gettext("Attivo fino al"), DATE)]
+
+
+def _export_rows(services):
+    yes, no = gettext("Sì"), gettext("No")
+    for s in services.iterator():
+        yield [s.code, s.name, s.taxonomy_code, s.accounting_chapter, s.accounting_assessment,
+               s.get_amount_rule_display(), s.fixed_amount_cents, s.min_amount_cents,
+               s.max_amount_cents, s.unit_price_cents, yes if s.spontaneous_allowed else no,
+               yes if s.active else no, s.active_from, s.active_to]
 
 
 @staff_required(role=StaffRole.MANAGER)

@@ -4,7 +4,9 @@ each audited); the raw message for the responsabile only; another Ente's staff s
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 
 import pytest
 from django.urls import reverse
@@ -230,3 +232,35 @@ def test_the_actions_answer_only_post(operator_client, organization, flagged):
 def test_the_admin_no_longer_applies_receipts(admin_client, flagged):
     page = admin_client.get(reverse("admin:payments_receipt_changelist")).content.decode()
     assert 'value="apply_after_review"' not in page and 'value="mark_reviewed"' not in page
+
+
+# --- exports -------------------------------------------------------------------------------
+
+def test_csv_export_of_the_filtered_receipts(operator_client, organization, paid, service):
+    Service.objects.filter(pk=service.pk).update(accounting_chapter="3050")
+    response = operator_client.get(url("receipts", organization),
+                                   {"canale": "psp", "formato": "csv", "page": "2"})
+    assert response.status_code == 200
+    text = b"".join(response.streaming_content).decode("utf-8")
+    assert text.startswith("\ufeffData del pagamento;Codice avviso;")
+    lines = list(csv.reader(io.StringIO(text), delimiter=";"))
+    assert len(lines) == 3  # header, the PSP receipt and the KO one
+    row = next(line for line in lines if paid["psp"].notice_number in ";".join(line))
+    assert f'="{paid["psp"].notice_number}"' in row
+    assert "10,00" in row and "3050" in row and "Sì" in row
+
+
+def test_xlsx_export_and_the_queue_export(operator_client, organization, paid, flagged):
+    response = operator_client.get(url("receipts", organization), {"formato": "xlsx"})
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content).startswith(b"PK")
+    response = operator_client.get(url("receipt_queue", organization), {"formato": "csv"})
+    lines = b"".join(response.streaming_content).decode().strip().split("\r\n")
+    assert len(lines) == 2 and flagged.notice_number in lines[1]
+
+
+def test_another_entes_staff_cannot_export(client, organization, other_organization, paid):
+    login_staff(client, make_staff(other_organization, "altro@example.it"))
+    assert client.get(url("receipts", organization), {"formato": "csv"}).status_code == 404
+    response = client.get(url("receipts", other_organization), {"formato": "csv"})
+    assert paid["psp"].notice_number not in b"".join(response.streaming_content).decode()

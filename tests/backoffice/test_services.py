@@ -159,3 +159,14 @@ def test_the_admin_only_reads_services(admin_client, service):
     assert admin_client.get(reverse("admin:catalog_service_add")).status_code == 403
     page = admin_client.get(reverse("admin:catalog_service_change", args=[service.pk]))
     assert page.status_code == 200 and 'name="name"' not in page.content.decode()
+
+
+def test_services_export(manager_client, organization, service):
+    Service.objects.filter(pk=service.pk).update(accounting_assessment="2026/9",
+                                                 fixed_amount_cents=1250)
+    response = manager_client.get(url("services", organization), {"formato": "csv"})
+    text = b"".join(response.streaming_content).decode()
+    assert text.startswith("\ufeffCodice;Nome;")
+    assert "2026/9" in text and "12,50" in text
+    response = manager_client.get(url("services", organization), {"formato": "xlsx"})
+    assert b"".join(response.streaming_content).startswith(b"PK")
