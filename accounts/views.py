@@ -391,7 +391,8 @@ def verify_fiscal_code(request):
             return render(request, "accounts/verify_fiscal_code.html", context, status=429)
         if form.is_valid():
             if verification.verify_with_notice(user, request.organization,
-                                               form.cleaned_data["reference"]):
+                                               form.cleaned_data["reference"],
+                                               request=request):
                 messages.success(request, _("Codice fiscale verificato: ora vedi le "
                                             "posizioni intestate a %(code)s.")
                                  % {"code": user.fiscal_code})

@@ -1,6 +1,14 @@
 from django.urls import path
 
-from backoffice import ente_views, login, receipt_views, service_views, views
+from backoffice import (
+    audit_views,
+    ente_views,
+    login,
+    receipt_views,
+    service_views,
+    staff_views,
+    views,
+)
 
 app_name = "backoffice"
 
@@ -9,6 +17,11 @@ urlpatterns = [
     path("accedi/", login.login, name="login"),
     path("accedi/codice/", login.second_factor, name="second_factor"),
     path("esci/", views.logout, name="logout"),
+    path("personale/", staff_views.staff_list, name="staff"),
+    path("personale/aggiungi/", staff_views.staff_add, name="staff_add"),
+    path("personale/<int:member>/ruolo/", staff_views.staff_role, name="staff_role"),
+    path("personale/<int:member>/rimuovi/", staff_views.staff_remove, name="staff_remove"),
+    path("registro/", audit_views.audit_list, name="audit"),
     # Receipts (bo-ente)
     path("ricevute/", receipt_views.receipt_list, name="receipts"),
     path("ricevute/da-verificare/", receipt_views.work_queue, name="receipt_queue"),
