@@ -146,6 +146,9 @@ def apply_after_review(receipt: Receipt, user, *, note: str = "", request=None) 
         receipt = Receipt.objects.select_for_update().get(pk=receipt.pk)
         if receipt.applied:
             raise ReviewRefused(_("La ricevuta ha già chiuso la posizione."))
+        if receipt.reviewed_at is not None and receipt.needs_attention:
+            # Marked handled meanwhile (another person, a page left open): decided.
+            raise ReviewRefused(_("La ricevuta è già stata gestita."))
         if receipt.outcome != "OK":
             raise ReviewRefused(_("La ricevuta ha esito diverso da OK: non attesta alcun "
                                   "pagamento."))

@@ -264,3 +264,15 @@ def test_another_entes_staff_cannot_export(client, organization, other_organizat
     assert client.get(url("receipts", organization), {"formato": "csv"}).status_code == 404
     response = client.get(url("receipts", other_organization), {"formato": "csv"})
     assert paid["psp"].notice_number not in b"".join(response.streaming_content).decode()
+
+
+def test_a_handled_receipt_is_not_applied_from_a_page_left_open(operator_client, operator,
+                                                                 organization, flagged,
+                                                                 option):
+    from payments.receipts import mark_handled
+
+    mark_handled(flagged, operator, "Rimborso chiesto al PSP")
+    response = operator_client.post(url("receipt_apply", organization, flagged.pk),
+                                    {"review-note": ""})
+    assert response.status_code == 400 and "già stata gestita" in response.content.decode()
+    assert PaymentOption.objects.get(pk=option.pk).status == PaymentOption.Status.UNPAID
