@@ -117,6 +117,7 @@ def test_demo_services_are_valid_and_seeding_twice_changes_nothing(db):
     call_command("seed_demo", verbosity=0)
     diritti = Service.objects.get(code="diritti-segreteria")
     assert diritti.amount_rule == "unit_price" and diritti.unit_price_cents == 250
+    assert (diritti.accounting_chapter, diritti.accounting_assessment) == ("3005", "2026/104")
     assert list(diritti.form_fields.values_list("name", flat=True)) == ["atto", "numero_copie"]
     assert diritti.compute_amount_cents({"numero_copie": Decimal(3)}) == 750
     pass_service = Service.objects.get(code="pass-disabili")
