@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.db import models
 from django.forms.models import fields_for_model
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -31,14 +32,11 @@ def _form_field(field, **kwargs):
         return EuroCentsField(label=CENTS_FIELDS[field.name], required=False)
     if isinstance(field, models.DateField):
         return forms.DateField(
-            label=field.verbose_name.capitalize(), required=False,
+            label=capfirst(field.verbose_name), required=False,
             widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             input_formats=["%Y-%m-%d", "%d/%m/%Y"],
             error_messages={"invalid": _("Data non valida: usa il formato gg/mm/aaaa.")})
-    formfield = field.formfield(**kwargs)
-    if formfield is not None and field.verbose_name:
-        formfield.label = str(field.verbose_name).capitalize()
-    return formfield
+    return field.formfield(**kwargs)  # labels: the model's verbose names, translated lazily
 
 
 def _fields(model, names):
