@@ -89,6 +89,19 @@ class ReceiptFilterForm(StyledForm, forms.Form):
         return queryset
 
 
+class QueueFilterForm(StyledForm, forms.Form):
+    anomalia = forms.ChoiceField(
+        label=_("Anomalia"), required=False, choices=[("", _("Tutte")), *Receipt.Flag.choices],
+        error_messages={"invalid_choice": _("Anomalia non valida: scegline una dall'elenco.")})
+
+    def apply(self, queryset):
+        if not self.is_valid():
+            return queryset.none()
+        flag = self.cleaned_data["anomalia"]
+        # ``flags`` is a JSON list: matched by its text, portable to SQLite and PostgreSQL.
+        return queryset.filter(flags__icontains=f'"{flag}"') if flag else queryset
+
+
 def receipts_of(organization):
     return (Receipt.objects.filter(organization=organization).with_channel()
             .select_related("option__position__service", "option__position__debtor")
@@ -160,12 +173,15 @@ def work_queue(request):
     """Flagged receipts nobody has dealt with yet, oldest first: the staff's to-do list."""
     queryset = (receipts_of(request.organization).needing_attention()
                 .order_by("received_at", "pk"))
+    form = QueueFilterForm(request.GET)
+    queryset = form.apply(queryset)
     fmt = export_format(request)
     if fmt:
         return export_response(fmt, gettext("ricevute-da-verificare"), export_columns(),
                                export_rows(queryset))
     page = paginate(request, queryset)
-    return render(request, "backoffice/receipts/queue.html", context(request, page=page))
+    return render(request, "backoffice/receipts/queue.html", context(request, page=page,
+                                                                      form=form))
 
 
 class ReviewForm(StyledForm, forms.Form):

@@ -73,16 +73,42 @@ def context(request, **values) -> dict:
     return {"organization": request.organization, "membership": request.membership, **values}
 
 
+class ServiceFilterForm(StyledForm, forms.Form):
+    cerca = forms.CharField(label=_("Nome o codice"), required=False, max_length=100)
+    stato = forms.ChoiceField(label=_("Stato"), required=False, choices=[
+        ("", _("Tutti")), ("attivi", _("Attivi")), ("non-attivi", _("Non attivi")),
+        ("spontanei", _("Con pagamento spontaneo"))],
+        error_messages={"invalid_choice": _("Stato non valido: scegline uno dall'elenco.")})
+
+    def apply(self, services):
+        if not self.is_valid():
+            return services.none()
+        text, state = self.cleaned_data["cerca"].strip(), self.cleaned_data["stato"]
+        if text:
+            services = services.filter(models.Q(name__icontains=text)
+                                       | models.Q(code__icontains=text))
+        if state == "attivi":
+            services = services.filter(active=True)
+        elif state == "non-attivi":
+            services = services.filter(active=False)
+        elif state == "spontanei":
+            services = services.filter(spontaneous_allowed=True)
+        return services
+
+
 @staff_required(role=StaffRole.MANAGER)
 def service_list(request):
-    services = (Service.objects.filter(organization=request.organization)
-                .annotate(field_count=models.Count("form_fields")).order_by("name", "pk"))
+    form = ServiceFilterForm(request.GET)
+    services = form.apply(Service.objects.filter(organization=request.organization)
+                          .annotate(field_count=models.Count("form_fields"))
+                          .order_by("name", "pk"))
     fmt = export_format(request)
     if fmt:
         return export_response(fmt, gettext("servizi"), _export_columns(),
                                _export_rows(services))
     page = paginate(request, services)
-    return render(request, "backoffice/services/list.html", context(request, page=page))
+    return render(request, "backoffice/services/list.html", context(request, page=page,
+                                                                     form=form))
 
 
 def _export_columns() -> list[Column]:

@@ -276,3 +276,15 @@ def test_a_handled_receipt_is_not_applied_from_a_page_left_open(operator_client,
                                     {"review-note": ""})
     assert response.status_code == 400 and "già stata gestita" in response.content.decode()
     assert PaymentOption.objects.get(pk=option.pk).status == PaymentOption.Status.UNPAID
+
+
+def test_queue_filter_by_anomaly(operator_client, organization, flagged, make_position):
+    other = make_position(reference="other").options.get()
+    standin = deliver(other, info_for(other, receipt_id="s" * 32, outcome="KO")).receipt
+    response = operator_client.get(url("receipt_queue", organization), {"anomalia": "amount"})
+    assert [r.pk for r in response.context["page"].object_list] == [flagged.pk]
+    response = operator_client.get(url("receipt_queue", organization),
+                                   {"anomalia": "outcome_ko"})
+    assert [r.pk for r in response.context["page"].object_list] == [standin.pk]
+    page = operator_client.get(url("receipt_queue", organization), {"anomalia": "x"})
+    assert "Anomalia non valida" in page.content.decode()

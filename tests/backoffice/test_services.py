@@ -170,3 +170,13 @@ def test_services_export(manager_client, organization, service):
     assert "2026/9" in text and "12,50" in text
     response = manager_client.get(url("services", organization), {"formato": "xlsx"})
     assert b"".join(response.streaming_content).startswith(b"PK")
+
+
+def test_services_filters_keep_their_values(manager_client, organization, service):
+    Service.objects.create(organization=organization, code="mensa", name="Mensa",
+                           taxonomy_code="9/0101002IM/", active=False)
+    response = manager_client.get(url("services", organization), {"cerca": "mens"})
+    assert [s.code for s in response.context["page"].object_list] == ["mensa"]
+    assert 'value="mens"' in response.content.decode()
+    response = manager_client.get(url("services", organization), {"stato": "attivi"})
+    assert [s.code for s in response.context["page"].object_list] == [service.code]
