@@ -1,5 +1,6 @@
-"""Forms of the catalog: the staff's service editor and the payer's spontaneous form,
-built from the fields the Ente defined for the service."""
+"""Forms of the catalog: the payer's spontaneous form, built from the fields the Ente
+defined for the service (the staff's editor is in the back office: backoffice/service_views.py),
+and the euro amount field both use."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from catalog.models import MAX_AMOUNT_CENTS, LateRule, Service, ServiceField, parse_euro_cents
+from catalog.models import MAX_AMOUNT_CENTS, Service, ServiceField, parse_euro_cents
 from pagopa.money import format_euro
 from sportello.forms import StyledForm, require_xml_text, style_widget
 
@@ -60,69 +61,6 @@ class EuroCentsField(forms.CharField):
             raise ValidationError(self.error_messages["max_value"], code="max_value",
                                   params={"limit": format_euro(self.max_cents)})
         return cents
-
-
-# --- staff: the service editor ------------------------------------------------------
-
-class ServiceAdminForm(forms.ModelForm):
-    fixed_amount_cents = EuroCentsField(label=_("Importo fisso (€)"), required=False)
-    min_amount_cents = EuroCentsField(label=_("Importo minimo (€)"), required=False)
-    max_amount_cents = EuroCentsField(label=_("Importo massimo (€)"), required=False)
-    unit_price_cents = EuroCentsField(label=_("Prezzo unitario (€)"), required=False)
-    late_penalty_cents = EuroCentsField(label=_("Sanzione fissa (€)"), required=False)
-
-    class Meta:
-        model = Service
-        fields = ["organization", "code", "name", "description", "taxonomy_code", "active",
-                  "active_from", "active_to", "spontaneous_allowed", "amount_rule",
-                  "fixed_amount_cents", "min_amount_cents", "max_amount_cents",
-                  "unit_price_cents", "amount_field", "late_rule", "late_penalty_cents",
-                  "causale_template", "instructions"]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        # Left out of a form (an older page): nothing changes after the due date.
-        self.fields["late_rule"].required = False
-
-    def clean_late_rule(self) -> str:
-        return self.cleaned_data.get("late_rule") or LateRule.NONE
-
-
-class ServiceFieldFormSet(forms.BaseInlineFormSet):
-    """Checks what spans the service and its fields: the causale template and the amount
-    rule must name fields that exist (with the right kind), and names are unique."""
-
-    def clean(self):
-        super().clean()
-        if any(self.errors):
-            return
-        kinds: dict[str, str] = {}
-        choice_prices: dict[str, bool] = {}
-        for form in self.forms:
-            if not form.cleaned_data or form.cleaned_data.get("DELETE"):
-                continue
-            name = form.cleaned_data["name"]
-            if name in kinds:
-                raise ValidationError(_("Due campi hanno lo stesso nome «%(name)s»."),
-                                      params={"name": name})
-            kinds[name] = form.cleaned_data["kind"]
-            choice_prices[name] = "|" in (form.cleaned_data.get("choices") or "")
-        service: Service = self.instance
-        unknown = [p for p in service.placeholders() if p not in kinds]
-        if unknown:
-            raise ValidationError(
-                _("Il modello della causale usa campi che non esistono: %(names)s."),
-                params={"names": ", ".join(unknown)})
-        rule = Service.AmountRule
-        wanted = {rule.UNIT_PRICE: ServiceField.Kind.NUMBER,
-                  rule.CHOICE_PRICE: ServiceField.Kind.CHOICE}.get(service.amount_rule)
-        if wanted and kinds.get(service.amount_field) != wanted:
-            raise ValidationError(
-                _("Il campo che determina l'importo («%(name)s») deve essere un campo di tipo "
-                  "«%(kind)s» del servizio."),
-                params={"name": service.amount_field, "kind": wanted.label})
-        if service.amount_rule == rule.CHOICE_PRICE and not choice_prices[service.amount_field]:
-            raise ValidationError(_("Indica un prezzo per ogni scelta, es. «Etichetta | 12,50»."))
 
 
 # --- payer: the spontaneous form ----------------------------------------------------

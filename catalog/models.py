@@ -181,6 +181,13 @@ class Service(models.Model):
         help_text=_("Nome del campo: numerico per prezzo × quantità, a scelta per il "
                     "prezzo secondo la scelta."),
     )
+    # Accounting codes of the Ente's budget, for the exports of what was collected.
+    accounting_chapter = models.CharField(
+        _("capitolo di bilancio"), max_length=35, blank=True, validators=[validate_xml_text],
+        help_text=_("Il capitolo di entrata su cui si imputano gli incassi del servizio."))
+    accounting_assessment = models.CharField(
+        _("accertamento"), max_length=35, blank=True, validators=[validate_xml_text],
+        help_text=_("Numero dell'accertamento contabile, es. 2026/123."))
     causale_template = models.CharField(
         _("modello della causale"), max_length=140, blank=True, validators=[validate_xml_text],
         help_text=_("Testo con i nomi dei campi tra graffe, es. "

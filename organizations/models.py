@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 
 from sportello.validators import (
+    normalize_iban,
     validate_ente_fiscal_code,
     validate_iban,
     validate_postal_iban,
@@ -92,6 +94,15 @@ class Organization(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        """The bollettino's c/c postale is the account of the postal IBAN, when both are set."""
+        if self.postal_iban and self.postal_account:
+            account = normalize_iban(self.postal_iban)[-12:]
+            if account.lstrip("0") != self.postal_account.strip().lstrip("0"):
+                raise ValidationError({"postal_account": _(
+                    "Il conto corrente postale non corrisponde all'IBAN postale (ultime 12 "
+                    "cifre: %(account)s).") % {"account": account}})
 
     def reserve_iuv_bases(self, count: int = 1) -> list[int]:
         """Reserve ``count`` consecutive IUV bases, atomically across processes.
