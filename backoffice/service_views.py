@@ -17,7 +17,7 @@ from backoffice.access import staff_required
 from backoffice.exports import CENTS, DATE, Column, export_format, export_response, paginate
 from catalog.editing import ROW_FIELDS, SERVICE_FIELDS, ServiceRefused, save_service
 from catalog.forms import EuroCentsField
-from catalog.models import Service, ServiceField
+from catalog.models import LateRule, Service, ServiceField
 from organizations.models import StaffRole
 from sportello.forms import StyledForm
 
@@ -56,6 +56,14 @@ class ServiceForm(StyledForm, type("_ServiceBase", (forms.Form,), _fields(Servic
         (_("Dopo la scadenza"), ["late_rule", "late_penalty_cents"]),
         (_("Causale e istruzioni"), ["causale_template", "instructions"]),
     ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Left out of a form (an older page, a script): nothing changes after the due date.
+        self.fields["late_rule"].required = False
+
+    def clean_late_rule(self) -> str:
+        return self.cleaned_data.get("late_rule") or LateRule.NONE
 
     def groups(self):
         return [(title, [self[name] for name in names]) for title, names in self.GROUPS]

@@ -267,38 +267,3 @@ def validate_xml_multiline_text(value: str) -> None:
     if match:
         _refuse_bad_character(value, match)
 
-
-# --- the Ente's pagoPA identity -----------------------------------------------------------
-
-#: Poste Italiane's ABI: a postal current account's IBAN has it at positions 6-10.
-POSTE_ABI = "07601"
-#: Segregation codes PagoPA S.p.A. assigns to an Ente's IUV generation points (SACI 3.1:
-#: 00–45). The codes reserved to centralised services (47, 81, 85, 96–99) are all above 45.
-SEGREGATION_CODES = range(0, 46)
-
-
-def validate_ente_fiscal_code(value: str) -> None:
-    """An Ente's codice fiscale: 11 digits with the right check digit (python-stdnum)."""
-    if not re.fullmatch(r"\d{11}", value or ""):
-        raise ValidationError(_("Il codice fiscale dell'Ente ha 11 cifre."), code="length")
-    if not iva.is_valid(value):
-        raise ValidationError(
-            _("Il codice fiscale dell'Ente non è valido: la cifra di controllo non torna."),
-            code="checksum")
-
-
-def validate_segregation_code(value: str) -> None:
-    if not re.fullmatch(r"\d{2}", value or "") or int(value) not in SEGREGATION_CODES:
-        raise ValidationError(
-            _("Il codice di segregazione ha 2 cifre, da 00 a 45 (assegnato da PagoPA S.p.A.)."),
-            code="segregation_code")
-
-
-def validate_postal_iban(value: str) -> None:
-    """The IBAN of a postal current account: valid, Italian, with Poste's ABI 07601."""
-    validate_iban(value)
-    iban = IBAN(normalize_iban(value))
-    if iban.country_code != "IT" or iban.bank_code != POSTE_ABI:
-        raise ValidationError(
-            _("Non è l'IBAN di un conto corrente postale: deve essere italiano con codice ABI "
-              "07601 (Poste Italiane)."), code="postal_iban")

@@ -164,7 +164,7 @@ def test_an_applied_receipt_is_audited(option):
 def test_queue_lists_what_needs_action(operator_client, organization, flagged, paid):
     response = operator_client.get(url("receipt_queue", organization))
     assert [r.pk for r in response.context["page"].object_list] == [flagged.pk]
-    assert "Importo diverso da quello dovuto" in response.content.decode()
+    assert "Importo diverso da quello comunicato" in response.content.decode()
 
 
 def test_operator_applies_after_review(operator_client, operator, organization, flagged,

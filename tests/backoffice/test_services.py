@@ -98,6 +98,8 @@ def test_a_field_can_be_deleted(manager_client, organization):
     ({"amount_rule": "choice_price", "campi-0-kind": "choice",
       "campi-0-choices": "A\nB"}, "Indica un prezzo per ogni scelta"),
     ({"taxonomy_code": "XYZ"}, "Codice di tassonomia pagoPA non valido"),
+    # The code without its mandatory 9/…/ prefix (issue 11): refused when saved.
+    ({"taxonomy_code": "0101002IM"}, "serve il prefisso"),
     ({"campi-0-name": "importo"}, "Questo nome è riservato"),
     ({"campi-0-pattern": "(["}, "Espressione regolare non valida"),
     ({"active_from": "2026-05-01", "active_to": "2026-04-01"}, "La data di fine deve seguire"),

@@ -79,6 +79,7 @@ ACCOUNTING = {
     "pass-disabili": ("3010", "2026/102"),
     "mensa-scolastica": ("3060", "2026/103"),
     "diritti-segreteria": ("3005", "2026/104"),
+    "tari": ("1010", "2026/105"),
 }
 
 # How the spontaneous services are paid: amount rule, fields, causale and instructions.
