@@ -83,8 +83,25 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "sportello.middleware.PrivatePagesMiddleware",
+    # Inside CSP and the cache headers: the branded 405 page gets them like any page.
+    "organizations.errors.MethodNotAllowedMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
+
+# A stale form's POST (logged in or out in another tab) gets the Ente's "page expired".
+CSRF_FAILURE_VIEW = "organizations.errors.csrf_failure"
+# A GET on an address that only takes a form's POST goes to the page holding the form
+# (organizations.errors.MethodNotAllowedMiddleware), by URL name.
+FORM_PAGES = {
+    "payments:start": "positions:home",
+    "documents:bundle-create": "positions:home",
+    "positions:unfollow": "positions:followed",
+    "accounts:switch": "positions:home",
+    "accounts:logout": "positions:home",
+    "accounts:logout_all": "positions:home",
+    "identity_ente:spid_logout": "positions:home",
+    "identity_ente:cie_logout": "positions:home",
+}
 
 ROOT_URLCONF = "sportello.urls"
 WSGI_APPLICATION = "sportello.wsgi.application"
