@@ -61,11 +61,11 @@ def page(browser, live_server):
 SCREENSHOTS_DIR = os.environ.get("SCREENSHOTS_DIR")
 
 
-def screenshot(page, name: str) -> None:
+def screenshot(page, name: str, full_page: bool = True) -> None:
     """Save a small PNG of the page for the docs, only when SCREENSHOTS_DIR is set."""
     if SCREENSHOTS_DIR:
         Path(SCREENSHOTS_DIR).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(Path(SCREENSHOTS_DIR) / f"{name}.png"), full_page=True,
+        page.screenshot(path=str(Path(SCREENSHOTS_DIR) / f"{name}.png"), full_page=full_page,
                         scale="css", type="png")
 
 
