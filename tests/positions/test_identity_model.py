@@ -277,7 +277,10 @@ def test_the_payer_removes_a_followed_position(client, organization, payer, sist
     assert client.get(url("positions:detail", organization, followed.pk)).status_code == 404
     # removing what is not followed is 404, and GET changes nothing
     assert client.post(url("positions:unfollow", organization, followed.pk)).status_code == 404
-    assert client.get(url("positions:unfollow", organization, followed.pk)).status_code == 405
+    # A GET changes nothing: it goes back to the list that holds the form.
+    response = client.get(url("positions:unfollow", organization, followed.pk))
+    assert response.status_code == 302
+    assert response["Location"] == url("positions:followed", organization)
 
 
 def test_someone_elses_follow_cannot_be_removed(client, organization, payer, sister,
