@@ -12,11 +12,11 @@ import logging
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import REASON_NO_CSRF_COOKIE
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, Resolver404, resolve, reverse
 from django.utils.cache import add_never_cache_headers
-from django.middleware.csrf import REASON_NO_CSRF_COOKIE
 from django_guid import get_guid
 
 from organizations.models import Organization

@@ -67,7 +67,7 @@ def assert_header_fits(page) -> None:
     slim = page.locator(".it-header-slim-wrapper-content")
     parts = slim.locator(":scope > *").all()
     boxes = [p.bounding_box() for p in parts if p.is_visible()]
-    for first, second in zip(boxes, boxes[1:]):
+    for first, second in zip(boxes, boxes[1:], strict=False):
         assert first["x"] + first["width"] <= second["x"], boxes
 
 

@@ -167,13 +167,32 @@ def test_field_errors_are_next_to_the_field_keeping_values(logged_in, organizati
     response = post(logged_in, organization, copies, atto="pratica 1", numero_copie="51")
     html = main_html(response)
     assert 'id="id_numero_copie_error"' in html
-    assert "minore o uguale a 50" in html
+    assert "Il valore massimo è 50." in html
     assert 'value="pratica 1"' in html and 'value="51"' in html
     assert not PaymentPosition.objects.exists()
 
 
+def test_a_count_of_copies_takes_whole_numbers_only(logged_in, organization, copies):
+    response = post(logged_in, organization, copies, atto="A", numero_copie="2,5")
+    assert "Scrivi un numero intero, ad esempio 3." in text_of(response)
+    assert 'inputmode="numeric"' in main_html(response)
+    assert not PaymentPosition.objects.exists()
+    assert post(logged_in, organization, copies, atto="A", numero_copie="3").status_code == 302
+    assert PaymentPosition.objects.get().options.get().amount_cents == 750
+
+
+def test_limits_are_written_the_italian_way(logged_in, organization, copies):
+    ServiceField.objects.filter(name="numero_copie").update(
+        min_value=Decimal("1000"), max_value=Decimal("2500.5"), whole_number=False)
+    low = text_of(post(logged_in, organization, copies, atto="A", numero_copie="999"))
+    assert "Il valore minimo è 1.000." in low
+    high = text_of(post(logged_in, organization, copies, atto="A", numero_copie="2600"))
+    assert "Il valore massimo è 2.500,50." in high
+
+
 def test_decimal_comma_quantity_is_rounded_to_the_cent(logged_in, organization, copies):
-    ServiceField.objects.filter(name="numero_copie").update(min_value=Decimal("0.5"))
+    ServiceField.objects.filter(name="numero_copie").update(min_value=Decimal("0.5"),
+                                                            whole_number=False)
     post(logged_in, organization, copies, atto="A", numero_copie="1,5")
     assert PaymentPosition.objects.get().options.get().amount_cents == 375
 
