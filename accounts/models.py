@@ -16,6 +16,7 @@ from django_countries.fields import CountryField
 from phonenumber_field.modelfields import PhoneNumberField
 
 from accounts.countries import PayerCountries
+from sportello.text import proper_case
 from sportello.validators import validate_organization_name, validate_xml_text
 
 
@@ -115,8 +116,10 @@ class User(AbstractUser):
         return super().get_full_name()
 
     def display_name(self) -> str:
-        """What the header and lists call this account: name, else the email."""
-        return self.get_full_name() or self.email
+        """What the header, lists and emails call this account: name (in proper case,
+        stored as typed), else the email."""
+        name = self.get_full_name()
+        return (name if self.is_legal_person else proper_case(name)) or self.email
 
     @property
     def fiscal_code_certified(self) -> bool:
