@@ -1,4 +1,5 @@
 import re
+from urllib.parse import urlencode
 
 import pytest
 from django.test import override_settings
@@ -136,19 +137,44 @@ def test_a_search_while_logged_in_follows_the_position(
     assert not account_positions(payer, organization).exists()
 
 
-def test_paga_on_the_search_result_asks_to_log_in_then_returns(client, organization,
-                                                               position, payer):
+def test_paga_on_the_search_result_asks_to_log_in_then_goes_on(client, organization,
+                                                               position, payer, monkeypatch):
+    """*Paga* → *Accedi* → the amount to confirm → Checkout: no second search for Paga."""
+    from django.shortcuts import redirect
+
+    from payments import views as payment_views
+    from payments.models import PaymentAttempt
+
     search(client, organization)
     option = position.options.get()
     pay = reverse("payments:start", args=[organization.slug])
     response = client.post(pay, {"option": option.pk})
-    detail = reverse("positions:detail", args=[organization.slug, position.pk])
+    confirm = f"{reverse('payments:confirm', args=[organization.slug])}?option={option.pk}"
     login = reverse("accounts:login", args=[organization.slug])
     assert response.status_code == 302
-    assert response["Location"] == f"{login}?next={detail.replace('/', '%2F')}"
-    from payments.models import PaymentAttempt
-
+    assert response["Location"] == f"{login}?{urlencode({'next': confirm})}"
     assert not PaymentAttempt.objects.exists()  # nothing opened before login
-    response = client.post(f"{login}?next={detail}", {
-        "username": payer.email, "password": "Password-lunga-123", "next": detail})
-    assert response["Location"] == detail
+    response = client.post(f"{login}?{urlencode({'next': confirm})}", {
+        "username": payer.email, "password": "Password-lunga-123", "next": confirm})
+    assert response["Location"] == confirm
+    page = client.get(confirm)
+    text = page.content.decode()
+    assert "Conferma il pagamento" in text and "22,00 €" in text
+    assert f'name="option" value="{option.pk}"' in text and f'action="{pay}"' in text
+    assert not PaymentAttempt.objects.exists()  # the GET only shows
+    started = []
+    monkeypatch.setattr(payment_views, "start_checkout", lambda request, options: (
+        started.append(options) or redirect("https://checkout.example/c/1")))
+    response = client.post(pay, {"option": option.pk})
+    assert response["Location"] == "https://checkout.example/c/1"
+    assert [o.pk for o in started[0]] == [option.pk]
+
+
+def test_the_confirmation_of_something_not_payable_says_why(client, organization, position,
+                                                            payer):
+    client.force_login(payer)
+    option = position.options.get()
+    confirm = reverse("payments:confirm", args=[organization.slug])
+    response = client.get(f"{confirm}?option={option.pk}", follow=True)  # not this account's
+    assert response.redirect_chain[-1][0] == reverse("positions:home", args=[organization.slug])
+    assert "non è disponibile per il pagamento" in response.content.decode()
