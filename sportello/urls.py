@@ -24,6 +24,7 @@ urlpatterns = [
     path("<slug:ente>/", include("identity.ente_urls")),
     path("<slug:ente>/", include("payments.urls")),
     path("<slug:ente>/", include("documents.urls")),
+    path("<slug:ente>/", include("organizations.urls")),
 ]
 
 if settings.DEBUG:
