@@ -9,6 +9,7 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, PasswordResetForm
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts import emails, places
@@ -217,7 +218,12 @@ class RegistrationForm(AnagraficaForm):
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
 
-    ACCESS_FIELDS = ("password1", "password2")
+    privacy = forms.BooleanField(
+        label=_("Ho letto l'informativa sul trattamento dei dati personali"),
+        error_messages={"required": _("Per registrarti conferma di aver letto l'informativa "
+                                      "privacy.")})
+
+    ACCESS_FIELDS = ("password1", "password2", "privacy")
     field_order = ["first_name", "last_name", "company_name", "fiscal_code", "address",
                    "nation", "city", "province", "postal_code", "email", "phone"]
 
@@ -242,6 +248,7 @@ class RegistrationForm(AnagraficaForm):
     def save(self, commit=True):
         user = super().save(commit=False)
         user.email = self.cleaned_data["email"]
+        user.privacy_acknowledged_at = timezone.now()
         if commit:
             user.save()
         return user

@@ -87,6 +87,13 @@ class User(AbstractUser):
     # Set by online registration until the email link is followed; such accounts cannot
     # log in and are removed by ``purge_unactivated_accounts`` once the link has expired.
     awaiting_activation = models.BooleanField(_("in attesa di attivazione"), default=False)
+    # When the payer acknowledged the Ente's privacy notice at registration (GDPR art. 13:
+    # the notice is given when the data are collected).
+    privacy_acknowledged_at = models.DateTimeField(
+        _("informativa privacy presa visione il"), null=True, blank=True, editable=False)
+    # Closed by the payer (accounts.closure): personal data removed, login refused.
+    closed_at = models.DateTimeField(_("utenza chiusa il"), null=True, blank=True,
+                                     editable=False)
     activation_sent_at = models.DateTimeField(_("link di attivazione inviato il"),
                                               null=True, blank=True)
 

@@ -40,9 +40,7 @@ def logo(request, ente: str):
 @with_organization
 def privacy(request):
     """*Informativa privacy* (GDPR art. 13): the Ente's own text, or a sound default."""
-    organization = request.organization
-    paragraphs = [p.strip() for p in organization.privacy_notice.split("\n\n") if p.strip()]
-    return render(request, "organizations/privacy.html", {"paragraphs": paragraphs})
+    return render(request, "organizations/privacy.html")
 
 
 @with_organization
