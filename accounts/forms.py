@@ -396,3 +396,26 @@ class VerifyFiscalCodeForm(StyledForm, forms.Form):
         error_messages={"required": _("Inserisci il codice avviso o lo IUV.")},
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
+
+
+class CloseAccountForm(StyledForm, forms.Form):
+    """*Chiudi l'utenza*: the current password (counted like the other checks), or, for a
+    SPID/CIE account without one, an explicit confirmation."""
+
+    password = forms.CharField(label=_("Password attuale"), strip=False,
+                               widget=forms.PasswordInput(
+                                   attrs={"autocomplete": "current-password"}))
+    confirm = forms.BooleanField(label=_("Confermo di voler chiudere la mia utenza"))
+
+    def __init__(self, *args, user: User, guard: CurrentPasswordGuard | None = None,
+                 **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.guard = guard
+        if not user.has_usable_password():
+            del self.fields["password"]
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        check_current_password(self.user, password, self.guard, wrong_password_message())
+        return password
