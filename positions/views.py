@@ -40,6 +40,7 @@ from positions.spontaneous import (
     withdraw_spontaneous_position,
     withdrawable_positions,
 )
+from sportello import human_check
 from sportello.ratelimit import over_limit
 
 NOT_FOUND = _("Nessuna pratica corrisponde ai dati inseriti. Controlla il codice fiscale "
@@ -55,9 +56,17 @@ def search(request):
     form = SearchForm(request.POST or None)
     context = {"form": form, "positions": None}
     if request.method == "POST":
-        if over_limit(request, "ricerca", settings.RICERCA_RATE):
+        fiscal_code = _typed_fiscal_code(request)
+        by_code = bool(fiscal_code) and over_limit(
+            request, "ricerca-cf", settings.RICERCA_FISCAL_CODE_RATE, key=fiscal_code)
+        if over_limit(request, "ricerca", settings.RICERCA_RATE) or by_code:
             context["rate_limited"] = True
             return render(request, "positions/search.html", context, status=429)
+        if _needs_human_check(request, fiscal_code) and not human_check.verified(
+                request.POST.get("altcha")):
+            context["human_check"] = human_check.new_challenge()
+            context["human_check_failed"] = "altcha" in request.POST
+            return render(request, "positions/search.html", context)
         if form.is_valid():
             positions = list(find_positions(organization, form.cleaned_data["fiscal_code"],
                                             form.cleaned_data["reference"]))
@@ -68,6 +77,22 @@ def search(request):
             context["positions"] = positions
             context["not_found_message"] = NOT_FOUND
     return render(request, "positions/search.html", context)
+
+
+def _typed_fiscal_code(request) -> str:
+    """The codice fiscale as typed, normalised, to count searches per code (even when the
+    form then finds it malformed: the counter only needs a stable key)."""
+    return "".join(request.POST.get("fiscal_code", "").split()).upper()[:16]
+
+
+def _needs_human_check(request, fiscal_code: str) -> bool:
+    """Past the soft thresholds (per address, per codice fiscale) a search asks for the
+    proof of work instead of being refused: a shared office keeps working."""
+    by_address = over_limit(request, "ricerca-check", settings.RICERCA_CHECK_RATE, log=False)
+    by_code = bool(fiscal_code) and over_limit(
+        request, "ricerca-cf-check", settings.RICERCA_FISCAL_CODE_CHECK_RATE,
+        key=fiscal_code, log=False)
+    return by_address or by_code
 
 
 @with_organization

@@ -178,3 +178,61 @@ def test_the_confirmation_of_something_not_payable_says_why(client, organization
     response = client.get(f"{confirm}?option={option.pk}", follow=True)  # not this account's
     assert response.redirect_chain[-1][0] == reverse("positions:home", args=[organization.slug])
     assert "non è disponibile per il pagamento" in response.content.decode()
+
+
+# --- Shared offices: a human check past the soft limits, not a hard block -------------------
+
+def _solution(page: str) -> str:
+    """Solve the challenge the page carries, as the widget would (HUMAN_CHECK_COST is 1)."""
+    import html as html_lib
+    import json
+    import re
+
+    import altcha
+
+    raw = html_lib.unescape(re.search(r'<altcha-widget[^>]*challenge="([^"]+)"', page).group(1))
+    challenge = altcha.Challenge.from_dict(json.loads(raw))
+    return altcha.Payload(challenge=challenge,
+                          solution=altcha.solve_challenge(challenge)).to_base64()
+
+
+@override_settings(RICERCA_CHECK_RATE="2/m", RICERCA_RATE="50/m")
+def test_a_busy_address_gets_a_human_check_instead_of_a_block(client, organization, position):
+    for _ in range(2):
+        assert "Trasporto scolastico mese" in search(client, organization).content.decode()
+    asked = search(client, organization)
+    page = asked.content.decode()
+    assert asked.status_code == 200
+    assert "<altcha-widget" in page and "non essere un programma automatico" in page
+    assert "Trasporto scolastico mese" not in page  # nothing searched without the check
+    assert 'value="TS-2026-09"' in page  # what was typed is kept
+    payload = _solution(page)
+    url = reverse("positions:search", args=[organization.slug])
+    solved = client.post(url, {"fiscal_code": CF, "reference": "TS-2026-09", "altcha": payload})
+    assert "Trasporto scolastico mese" in solved.content.decode()
+    # a solution works once
+    again = client.post(url, {"fiscal_code": CF, "reference": "TS-2026-09", "altcha": payload})
+    assert "Trasporto scolastico mese" not in again.content.decode()
+    assert "Il controllo non è riuscito" in again.content.decode()
+    forged = client.post(url, {"fiscal_code": CF, "reference": "TS-2026-09", "altcha": "eyJ9"})
+    assert "<altcha-widget" in forged.content.decode()
+
+
+@override_settings(RICERCA_FISCAL_CODE_CHECK_RATE="2/m", RICERCA_FISCAL_CODE_RATE="3/m",
+                   RICERCA_CHECK_RATE="50/m")
+def test_one_codice_fiscale_is_limited_whatever_the_address(client, organization, position):
+    for number in range(2):
+        response = search(client, organization, REMOTE_ADDR=f"10.0.1.{number}")
+        assert "Trasporto scolastico mese" in response.content.decode()
+    checked = search(client, organization, REMOTE_ADDR="10.0.1.9")
+    assert "<altcha-widget" in checked.content.decode()
+    assert search(client, organization, REMOTE_ADDR="10.0.1.10").status_code == 429
+    # another codice fiscale from the same desk is not affected
+    other = search(client, organization, fiscal_code="BNCLRA85M41H501X", REMOTE_ADDR="10.0.1.9")
+    assert other.status_code == 200 and "<altcha-widget" not in other.content.decode()
+
+
+def test_the_default_limits_suit_a_front_desk():
+    from django.conf import settings
+
+    assert settings.RICERCA_CHECK_RATE == "10/m" and settings.RICERCA_RATE == "60/m"
