@@ -39,6 +39,14 @@ def visit(page, path: str, status: int = 200) -> None:
     assert_accessible(page)
 
 
+def assert_label_clear_of(page, above: str, label: str) -> None:
+    """Bootstrap Italia lifts the floating label over its input: it must not overlap the
+    heading or box above the field (the manual's *Accedi* did)."""
+    top = page.locator(label).bounding_box()["y"]
+    box = page.locator(above).bounding_box()
+    assert top >= box["y"] + box["height"], (above, box, label, top)
+
+
 @pytest.mark.parametrize("width", [1366, 390])
 def test_every_page_and_error_state(page, demo_payer, settings, width):
     from positions.models import PaymentOption
@@ -55,8 +63,10 @@ def test_every_page_and_error_state(page, demo_payer, settings, width):
     expect(page.locator(".error-summary")).to_be_focused()
     assert_accessible(page)
     page.goto(f"{ENTE}/accedi/")
+    assert_label_clear_of(page, "main h2 >> nth=-1", "label[for=id_username]")
     page.locator("main button[type=submit]").click()
     expect(page.locator(".error-summary")).to_be_visible()
+    assert_label_clear_of(page, ".error-summary", "label[for=id_username]")
     assert_accessible(page)
     # 429 of the search
     settings.RICERCA_RATE = "1/m"
