@@ -20,8 +20,10 @@ from django.utils.cache import add_never_cache_headers
 from django_guid import get_guid
 
 from organizations.models import Organization
+from sportello.context_processors import BOOTSTRAP_ITALIA_VERSION
 
 log = logging.getLogger(__name__)
+BOOTSTRAP_ITALIA_STATIC = f"vendor/bootstrap-italia/{BOOTSTRAP_ITALIA_VERSION}"
 
 
 def organization_of(request: HttpRequest) -> Organization | None:
@@ -51,7 +53,8 @@ def error_page(request: HttpRequest, status: int, **context) -> HttpResponse:
     except Exception:  # a context processor or the template failed: keep the answer plain
         log.exception("The error page itself failed")
         request.organization = None
-        html = render_to_string("error.html", {**context, "organization": None})
+        html = render_to_string("error.html", {**context, "organization": None,
+                                               "bi_static": BOOTSTRAP_ITALIA_STATIC})
     response = HttpResponse(html, status=status)
     add_never_cache_headers(response)
     return response

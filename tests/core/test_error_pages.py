@@ -67,6 +67,29 @@ def test_500_when_the_database_is_gone_is_the_plain_page(organization, monkeypat
 
 
 @override_settings(ROOT_URLCONF=ERRORS_URLCONF)
+def test_500_when_the_page_itself_fails_is_still_a_styled_page(organization, monkeypatch):
+    """The session (messages, user) may be what failed: the page is rendered again
+    without the request, with its styles."""
+    from organizations import errors
+
+    real = errors.render_to_string
+    calls = []
+
+    def first_fails(template, context=None, request=None):
+        calls.append(request)
+        if request is not None:
+            raise RuntimeError("session store down")
+        return real(template, context)
+
+    monkeypatch.setattr(errors, "render_to_string", first_fails)
+    response = Client(raise_request_exception=False).get(f"/{organization.slug}/prova-errore/")
+    assert response.status_code == 500 and len(calls) == 2
+    html = response.content.decode()
+    assert "Servizio momentaneamente non disponibile" in html
+    assert "vendor/bootstrap-italia/2.18.3/css/bootstrap-italia.min.css" in html
+
+
+@override_settings(ROOT_URLCONF=ERRORS_URLCONF)
 def test_400_keeps_the_ente(client, organization):
     html = _assert_branded(client.get(f"/{organization.slug}/prova-sospetta/"), organization, 400)
     assert "Richiesta non valida" in html
