@@ -195,8 +195,9 @@ def test_a_profile_edit_leaves_the_anagrafica_an_earlier_position_carries(
         "first_name": "Mario", "last_name": "Rossi", "address": "Via Nuova 2",
         "nation": "IT", "city": "Roma", "province": "RM", "postal_code": "00100"})
     assert profile.status_code == 302
+    # the same payment again: the form warns of the unpaid twin; confirmed, it is made
     client.post(url("positions:spontaneous_form", organization, spontaneous_service.code),
-                {"token": "0b7d5d0e-3c39-4d8a-9c55-0f7bd2f5a002"})
+                {"token": "0b7d5d0e-3c39-4d8a-9c55-0f7bd2f5a002", "confirm_duplicate": "1"})
     second = PaymentPosition.objects.exclude(pk=first.pk).get(service=spontaneous_service)
     first.refresh_from_db()
     assert Debtor.objects.values().get(pk=first.debtor_id) == before
