@@ -26,7 +26,7 @@ class ServiceFieldInline(admin.StackedInline):
     fieldsets = [
         (None, {"fields": [("position", "name", "label", "kind", "required"), "help_text"]}),
         (_("Limiti"), {"fields": [("min_length", "max_length"), ("pattern", "pattern_message"),
-                                   ("min_value", "max_value"), "choices"]}),
+                                   ("min_value", "max_value", "whole_number"), "choices"]}),
     ]
 
     def has_add_permission(self, request, obj=None):

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.utils.formats import number_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -75,9 +75,39 @@ def _text_field(spec: ServiceField, common: dict) -> forms.Field:
                            validators=validators, **common)
 
 
+def _number_limits(spec: ServiceField) -> list:
+    """Min/max validators whose messages print the limit the Italian way ("1.000,5")."""
+    validators = []
+    if spec.min_value is not None:
+        validators.append(MinValueValidator(spec.min_value, gettext(
+            "Il valore minimo è %s.") % _number_text(spec.min_value)))
+    if spec.max_value is not None:
+        validators.append(MaxValueValidator(spec.max_value, gettext(
+            "Il valore massimo è %s.") % _number_text(spec.max_value)))
+    return validators
+
+
+def _number_text(value: Decimal) -> str:
+    if value == value.to_integral_value():
+        return number_format(int(value), force_grouping=True, use_l10n=True)
+    return number_format(value, decimal_pos=2, force_grouping=True, use_l10n=True)
+
+
 def _number_field(spec: ServiceField, common: dict) -> forms.Field:
-    field = forms.DecimalField(max_digits=12, decimal_places=2, min_value=spec.min_value,
-                               max_value=spec.max_value, localize=True, **common)
+    """A number the payer types: whole unless the Ente allowed decimals ("2,5 copie" is
+    not a thing anyone can order), limits printed the Italian way."""
+    if spec.whole_number:
+        field = forms.IntegerField(localize=True, validators=_number_limits(spec),
+                                   error_messages={"invalid": gettext(
+                                       "Scrivi un numero intero, ad esempio 3.")}, **common)
+        field.widget.attrs.update({"inputmode": "numeric", "autocomplete": "off"})
+        return field
+    field = forms.DecimalField(max_digits=12, decimal_places=2, localize=True,
+                               validators=_number_limits(spec), error_messages={
+                                   "invalid": gettext("Scrivi un numero, ad esempio 12,5."),
+                                   "max_decimal_places": gettext(
+                                       "Al massimo due cifre dopo la virgola."),
+                               }, **common)
     field.widget.attrs.update({"inputmode": "decimal", "autocomplete": "off"})
     return field
 
@@ -123,6 +153,8 @@ def display_value(spec: ServiceField, value) -> str:
     if spec.kind == ServiceField.Kind.DATE:
         return value.strftime("%d/%m/%Y")
     if spec.kind == ServiceField.Kind.NUMBER:
+        if isinstance(value, int):
+            return str(value)
         if value == value.to_integral_value():
             return str(int(value))
         return number_format(value, decimal_pos=2, use_l10n=True)
@@ -192,6 +224,8 @@ class SpontaneousForm(StyledForm, forms.Form):
         attrs = {"rule": service.amount_rule, "field": service.amount_field}
         if service.amount_rule == rule.UNIT_PRICE:
             attrs["unit-cents"] = str(service.unit_price_cents)
+            spec = next((s for s in self.specs if s.name == service.amount_field), None)
+            attrs["whole"] = "1" if spec is None or spec.whole_number else "0"
         elif service.amount_rule == rule.CHOICE_PRICE:
             spec = next((s for s in self.specs if s.name == service.amount_field), None)
             attrs["prices"] = json.dumps(spec.choice_prices() if spec else {})

@@ -334,6 +334,11 @@ class ServiceField(models.Model):
                                     null=True, blank=True)
     max_value = models.DecimalField(_("valore massimo"), max_digits=12, decimal_places=2,
                                     null=True, blank=True)
+    whole_number = models.BooleanField(
+        _("solo numeri interi"), default=True,
+        help_text=_("Per i numeri: un conteggio (copie, pass) non ha decimali. Togli la spunta "
+                    "per ammetterne due, ad esempio per i metri quadri."),
+    )
     choices = models.TextField(
         _("scelte"), blank=True,
         help_text=_("Una per riga. Con il prezzo per scelta: «Etichetta | 12,50»."),

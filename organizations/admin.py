@@ -24,6 +24,8 @@ class OrganizationAdmin(admin.ModelAdmin):
         (_("Bollettino postale"), {"fields": ("postal_account", "postal_account_holder",
                                            "postal_authorization")}),
         (_("Contatti"), {"fields": ("address", "email", "pec", "phone", "website")}),
+        (_("Pagine legali"), {"fields": ("accessibility_statement_url", "feedback_url",
+                                          "privacy_notice", "dpo_contact")}),
         (_("Accesso dei pagatori"), {"fields": ("ipa_code", "municipality_code", "spid_level",
                                                    "local_registration")}),
     )

@@ -82,6 +82,24 @@ class Organization(models.Model):
     spid_level = models.CharField(
         _("livello SPID richiesto"), max_length=40, choices=SpidLevel.choices,
         default=SpidLevel.L2)
+    # The legal pages of a PA site (issue 16): edited in the admin until the back office's
+    # Ente-settings page takes them over.
+    accessibility_statement_url = models.URLField(
+        _("dichiarazione di accessibilità"), blank=True,
+        help_text=_("L'indirizzo della dichiarazione dell'Ente sul sito di AgID "
+                    "(form.agid.gov.it), linkata nel piè di pagina."))
+    feedback_url = models.URLField(
+        _("pagina per segnalazioni e feedback"), blank=True,
+        help_text=_("Dove i cittadini segnalano un problema del portale. Se vuoto, il piè di "
+                    "pagina propone l'email dell'Ente."))
+    privacy_notice = models.TextField(
+        _("informativa privacy"), blank=True,
+        help_text=_("Il testo dell'informativa (art. 13 GDPR), in paragrafi separati da una "
+                    "riga vuota. Se vuoto, il portale mostra un'informativa standard con i "
+                    "dati dell'Ente."))
+    dpo_contact = models.CharField(
+        _("contatto del responsabile della protezione dei dati"), max_length=200, blank=True,
+        help_text=_("Email o PEC del DPO, citata nell'informativa standard."))
     # Next IUV base for this Ente: taken under a row lock, so concurrent creations never
     # receive the same IUV (see next_iuv_bases).
     next_iuv_base = models.BigIntegerField(_("prossimo progressivo IUV"), default=1, editable=False)
