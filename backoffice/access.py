@@ -17,11 +17,19 @@ from django.urls import reverse
 
 from organizations.models import Organization, StaffMembership, StaffRole
 
+#: The account that entered the back office with SPID/CIE in this session (a strong login
+#: of its own: no TOTP on top). Set by ``backoffice.login.identity_login``.
+IDENTITY_LOGIN_KEY = "backoffice_identity_login"
+
 
 def second_factor_passed(request) -> bool:
-    """The session passed the second factor (django-otp's verified device)."""
+    """The session passed the second factor (django-otp's verified device), or the person
+    logged in with SPID (level 2 or 3) or CIE as this staff member."""
     is_verified = getattr(request.user, "is_verified", None)
-    return bool(is_verified and is_verified())
+    if is_verified and is_verified():
+        return True
+    return (request.user.is_authenticated
+            and request.session.get(IDENTITY_LOGIN_KEY) == request.user.pk)
 
 
 def membership_of(request, organization: Organization) -> StaffMembership | None:

@@ -8,6 +8,11 @@ passwords count towards django-axes' lockout like the portal's; wrong codes towa
 device's own throttling; every POST towards a per-address rate limit. A person who is
 not staff of *this* Ente gets the same answer as a wrong password.
 
+SPID (level 2 or 3) or CIE is a strong login by itself: *Entra con SPID/CIE* on the staff
+login page comes back to :func:`identity_login`, which lets in the staff member of this
+Ente whose codice fiscale is the identity's (the SPID account itself, or the staff
+account declaring that code), without a TOTP code.
+
 The first time, the person has no confirmed device: the second step shows the QR code
 (segno, as a ``data:`` image: CSP-safe) and the secret in text, and the first right code
 confirms the device.
@@ -38,8 +43,10 @@ from accounts import sessions
 from accounts.forms import LoginForm
 from accounts.models import User
 from audit.log import log_action
-from backoffice.access import membership_of, second_factor_passed
-from organizations.models import Organization
+from backoffice.access import IDENTITY_LOGIN_KEY, membership_of, second_factor_passed
+from identity import saml
+from identity.views import VERIFIED_KEY
+from organizations.models import Organization, StaffMembership
 from sportello.forms import StyledForm
 from sportello.ratelimit import over_limit
 
@@ -200,3 +207,58 @@ def second_factor(request, ente: str):
         return HttpResponseRedirect(next_url or reverse("backoffice:home",
                                                         args=[organization.slug]))
     return render(request, "backoffice/second_factor.html", context)
+
+
+def _strong(level: str) -> bool:
+    return level in saml.LEVELS[1:]
+
+
+def _identity_member(organization: Organization, request, fiscal_code: str):
+    """The staff member of ``organization`` the SPID/CIE identity is: the account that
+    logged in, or the one staff account declaring that codice fiscale."""
+    own = membership_of(request, organization)
+    if own is not None and request.user.fiscal_code == fiscal_code:
+        return own
+    members = list(StaffMembership.objects.select_related("user").filter(
+        organization=organization, user__fiscal_code=fiscal_code, user__is_active=True)[:2])
+    return members[0] if len(members) == 1 else None
+
+
+@never_cache
+@require_http_methods(["GET"])
+def identity_login(request, ente: str):
+    """Back from *Entra con SPID/CIE*: into the back office as the staff member of that
+    codice fiscale, or the login page with the reason."""
+    organization = get_object_or_404(Organization, slug=ente)
+    request.organization = organization
+    proof = request.session.get(VERIFIED_KEY)
+    fresh = (request.user.is_authenticated and isinstance(proof, dict)
+             and proof.get("user") == request.user.pk
+             and time.time() - float(proof.get("at", 0)) <= PENDING_SECONDS)
+    if not fresh:
+        return redirect("backoffice:login", organization.slug)
+    request.session.pop(VERIFIED_KEY, None)  # one use
+    fiscal_code = proof.get("fiscal_code", "")
+    member = _identity_member(organization, request, fiscal_code)
+    problem = None
+    if not _strong(proof.get("level", "")):
+        problem = _("Per il back office serve SPID di livello 2 o 3, oppure CIE.")
+    elif member is None:
+        problem = _("Nessun componente dello staff di questo Ente ha il codice fiscale "
+                    "%(code)s. Accedi con email e password, o chiedi a un responsabile di "
+                    "indicarlo.") % {"code": fiscal_code}
+    if problem:
+        log_action("staff.login_failed", request=request, organization=organization,
+                   data={"step": "identity", "fiscal_code": fiscal_code})
+        return render(request, "backoffice/login.html", {
+            "organization": organization, "form": LoginForm(request), "identity_problem": problem,
+            "next": reverse("backoffice:home", args=[organization.slug])})
+    user = member.user
+    if user.pk != request.user.pk:
+        user.backend = sessions.BACKEND
+        sessions.sign_in(request, user)
+    request.session[IDENTITY_LOGIN_KEY] = user.pk
+    log_action("staff.login", request=request, actor=user, organization=organization,
+               data={"method": "identity", "level": proof.get("level", ""),
+                     "fiscal_code": fiscal_code})
+    return redirect("backoffice:home", organization.slug)

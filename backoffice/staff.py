@@ -50,15 +50,16 @@ def _send(organization: Organization, user: User, template: str, subject: str,
 
 
 def add_member(organization: Organization, *, email: str, first_name: str, last_name: str,
-               role: str, request=None) -> StaffMembership:
-    """Add a person to the Ente's staff (creating the account if needed)."""
+               role: str, fiscal_code: str = "", request=None) -> StaffMembership:
+    """Add a person to the Ente's staff (creating the account if needed; ``fiscal_code``,
+    for SPID/CIE, is set on a new account only: an existing one keeps its own)."""
     email = User.objects.normalize_email(email.strip()).lower()
     with transaction.atomic():
         user = User.objects.filter(email__iexact=email).first()
         created = user is None
         if created:
             user = User.objects.create_user(email, None, first_name=first_name,
-                                            last_name=last_name)
+                                            last_name=last_name, fiscal_code=fiscal_code)
         elif StaffMembership.objects.filter(organization=organization, user=user).exists():
             raise StaffRuleError(_("Questa persona fa già parte dello staff dell'Ente."),
                                  field="email")

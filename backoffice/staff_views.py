@@ -13,6 +13,7 @@ from backoffice import staff
 from backoffice.access import staff_required
 from backoffice.exports import DATE, Column, export_format, export_response, paginate
 from organizations.models import StaffMembership, StaffRole
+from sportello.fields import FiscalCodeField
 from sportello.forms import StyledForm
 
 
@@ -22,6 +23,10 @@ class AddMemberForm(StyledForm, forms.Form):
     last_name = forms.CharField(label=gettext_lazy("Cognome"), max_length=150)
     role = forms.ChoiceField(label=gettext_lazy("Ruolo"), choices=StaffRole.choices,
                              initial=StaffRole.OPERATOR)
+    fiscal_code = FiscalCodeField(
+        label=gettext_lazy("Codice fiscale (facoltativo)"), required=False,
+        help_text=gettext_lazy("Per entrare anche con SPID o CIE. Solo per chi non ha ancora "
+                               "un'utenza: chi ce l'ha usa il codice fiscale del suo profilo."))
 
 
 class RoleForm(forms.Form):

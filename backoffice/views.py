@@ -8,14 +8,17 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from audit.log import log_action
+from backoffice import dashboard
 from backoffice.access import membership_of, staff_required
 from organizations.models import Organization
 
 
 @staff_required()
 def home(request):
+    """The dashboard (*Cruscotto*): see backoffice.dashboard for what each figure counts."""
     return render(request, "backoffice/home.html", {
-        "organization": request.organization, "membership": request.membership})
+        "organization": request.organization, "membership": request.membership,
+        **dashboard.home_context(request.organization)})
 
 
 @require_POST

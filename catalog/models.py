@@ -181,6 +181,13 @@ class Service(models.Model):
         help_text=_("Nome del campo: numerico per prezzo × quantità, a scelta per il "
                     "prezzo secondo la scelta."),
     )
+    # Accounting codes of the Ente's budget, for the exports of what was collected.
+    accounting_chapter = models.CharField(
+        _("capitolo di bilancio"), max_length=35, blank=True, validators=[validate_xml_text],
+        help_text=_("Il capitolo di entrata su cui si imputano gli incassi del servizio."))
+    accounting_assessment = models.CharField(
+        _("accertamento"), max_length=35, blank=True, validators=[validate_xml_text],
+        help_text=_("Numero dell'accertamento contabile, es. 2026/123."))
     causale_template = models.CharField(
         _("modello della causale"), max_length=140, blank=True, validators=[validate_xml_text],
         help_text=_("Testo con i nomi dei campi tra graffe, es. "
@@ -327,6 +334,11 @@ class ServiceField(models.Model):
                                     null=True, blank=True)
     max_value = models.DecimalField(_("valore massimo"), max_digits=12, decimal_places=2,
                                     null=True, blank=True)
+    whole_number = models.BooleanField(
+        _("solo numeri interi"), default=True,
+        help_text=_("Per i numeri: un conteggio (copie, pass) non ha decimali. Togli la spunta "
+                    "per ammetterne due, ad esempio per i metri quadri."),
+    )
     choices = models.TextField(
         _("scelte"), blank=True,
         help_text=_("Una per riga. Con il prezzo per scelta: «Etichetta | 12,50»."),

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 
 from sportello.validators import (
+    normalize_iban,
     validate_ente_fiscal_code,
     validate_iban,
     validate_postal_iban,
@@ -79,6 +81,24 @@ class Organization(models.Model):
     spid_level = models.CharField(
         _("livello SPID richiesto"), max_length=40, choices=SpidLevel.choices,
         default=SpidLevel.L2)
+    # The legal pages of a PA site (issue 16): edited in the admin until the back office's
+    # Ente-settings page takes them over.
+    accessibility_statement_url = models.URLField(
+        _("dichiarazione di accessibilità"), blank=True,
+        help_text=_("L'indirizzo della dichiarazione dell'Ente sul sito di AgID "
+                    "(form.agid.gov.it), linkata nel piè di pagina."))
+    feedback_url = models.URLField(
+        _("pagina per segnalazioni e feedback"), blank=True,
+        help_text=_("Dove i cittadini segnalano un problema del portale. Se vuoto, il piè di "
+                    "pagina propone l'email dell'Ente."))
+    privacy_notice = models.TextField(
+        _("informativa privacy"), blank=True,
+        help_text=_("Il testo dell'informativa (art. 13 GDPR), in paragrafi separati da una "
+                    "riga vuota. Se vuoto, il portale mostra un'informativa standard con i "
+                    "dati dell'Ente."))
+    dpo_contact = models.CharField(
+        _("contatto del responsabile della protezione dei dati"), max_length=200, blank=True,
+        help_text=_("Email o PEC del DPO, citata nell'informativa standard."))
     # Next IUV base for this Ente: taken under a row lock, so concurrent creations never
     # receive the same IUV (see next_iuv_bases).
     next_iuv_base = models.BigIntegerField(_("prossimo progressivo IUV"), default=1, editable=False)
@@ -91,6 +111,15 @@ class Organization(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        """The bollettino's c/c postale is the account of the postal IBAN, when both are set."""
+        if self.postal_iban and self.postal_account:
+            account = normalize_iban(self.postal_iban)[-12:]
+            if account.lstrip("0") != self.postal_account.strip().lstrip("0"):
+                raise ValidationError({"postal_account": _(
+                    "Il conto corrente postale non corrisponde all'IBAN postale (ultime 12 "
+                    "cifre: %(account)s).") % {"account": account}})
 
     def reserve_iuv_bases(self, count: int = 1) -> list[int]:
         """Reserve ``count`` consecutive IUV bases, atomically across processes.

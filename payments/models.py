@@ -152,9 +152,30 @@ class Activation(models.Model):
         return f"{self.option_id} @ {self.created_at:%Y-%m-%d %H:%M}"
 
 
+class Channel(models.TextChoices):
+    """How the payer reached pagoPA, as a receipt tells it (see ``with_channel``)."""
+
+    ONLINE = "online", _("Online (dal portale)")
+    PSP = "psp", _("Presso un PSP (sportello, app, home banking)")
+    STAND_IN = "standin", _("Stand-In")
+
+
 class ReceiptQuerySet(models.QuerySet):
     def needing_attention(self):
         return self.filter(needs_attention=True, reviewed_at__isnull=True)
+
+    def with_channel(self):
+        """Annotate ``channel``, computed by the database so lists filter and sum on it:
+        Stand-In when the Node says so; online when the receipt names a cart of ours
+        (idCart in paymentNote, see ``attempt``); otherwise the notice was paid at a PSP."""
+        return self.annotate(channel=models.Case(
+            models.When(stand_in=True, then=models.Value(Channel.STAND_IN)),
+            models.When(attempt__isnull=False, then=models.Value(Channel.ONLINE)),
+            default=models.Value(Channel.PSP), output_field=models.CharField()))
+
+    def collected(self):
+        """Receipts that attest money moved to the Ente (outcome OK)."""
+        return self.filter(outcome="OK")
 
 
 class Receipt(models.Model):
@@ -230,7 +251,10 @@ class Receipt(models.Model):
     needs_attention = models.BooleanField(_("da verificare"), default=False, db_index=True)
     reviewed_at = models.DateTimeField(_("verificata il"), null=True, blank=True)
     reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
-                                    null=True, blank=True, related_name="+")
+                                    null=True, blank=True, related_name="+",
+                                    verbose_name=_("verificata da"))
+    # What staff wrote when they closed the anomaly (mark handled / apply after review).
+    review_note = models.TextField(_("nota della verifica"), blank=True)
 
     objects = ReceiptQuerySet.as_manager()
 
@@ -245,6 +269,16 @@ class Receipt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.receipt_id} ({self.notice_number})"
+
+    @property
+    def channel_value(self) -> str:
+        """The channel of this row (the same rule as ``ReceiptQuerySet.with_channel``)."""
+        if self.stand_in:
+            return Channel.STAND_IN
+        return Channel.ONLINE if self.attempt_id else Channel.PSP
+
+    def get_channel_display(self) -> str:
+        return str(Channel(self.channel_value).label)
 
     def flag_labels(self) -> list[str]:
         labels = dict(self.Flag.choices)

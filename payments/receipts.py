@@ -29,6 +29,7 @@ from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from audit.log import log_action
 from organizations.models import Organization
 from pagopa.messages import DebtorInfo, ReceiptInfo
 from payments.ec import attempt_for_note, other_plan_paid
@@ -122,6 +123,7 @@ def receive(organization: Organization, info: ReceiptInfo, raw_xml: str, version
                                 duplicate=True)
         if apply:
             _apply(receipt, option)
+        _audit_delivery(receipt, option, apply)
     if receipt.needs_attention:
         security_event("receipt_flagged", receipt_id=receipt.receipt_id,
                        notice_number=receipt.notice_number, flags=",".join(receipt.flags),
@@ -130,8 +132,10 @@ def receive(organization: Organization, info: ReceiptInfo, raw_xml: str, version
     return Received(receipt, duplicate=False)
 
 
-def apply_after_review(receipt: Receipt, user) -> Receipt:
+def apply_after_review(receipt: Receipt, user, *, note: str = "", request=None) -> Receipt:
     """Staff looked at a flagged receipt and accept it: make its option paid.
+
+    Logged (``receipt.applied_after_review``, with ``note``) in the same transaction.
 
     The same locks and the same ``_apply`` as a delivery. Refused (ReviewRefused, with an
     Italian message) when the receipt cannot pay anything now: already applied, outcome
@@ -144,6 +148,9 @@ def apply_after_review(receipt: Receipt, user) -> Receipt:
         receipt = Receipt.objects.select_for_update().get(pk=receipt.pk)
         if receipt.applied:
             raise ReviewRefused(_("La ricevuta ha già chiuso la posizione."))
+        if receipt.reviewed_at is not None and receipt.needs_attention:
+            # Marked handled meanwhile (another person, a page left open): decided.
+            raise ReviewRefused(_("La ricevuta è già stata gestita."))
         if receipt.outcome != "OK":
             raise ReviewRefused(_("La ricevuta ha esito diverso da OK: non attesta alcun "
                                   "pagamento."))
@@ -163,11 +170,51 @@ def apply_after_review(receipt: Receipt, user) -> Receipt:
                                   "superare: %(flags)s.") % {
                 "flags": ", ".join(receipt.flag_labels())})
         receipt.reviewed_at, receipt.reviewed_by = timezone.now(), user
-        receipt.save(update_fields=["reviewed_at", "reviewed_by"])
+        receipt.review_note = note.strip()
+        receipt.save(update_fields=["reviewed_at", "reviewed_by", "review_note"])
         _apply(receipt, option)
+        log_action("receipt.applied_after_review", obj=receipt, request=request, actor=user,
+                   organization=receipt.organization, position_id=option.position_id,
+                   data={"notice_number": receipt.notice_number,
+                         "flags": list(receipt.flags), "note": receipt.review_note})
     log.warning("Receipt %s for notice %s applied after review by %s (flags: %s)",
                 receipt.receipt_id, receipt.notice_number, getattr(user, "pk", None),
                 ", ".join(receipt.flags))
+    return receipt
+
+
+def _audit_delivery(receipt: Receipt, option: PaymentOption | None, applied: bool) -> None:
+    """The audit trail records every receipt that paid a position or was flagged."""
+    if not (applied or receipt.needs_attention):
+        return
+    log_action("receipt.applied" if applied else "receipt.flagged", obj=receipt,
+               organization=receipt.organization,
+               position_id=option.position_id if option is not None else None,
+               data={"notice_number": receipt.notice_number, "amount_cents": receipt.amount_cents,
+                     "flags": list(receipt.flags)})
+
+
+def mark_handled(receipt: Receipt, user, note: str, *, request=None) -> Receipt:
+    """Staff dealt with a flagged receipt outside Sportello (a refund asked of the PSP, a
+    second receipt kept as evidence…): it leaves the work queue, with their note. Nothing
+    is paid. Refused (ReviewRefused) without a note or when already handled."""
+    note = (note or "").strip()
+    if not note:
+        raise ReviewRefused(_("Scrivi una nota: che cosa è stato fatto per questa ricevuta."))
+    with transaction.atomic():
+        receipt = Receipt.objects.select_for_update().get(pk=receipt.pk)
+        if not receipt.needs_attention:
+            raise ReviewRefused(_("La ricevuta non ha anomalie da gestire."))
+        if receipt.reviewed_at is not None:
+            raise ReviewRefused(_("La ricevuta è già stata gestita."))
+        receipt.reviewed_at, receipt.reviewed_by = timezone.now(), user
+        receipt.review_note = note
+        receipt.save(update_fields=["reviewed_at", "reviewed_by", "review_note"])
+        position_id = receipt.option.position_id if receipt.option_id else None
+        log_action("receipt.handled", obj=receipt, request=request, actor=user,
+                   organization=receipt.organization, position_id=position_id,
+                   data={"notice_number": receipt.notice_number,
+                         "flags": list(receipt.flags), "note": note})
     return receipt
 
 

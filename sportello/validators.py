@@ -266,3 +266,4 @@ def validate_xml_multiline_text(value: str) -> None:
     match = _NOT_XML_TEXT.search(value)
     if match:
         _refuse_bad_character(value, match)
+

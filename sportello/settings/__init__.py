@@ -93,8 +93,25 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "sportello.middleware.PrivatePagesMiddleware",
+    # Inside CSP and the cache headers: the branded 405 page gets them like any page.
+    "organizations.errors.MethodNotAllowedMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
+
+# A stale form's POST (logged in or out in another tab) gets the Ente's "page expired".
+CSRF_FAILURE_VIEW = "organizations.errors.csrf_failure"
+# A GET on an address that only takes a form's POST goes to the page holding the form
+# (organizations.errors.MethodNotAllowedMiddleware), by URL name.
+FORM_PAGES = {
+    "payments:start": "positions:home",
+    "documents:bundle-create": "positions:home",
+    "positions:unfollow": "positions:followed",
+    "accounts:switch": "positions:home",
+    "accounts:logout": "positions:home",
+    "accounts:logout_all": "positions:home",
+    "identity_ente:spid_logout": "positions:home",
+    "identity_ente:cie_logout": "positions:home",
+}
 
 ROOT_URLCONF = "sportello.urls"
 WSGI_APPLICATION = "sportello.wsgi.application"
@@ -248,8 +265,17 @@ IDENTITY_REQUEST_MINUTES = env_int("IDENTITY_REQUEST_MINUTES", 10)
 # The demo identity provider at /demo-idp/ (development only: production refuses it).
 DEMO_IDP_ENABLED = env_bool("DEMO_IDP_ENABLED", True)
 
-# Anonymous "Ricerca pratica": attempts per client address (django-ratelimit syntax).
-RICERCA_RATE = env_str("RICERCA_RATE") or "10/m"
+# Anonymous "Ricerca pratica" (django-ratelimit syntax). A front desk serves many people
+# from one address: past RICERCA_CHECK_RATE from an address, or RICERCA_FISCAL_CODE_CHECK_RATE
+# for one codice fiscale, each search asks for a human check (ALTCHA proof of work,
+# sportello.human_check) instead of refusing; RICERCA_RATE per address and
+# RICERCA_FISCAL_CODE_RATE per code are the hard limits (429) above that.
+RICERCA_CHECK_RATE = env_str("RICERCA_CHECK_RATE") or "10/m"
+RICERCA_RATE = env_str("RICERCA_RATE") or "60/m"
+RICERCA_FISCAL_CODE_CHECK_RATE = env_str("RICERCA_FISCAL_CODE_CHECK_RATE") or "5/10m"
+RICERCA_FISCAL_CODE_RATE = env_str("RICERCA_FISCAL_CODE_RATE") or "30/h"
+# Work asked of the browser by a human check (SHA-256 iterations per attempt).
+HUMAN_CHECK_COST = env_int("HUMAN_CHECK_COST", 5000)
 # *Scarica selezionati (ZIP)*: requests per account and per client address (django-ratelimit
 # syntax), and how many ZIPs one account may have waiting to be built at once. Each ZIP is
 # seconds of worker time: one payer must not fill the queue.

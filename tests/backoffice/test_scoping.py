@@ -26,7 +26,7 @@ from organizations.models import Organization, StaffRole
 from tests.backoffice.conftest import login_staff, make_staff
 
 #: The doors: open to anyone by design (logout is POST-only and acts on one's own session).
-PUBLIC = {"login", "second_factor", "logout"}
+PUBLIC = {"login", "second_factor", "identity_login", "logout"}
 OUR_APPS = {"accounts", "audit", "catalog", "payments", "positions", "documents", "mail",
             "organizations", "backoffice", "identity"}
 NAME_HINTS = {"position": "positions.paymentposition", "option": "positions.paymentoption",

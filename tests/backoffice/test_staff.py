@@ -127,3 +127,15 @@ def test_another_entes_member_is_404(manager_client, other_organization):
                                {"role": StaffRole.MANAGER}).status_code == 404
     member.refresh_from_db()
     assert member.role == StaffRole.OPERATOR
+
+
+def test_a_newcomer_may_be_given_a_fiscal_code_for_spid(manager_client, organization):
+    response = manager_client.post(url("staff_add", organization), {
+        "email": "cf@example.it", "first_name": "Mario", "last_name": "Rossi",
+        "role": StaffRole.OPERATOR, "fiscal_code": "rssmra80e12h501i"})
+    assert response.status_code == 302
+    assert User.objects.get(email="cf@example.it").fiscal_code == "RSSMRA80E12H501I"
+    wrong = manager_client.post(url("staff_add", organization), {
+        "email": "cf2@example.it", "first_name": "Mario", "last_name": "Rossi",
+        "role": StaffRole.OPERATOR, "fiscal_code": "RSSMRA80E12H501X"})
+    assert wrong.status_code == 200 and 'value="cf2@example.it"' in wrong.content.decode()

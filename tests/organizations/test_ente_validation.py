@@ -7,7 +7,6 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import ValidationError
 
-from catalog.models import Service
 from organizations.models import Organization
 from positions.models import Transfer
 from tests.conftest import SPEC_DIR
@@ -93,15 +92,6 @@ def test_transfers_are_checked_as_services(make_position, settings):
     settings.PAGOPA_TAXONOMY_FILE = str(TAXONOMY_SAMPLE)
     assert "taxonomy_code" in errors_of(transfer)
     assert isinstance(transfer, Transfer)
-
-
-def test_services_created_through_the_admin_form_are_refused(admin_client, organization):
-    response = admin_client.post("/admin/catalog/service/add/", {
-        "organization": organization.pk, "code": "tari", "name": "TARI",
-        "taxonomy_code": "0101002IM", "amount_rule": "fixed", "active": "on"})
-    assert response.status_code == 200
-    assert "serve il prefisso" in response.content.decode()
-    assert not Service.objects.filter(code="tari").exists()
 
 
 def test_organizations_created_through_the_admin_are_refused(admin_client):

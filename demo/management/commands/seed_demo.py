@@ -72,6 +72,16 @@ SERVICES = [
      False, "9/0101101IM/"),
 ]
 
+# The budget chapter (capitolo) and accounting assessment (accertamento) of each service:
+# plausible examples, shown by the service editor and exported with the receipts.
+ACCOUNTING = {
+    "trasporto-scolastico": ("3050", "2026/101"),
+    "pass-disabili": ("3010", "2026/102"),
+    "mensa-scolastica": ("3060", "2026/103"),
+    "diritti-segreteria": ("3005", "2026/104"),
+    "tari": ("1010", "2026/105"),
+}
+
 # How the spontaneous services are paid: amount rule, fields, causale and instructions.
 SPONTANEOUS = {
     "diritti-segreteria": {
@@ -169,6 +179,8 @@ class Command(BaseCommand):
                 organization=org, code=code,
                 defaults={"name": name, "description": description,
                           "spontaneous_allowed": spontaneous, "taxonomy_code": taxonomy,
+                          "accounting_chapter": ACCOUNTING[code][0],
+                          "accounting_assessment": ACCOUNTING[code][1],
                           **SPONTANEOUS.get(code, {}).get("rule", {})})
             for position, field in enumerate(SPONTANEOUS.get(code, {}).get("fields", [])):
                 ServiceField.objects.update_or_create(
