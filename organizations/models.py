@@ -58,6 +58,7 @@ class Organization(models.Model):
         help_text=_("Se presente, l'avviso stampa il bollettino postale e le posizioni sono "
                     "pagabili presso Poste Italiane."))
     cbill_code = models.CharField(_("codice CBILL"), max_length=5, blank=True)
+    postal_account = models.CharField(_("conto corrente postale"), max_length=12, blank=True)
     postal_account_holder = models.CharField(
         _("intestatario del conto postale"), max_length=50, blank=True
     )
