@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import platform
+import re
 import sys
 import time
 from collections.abc import Callable
@@ -23,6 +24,7 @@ from documents.data import (  # noqa: E402
     InstallmentInfo,
     NoticeInfo,
     PartyInfo,
+    PostalAccount,
     QuietanzaInfo,
     ReceiptTransferInfo,
 )
@@ -33,14 +35,26 @@ ENTE = EnteInfo(name="Comune di Esempio", fiscal_code="00123456789", sector="Tri
 DEBTOR = PartyInfo("Mario Rossi", "RSSMRA80A01H501U", ("Via Roma 1", "00100 Roma (RM)"))
 
 
-def notice(i: int) -> NoticeInfo:
-    number = f"3{i % 46:02d}{i:013d}"
+POSTE = EnteInfo(name="Comune di Esempio", fiscal_code="00123456789", sector="Tributi",
+                 website="www.comune.example.it",
+                 postal_account=PostalAccount("000016302093", "Comune di Esempio",
+                                              "AUT. DB/SSIC/E 12345 DEL 01/02/2024"))
+
+
+def item(i: int, k: int = 0) -> InstallmentInfo:
+    number = f"3{i % 46:02d}{i * 100 + k:013d}"
     number += f"{int(number) % 93:02d}"
+    return InstallmentInfo(number, number[1:], 10_000 + i + k, date(2026 + k // 12, 1 + k % 12, 28),
+                           description=f"TARI 2026 - rata {k} di N" if k else "")
+
+
+def notice(i: int, rates: int = 0, ente: EnteInfo = ENTE) -> NoticeInfo:
     return NoticeInfo(
         subject=f"Tassa sui rifiuti 2025 - posizione {i}",
-        ente=ENTE,
+        ente=ente,
         debtor=DEBTOR,
-        single_payment=InstallmentInfo(number, number[1:], 10_000 + i, date(2025, 12, 31)),
+        single_payment=item(i),
+        installments=tuple(item(i, k + 1) for k in range(rates)),
     )
 
 
@@ -59,14 +73,15 @@ def receipt(i: int) -> QuietanzaInfo:
 
 
 def bench(name: str, render: Callable[[int], bytes], n: int) -> None:
-    render(0)  # warm-up: imports, font files in the OS cache
+    # Warm-up (imports, fonts in the OS cache), and the page count of the PDF.
+    pages = len(re.findall(rb"/Type /Page\b(?!s)", render(0)))
     start = time.perf_counter()
     size = 0
     for i in range(n):
         size += len(render(i))
     elapsed = time.perf_counter() - start
-    print(f"{name:<10} n={n:<5} mean {elapsed / n * 1000:7.1f} ms/doc   "
-          f"{n / elapsed:6.1f} docs/s   mean size {size / n / 1024:5.1f} KiB")
+    print(f"{name:<22} n={n:<4} mean {elapsed / n * 1000:7.1f} ms/doc  {pages} pages  "
+          f"{elapsed / n / pages * 1000:6.1f} ms/page   mean size {size / n / 1024:5.1f} KiB")
 
 
 def main() -> None:
@@ -76,6 +91,10 @@ def main() -> None:
                 if line.startswith("model name")), platform.processor())
     print(f"Python {platform.python_version()}, {os.cpu_count()} CPUs, {cpu}; single process")
     bench("avviso", lambda i: render_notice(notice(i)), n)
+    bench("avviso + bollettino", lambda i: render_notice(notice(i, ente=POSTE)), n)
+    bench("avviso 3 rate + Poste", lambda i: render_notice(notice(i, 3, POSTE)), n)
+    bench("avviso 12 rate", lambda i: render_notice(notice(i, 12)), n)
+    bench("avviso 12 rate + Poste", lambda i: render_notice(notice(i, 12, POSTE)), n)
     bench("quietanza", lambda i: render_receipt(receipt(i)), n)
 
 

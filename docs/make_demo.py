@@ -50,8 +50,8 @@ ENTE = EnteInfo(
     sector="Servizio Tributi", website="www.comune.example.it",
     email="tributi@comune.example.it", pec="protocollo@pec.comune.example.it",
     phone="0773 000000", cbill="AB1C2", logo_png=demo_logo(),
-    postal_account=PostalAccount("16302093", "Comune di Roccasecca dei Volsci - Tesoreria",
-                                 "AUT/2024/123"),
+    postal_account=PostalAccount("000016302093", "Comune di Roccasecca dei Volsci - Tesoreria",
+                                 "AUT. DB/SSIC/E 12345 DEL 01/02/2024"),
 )
 DEBTOR = PartyInfo("Mario Rossi", "RSSMRA80A01H501U",
                    ("Via Roma 1", "04010 Roccasecca dei Volsci (LT)"))
@@ -66,7 +66,8 @@ def first_page_png(pdf: bytes, path: Path) -> None:
 def main() -> None:
     rates = tuple(
         InstallmentInfo(notice_number(100 + i), notice_number(100 + i)[1:], 34033,
-                        date(2026, 3 + 3 * i, 30), f"Rata {i + 1}")
+                        date(2026, 3 + 3 * i, 30), f"Rata {i + 1}",
+                        description=f"Tassa sui rifiuti (TARI) 2025 – rata {i + 1} di 3")
         for i in range(3)
     )
     notice = NoticeInfo(

@@ -12,6 +12,8 @@ import unicodedata
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from pagopa.money import format_euro
+
 ROME = ZoneInfo("Europe/Rome")
 
 
@@ -88,3 +90,9 @@ def sentence_case(text: str) -> str:
         lowered = text.lower()
         return lowered[:1].upper() + lowered[1:]
     return text
+
+
+def euro_text(cents: int) -> str:
+    """Amount as the avviso prints it: the Italian figure and the guide's fixed word "Euro"
+    ("1.020,99 Euro"); the figure is ``pagopa.money.format_euro``'s, without the sign."""
+    return format_euro(cents).removesuffix(" €") + " Euro"

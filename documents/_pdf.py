@@ -20,6 +20,7 @@ from PIL import Image
 FONT_DIR = Path(__file__).resolve().parent / "fonts"
 FONT = "TitilliumWeb"
 FONT_SEMIBOLD = "TitilliumWebSemiBold"
+FONT_MONO = "RobotoMono"  # figures: the codes on the avviso, as its guide asks
 
 # Colours (RGB): dark text, pagoPA-like blue for headings, light fill for bands.
 INK = (23, 50, 77)
@@ -41,6 +42,7 @@ class DocPDF(FPDF):
         self.add_font(FONT, "", FONT_DIR / "TitilliumWeb-Regular.ttf")
         self.add_font(FONT, "B", FONT_DIR / "TitilliumWeb-Bold.ttf")
         self.add_font(FONT_SEMIBOLD, "", FONT_DIR / "TitilliumWeb-SemiBold.ttf")
+        self.add_font(FONT_MONO, "", FONT_DIR / "RobotoMono-Medium.ttf")
         self.set_lang("it")
         self.set_title(self.clean(title))
         self.set_author(self.clean(author))
@@ -55,8 +57,11 @@ class DocPDF(FPDF):
     # -- text -----------------------------------------------------------------
 
     def font(self, size: float, weight: str = "regular", color: tuple[int, int, int] = INK) -> None:
-        """Select Titillium in one of three weights: regular, semibold, bold."""
-        if weight == "semibold":
+        """Select Titillium in one of three weights (regular, semibold, bold) or, for
+        figures, Roboto Mono ("mono")."""
+        if weight == "mono":
+            self.set_font(FONT_MONO, "", size)
+        elif weight == "semibold":
             self.set_font(FONT_SEMIBOLD, "", size)
         else:
             self.set_font(FONT, "B" if weight == "bold" else "", size)
@@ -110,6 +115,43 @@ class DocPDF(FPDF):
         kept[-1] = self._ellipsize(kept[-1], width)
         return kept
 
+    def fitted(self, text: object, width: float, size: float, *, weight: str = "regular",
+               max_lines: int = 2, min_size: float = 7) -> tuple[float, list[str]]:
+        """Font size and lines that show all of ``text`` in ``width`` mm: the size shrinks
+        (by half points, down to ``min_size``) until the text fits in ``max_lines``; if it
+        still does not, it takes more lines. Nothing is ever cut (names must stay whole).
+        Leaves the font selected at the returned size."""
+        value = self.clean(text)
+        current = size
+        while True:
+            self.font(current, weight)
+            wrapped = self.multi_cell(width, 4, value, dry_run=True,
+                                      output=MethodReturnValue.LINES, align="L") if value else []
+            if len(wrapped) <= max_lines or current - 0.5 < min_size:
+                return current, list(wrapped)
+            current -= 0.5
+
+    def fit_block(self, x: float, y: float, width: float, text: object, size: float, *,
+                  weight: str = "regular", color: tuple[int, int, int] = INK,
+                  max_lines: int = 2, min_size: float = 7) -> float:
+        """Write ``text`` whole (see :meth:`fitted`); return the y below it."""
+        current, lines = self.fitted(text, width, size, weight=weight, max_lines=max_lines,
+                                     min_size=min_size)
+        self.font(current, weight, color)
+        line_h = current * 0.42
+        for line in lines:
+            self.set_xy(x, y)
+            self.cell(width, line_h, line, new_x=XPos.RIGHT, new_y=YPos.TOP)
+            y += line_h
+        return y
+
+    def fit_height(self, text: object, width: float, size: float, *, weight: str = "regular",
+                   max_lines: int = 2, min_size: float = 7) -> float:
+        """Height :meth:`fit_block` would take, without drawing."""
+        current, lines = self.fitted(text, width, size, weight=weight, max_lines=max_lines,
+                                     min_size=min_size)
+        return current * 0.42 * len(lines)
+
     def text_at(self, x: float, y: float, width: float, height: float, text: object,
                 align: str = "L") -> None:
         """Write one line (cut to width) at an absolute position."""
@@ -127,10 +169,16 @@ class DocPDF(FPDF):
 
     def label_value(self, x: float, y: float, width: float, label: str, value: object,
                     *, size: float = 9, value_weight: str = "semibold",
-                    max_lines: int = 1) -> float:
-        """Small grey label above a value; return the y below the value."""
+                    max_lines: int = 1, whole: bool = False) -> float:
+        """Small grey label above a value; return the y below the value.
+
+        ``whole``: the value is shrunk and wrapped but never cut (names, see :meth:`fitted`).
+        """
         self.font(7, "regular", GREY)
         self.text_at(x, y, width, 3.6, label)
+        if whole:
+            return self.fit_block(x, y + 3.6, width, value, size, weight=value_weight,
+                                  max_lines=max_lines, min_size=min(size, 6.5))
         self.font(size, value_weight)
         return self.block_at(x, y + 3.6, width, size * 0.45, value, max_lines)
 
@@ -158,24 +206,26 @@ class DocPDF(FPDF):
         self.set_fill_color(255, 255, 255)
 
     def logo(self, png: bytes | None, x: float, y: float, max_w: float, max_h: float,
-             align_right: bool = False) -> None:
+             align_right: bool = False) -> float:
         """Place the Ente logo, scaled to fit; anything that is not a sane PNG is skipped.
+        Returns the height it took (0 when skipped).
 
         The bytes are decoded with Pillow and handed over as an image object, so fpdf2
         never sees a path, a URL or an SVG (which could reference external files).
         """
         if not png:
-            return
+            return 0.0
         try:
             with Image.open(io.BytesIO(png)) as probe:
                 if probe.format != "PNG" or probe.width * probe.height > MAX_LOGO_PIXELS:
-                    return
+                    return 0.0
                 image = probe.convert("RGBA")
         except (OSError, ValueError, Image.DecompressionBombError):
-            return
+            return 0.0
         ratio = min(max_w / image.width, max_h / image.height)
         w, h = image.width * ratio, image.height * ratio
         self.image(image, x=x + (max_w - w if align_right else 0), y=y, w=w, h=h)
+        return h
 
     def rule(self, y: float, x0: float | None = None, x1: float | None = None) -> None:
         """Thin horizontal separator."""
@@ -184,8 +234,11 @@ class DocPDF(FPDF):
         self.line(x0 if x0 is not None else self.l_margin, y,
                   x1 if x1 is not None else self.w - self.r_margin, y)
 
+    footer_y = -11.0
+    """Where the page number goes, from the bottom edge (mm)."""
+
     def footer(self) -> None:
-        self.set_y(-11)
+        self.set_y(self.footer_y)
         self.font(7, "regular", GREY)
         self.cell(0, 4, f"Pagina {self.page_no()} di {{nb}}", align="R")
 

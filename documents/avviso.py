@@ -1,23 +1,80 @@
-"""The pagoPA payment notice (avviso di pagamento) as a PDF.
+"""The pagoPA payment notice (avviso di pagamento) as a PDF, after the guide 3.5.x.
 
-Modules follow the order of the pagoPA notice guide: 1 Intestazione; 2 Ente creditore and
-Destinatario; 3 Importo e scadenza and Dove pagare; 4 Dati per il pagamento (single
-payment, then installments, then the Bollettino Postale PA when the Ente collects on a
-postal account). Geometry is ours, not a copy of the official templates.
+The guide's models "devono essere utilizzati obbligatoriamente". Modules in its order, on
+A4 with 10 mm margins: 1 Intestazione (repeated on every page); 2.1 Ente Creditore and
+2.2 Destinatario; 3.1 Importo e scadenza and 3.2 Dove pagare; 4 Dati per il pagamento:
+the Rata unica, then its Bollettino Postale PA when the Ente collects on a postal account,
+then the installments in bands of 2 or 3 (one layout for the whole notice, never mixed on
+a sheet), each band followed by its bollettini; from ``MANY_INSTALLMENTS`` on, the
+"Avviso con molte rate" grid. Fixed texts are the guide's strings (``FIXED`` below),
+verbatim; the geometry is ours (the official SVG models are not copied).
+
+Duplex: the guide allows printing on both sides of a sheet provided the paper keeps the
+QR code readable. Every page therefore carries the whole header, and a payment section
+is never split across pages, so each side of a sheet can be read and paid on its own.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from pagopa.identifiers import format_notice_number
-from pagopa.money import format_euro
 from pagopa.qr import qr_payload
 
 from . import _format as fmt
 from ._pdf import BLUE, FILL, GREY, DocPDF, datamatrix_matrix, qr_matrix
-from .data import InstallmentInfo, NoticeInfo
+from .data import MANY_INSTALLMENTS, InstallmentInfo, NoticeInfo
 
 QR_SIZE = 25.0  # mm, as the guide prescribes for the QR code and the data matrix
 QR_VERSION = 4  # 33x33 modules: the 52-character payload fits version 4-M exactly
+MARGIN = 10.0  # the guide's models keep 10 mm outer margins
+LOGO_BOX = 30.0  # ENTE.LOGO: 30x30 mm, leaning on the top right corner
+GAP = 6.0  # at least 6 mm between modules
+AUTHORISATION_INK = (77, 77, 77)  # the Poste authorisation: 70% black, not full black
+
+
+class FIXED:
+    """The guide's fixed strings (Allegato 1, "Stringhe dei testi fissi"; Dove pagare):
+    "Non alterare il resto del testo". Placeholders in braces."""
+
+    TITLE = "Avviso di pagamento"
+    ENTE = "Ente Creditore"
+    DEBTOR = "Destinatario"
+    HOW_MUCH = "Quanto e quando pagare?"
+    HOW_MUCH_NO_DUE = "Quanto pagare?"  # variant "Avviso senza scadenza"
+    DUE = "entro il"
+    RATES = "Puoi pagare per intero o in {n} rate"
+    ONLY_RATES = "Puoi pagare in {n} rate"
+    MANY_RATES = "Importi e scadenze sono riportati nel dettaglio di ogni singola rata."
+    LEGAL = ("In fase di pagamento, se previsto dall’ente, l'importo potrebbe essere "
+             "aggiornato automaticamente e subire variazioni in diminuzione (per sgravi, note "
+             "di credito) o in aumento (per sanzioni, interessi, ecc.).")
+    WHERE = "Dove pagare?"
+    APP_IO = "PAGA CON L'APP IO"
+    ONLINE_SITE = ("oppure sul sito di {ente}, dal tuo Home Banking, con la tua app di "
+                   "pagamento o con gli altri canali abilitati.")
+    ONLINE = ("oppure dal tuo Home Banking, con la tua app di pagamento o con gli altri "
+              "canali abilitati.")
+    TERRITORY = "PAGA SUL TERRITORIO"
+    TERRITORY_TEXT = ("presso Banche e Sportelli ATM, negli Uffici Postali e Punti Postali, "
+                      "nei Bar, Edicole, Ricevitorie, Supermercati, Tabaccherie, e altri "
+                      "Esercenti Convenzionati.")
+    CTA = "vai su pagopa.gov.it"
+    PAYMENT_DATA = "Dati per il pagamento"
+    SINGLE = "Rata unica"
+    RATE = "Rata {n}"
+    QR_SINGLE = "Inquadra il codice QR con la tua app di pagamento o usa i dati accanto."
+    QR_RATES = "Inquadra il codice QR con la tua app di pagamento o usa i dati sopra."
+    LABEL_ENTE = "Ente Creditore"
+    LABEL_DEBTOR = "Destinatario"
+    LABEL_SUBJECT = "Oggetto del pagamento"
+    LABEL_CBILL = "Cod. CBILL"
+    LABEL_NOTICE = "Cod. Avviso"
+    LABEL_ENTE_CF = "Cod. Fiscale Ente"
+    POSTAL = "BOLLETTINO POSTALE PA"
+    POSTAL_ACCOUNT = "sul C/C n."
+    POSTAL_HOLDER = "intestato a"
+    POSTAL_TYPE = "Tipo"
 
 
 def render_notice(info: NoticeInfo) -> bytes:
@@ -28,262 +85,442 @@ def render_notice(info: NoticeInfo) -> bytes:
         author=info.ente.name,
         subject=subject,
     )
-    notice = _Notice(pdf, info, subject)
-    notice.render()
+    pdf.set_margins(MARGIN, MARGIN, MARGIN)
+    pdf.footer_y = -MARGIN - 4.5
+    _Notice(pdf, info, subject).render()
     return bytes(pdf.output())
 
 
+def _plans(rates: Sequence[InstallmentInfo]) -> list[list[InstallmentInfo]]:
+    """The installments grouped by plan, in order: plans are alternatives, never mixed."""
+    groups: dict[int, list[InstallmentInfo]] = {}
+    for item in rates:
+        groups.setdefault(item.plan, []).append(item)
+    return list(groups.values())
+
+
+def _per_band(count: int) -> int:
+    """Installments side by side: 3 when the count is a multiple of 3 or odd (a last band
+    of the same layout may be short), else 2: one layout for the whole notice."""
+    return 3 if count % 3 == 0 or count % 2 else 2
+
+
+def _due(item: InstallmentInfo) -> str:
+    return f"{FIXED.DUE} {fmt.format_date(item.due_date)}" if item.due_date else ""
+
+
+def _title(item: InstallmentInfo, number: int | None) -> str:
+    """'Rata unica', 'Rata 2' (or the item's own label), with its due date when it has one."""
+    name = item.label or (FIXED.RATE.format(n=number) if number else FIXED.SINGLE)
+    due = _due(item)
+    return f"{name} {due}" if due else name
+
+
 class _Notice:
-    """Layout state for one notice; methods draw one module each."""
+    """Layout state for one notice; methods draw one module each and return the y below."""
 
     def __init__(self, pdf: DocPDF, info: NoticeInfo, subject: str) -> None:
         self.pdf = pdf
         self.info = info
         self.subject = subject
-        self.left = pdf.l_margin
-        self.width = pdf.w - pdf.l_margin - pdf.r_margin
+        self.left = MARGIN
+        self.width = pdf.w - 2 * MARGIN
+        self.bottom = pdf.h - MARGIN - 6  # above the page number
+        self.postal = info.ente.postal_account
 
-    # -- page 1 -------------------------------------------------------------------
+    # -- structure ------------------------------------------------------------------
 
     def render(self) -> None:
-        pdf = self.pdf
-        pdf.add_page()
-        y = self.header(full=True)
-        y = self.parties(y + 3)
-        y = self.amount_and_where(y + 4)
-        y = self.payment_intro(y + 4)
+        self.pdf.add_page()
+        y = self.header()
+        y = self.parties(y + GAP)
+        y = self.amount_and_where(y + GAP)
+        y = self.payment_title(y + GAP)
+        rates = self.info.installments
         single = self.info.single_payment
         if single is not None:
-            y = self.ensure_room(y, 52)
-            # A lone remaining installment travels as the single payment with its label.
-            title = single.label or "Rata unica"
-            y = self.bank_section(y, single, title=title)
-            if self.info.ente.postal_account is not None:
-                y = self.ensure_room(y + 4, 56)
-                y = self.postal_section(y, single, title=title)
-        elif self.info.installments:
-            pdf.font(9)
-            pdf.block_at(self.left, y, self.width, 4.5,
-                         f"Il pagamento è diviso in {len(self.info.installments)} rate: i dati "
-                         "di ciascuna rata sono nelle pagine seguenti.", 2)
-        self.installment_pages()
+            y = self.ensure_room(y, 62)
+            y = self.single_section(y, single)
+            if self.postal is not None:
+                y = self.ensure_room(y + 4, 66)
+                y = self.postal_section(y, single)
+        if not rates:
+            return
+        for index, plan in enumerate(_plans(rates)):
+            if single is not None or index:  # each plan on its own pages, after Rata unica
+                y = self.new_page()
+            if len(plan) >= MANY_INSTALLMENTS:
+                y = self.many_rates(y, plan)
+                if self.postal is not None:
+                    y = self.rate_bands(self.new_page(), plan, 3, bank=False)
+            else:
+                y = self.rate_bands(y, plan, _per_band(len(plan)), bank=True)
+
+    def new_page(self) -> float:
+        self.pdf.add_page()
+        return self.header() + GAP
 
     def ensure_room(self, y: float, needed: float) -> float:
-        """Start a new page (with the repeated header) if ``needed`` mm do not fit."""
-        if y + needed <= self.pdf.h - 16:
-            return y
-        self.pdf.add_page()
-        return self.header(full=False) + 4
+        """A new page (with the header) when ``needed`` mm do not fit below ``y``."""
+        return y if y + needed <= self.bottom else self.new_page()
 
-    def header(self, *, full: bool) -> float:
-        """Module 1: the oggetto (repeated on every page) and the Ente logo."""
+    # -- 1 Intestazione -------------------------------------------------------------
+
+    def header(self) -> float:
+        """The title, the oggetto and the Ente's logo; on every page (the guide's rule)."""
         pdf, info = self.pdf, self.info
-        top = pdf.t_margin
-        logo_w = 38.0
+        top = MARGIN
         has_logo = bool(info.ente.logo_png)
-        text_w = self.width - (logo_w + 4 if has_logo else 0)
-        pdf.logo(info.ente.logo_png, self.left + self.width - logo_w, top, logo_w,
-                 20 if full else 12, align_right=True)
-        pdf.font(8, "semibold", BLUE)
-        pdf.text_at(self.left, top, text_w, 4, "AVVISO DI PAGAMENTO")
-        if full:
-            pdf.font(17, "bold")
-            y = pdf.block_at(self.left, top + 5, text_w, 7.5, self.subject, 3)
-            y = max(y, top + (21 if has_logo else 0))
-        else:
-            pdf.font(11, "bold")
-            y = pdf.block_at(self.left, top + 4.5, text_w, 5, self.subject, 2)
-            y = max(y, top + (13 if has_logo else 0))
-        pdf.rule(y + 2)
-        return y + 2
+        text_w = self.width - (LOGO_BOX + 6 if has_logo else 0)
+        logo_h = pdf.logo(info.ente.logo_png, self.left + self.width - LOGO_BOX, top,
+                          LOGO_BOX, LOGO_BOX, align_right=True)
+        x = self.left
+        if info.pagopa_mark_png:
+            pdf.logo(info.pagopa_mark_png, x, top, 22, 7)
+            x += 25
+        pdf.font(10, "semibold", BLUE)
+        pdf.text_at(x, top, text_w - (x - self.left), 6, FIXED.TITLE)
+        y = pdf.fit_block(self.left, top + 8, text_w, self.subject, 17, weight="bold",
+                          max_lines=2, min_size=12)
+        y = max(y, top + logo_h) + 2
+        pdf.rule(y)
+        return y
+
+    # -- 2 Ente Creditore, Destinatario ----------------------------------------------
 
     def parties(self, y: float) -> float:
-        """Module 2: Ente creditore (left) and Destinatario (right)."""
         pdf, ente, debtor = self.pdf, self.info.ente, self.info.debtor
         col = (self.width - 8) / 2
         x1, x2 = self.left, self.left + col + 8
 
-        pdf.font(8, "semibold", BLUE)
-        pdf.text_at(x1, y, col, 4, "ENTE CREDITORE")
-        pdf.text_at(x2, y, col, 4, "DESTINATARIO AVVISO")
+        pdf.font(10, "bold", BLUE)
+        pdf.text_at(x1, y, col, 5, FIXED.ENTE)
+        pdf.text_at(x2, y, col, 5, FIXED.DEBTOR)
 
-        pdf.font(9)
-        pdf.text_at(x1, y + 5, col, 4.5, f"Codice fiscale {ente.fiscal_code}")
-        pdf.font(12, "bold")
-        ya = pdf.block_at(x1, y + 10, col, 5.2, ente.name, 2)
-        pdf.font(9)
+        ya = pdf.fit_block(x1, y + 6, col, ente.name, 12, weight="bold", max_lines=2,
+                           min_size=8)
         if ente.sector:
-            ya = pdf.block_at(x1, ya, col, 4.3, ente.sector, 2)
-        contacts = [
-            ("Sito", ente.website), ("Email", ente.email), ("PEC", ente.pec),
-            ("Telefono", ente.phone),
-        ]
-        pdf.font(8.5, "regular", GREY)
-        for label, value in contacts:
-            if value:
-                pdf.text_at(x1, ya, col, 4, f"{label}: {value}")
-                ya += 4
+            ya = pdf.fit_block(x1, ya + 0.5, col, ente.sector, 9, max_lines=2, min_size=7.5)
+        pdf.font(9)
+        pdf.text_at(x1, ya + 0.5, col, 4.5, f"Codice fiscale {ente.fiscal_code}")
+        ya += 5
+        info_text = " · ".join(v for v in (ente.website, ente.email, ente.pec, ente.phone) if v)
+        if info_text:
+            ya = pdf.fit_block(x1, ya + 0.5, col, info_text, 8.5, color=GREY, max_lines=3,
+                               min_size=7)
 
+        yb = pdf.fit_block(x2, y + 6, col, debtor.full_name, 12, weight="bold", max_lines=2,
+                           min_size=8)
         pdf.font(9)
-        cf = debtor.fiscal_code.upper() if debtor.fiscal_code else "non disponibile"
-        pdf.text_at(x2, y + 5, col, 4.5, f"Codice fiscale {cf}")
-        pdf.font(12, "bold")
-        yb = pdf.block_at(x2, y + 10, col, 5.2, debtor.full_name, 2)
-        pdf.font(9)
+        cf = debtor.fiscal_code.upper() if debtor.fiscal_code else ""
+        if cf:
+            pdf.text_at(x2, yb + 0.5, col, 4.5, f"Codice fiscale {cf}")
+            yb += 5
         for line in debtor.address_lines[:3]:
-            yb = pdf.block_at(x2, yb, col, 4.3, line, 1)
+            yb = pdf.fit_block(x2, yb + 0.5, col, line, 9, max_lines=2, min_size=7)
         return max(ya, yb)
 
+    # -- 3 Importo e scadenza, Dove pagare --------------------------------------------
+
     def amount_and_where(self, y: float) -> float:
-        """Module 3: how much and when (left), where to pay (right), on a light band."""
-        pdf, info = self.pdf, self.info
-        height = 47.0
-        pdf.set_fill_color(*FILL)
-        pdf.rect(self.left, y, self.width, height, style="F")
+        """Two columns on a light band; the band grows with the texts (long Ente names)."""
+        pdf = self.pdf
         pad = 4.0
         col = (self.width - 3 * pad) / 2
         x1, x2 = self.left + pad, self.left + 2 * pad + col
+        amount_cents, due, notes = self._headline()
+        online = (FIXED.ONLINE_SITE.format(ente=self.info.ente.name)
+                  if self.info.payable_on_ente_site else FIXED.ONLINE)
+        left_h = 5 + 10 + (6 if due else 0) + sum(
+            pdf.fit_height(n, col, 9, max_lines=4) + 1.5 for n in notes)
+        left_h += pdf.fit_height(FIXED.LEGAL, col, 7.5, max_lines=4) + 2
+        right_h = (5 + 5 + pdf.fit_height(online, col, 9, max_lines=6) + 2 + 5
+                   + pdf.fit_height(FIXED.TERRITORY_TEXT, col, 9, max_lines=4) + 2 + 5)
+        height = max(left_h, right_h) + 2 * pad
+        pdf.set_fill_color(*FILL)
+        pdf.rect(self.left, y, self.width, height, style="F")
 
-        pdf.font(8, "semibold", BLUE)
-        pdf.text_at(x1, y + pad, col, 4, "QUANTO E QUANDO PAGARE")
-        amount_cents, due, note = self._headline()
+        top = y + pad
+        items = [*filter(None, [self.info.single_payment]), *self.info.installments]
+        dated = any(item.due_date for item in items)
+        pdf.font(10, "bold", BLUE)
+        pdf.text_at(x1, top, col, 5, FIXED.HOW_MUCH if dated else FIXED.HOW_MUCH_NO_DUE)
         pdf.font(20, "bold")
-        pdf.text_at(x1, y + pad + 5, col, 9, format_euro(amount_cents))
-        pdf.font(10, "semibold")
-        pdf.text_at(x1, y + pad + 14, col, 5,
-                    f"entro il {fmt.format_date(due)}" if due else "Avviso senza scadenza")
-        pdf.font(8.5)
-        pdf.block_at(x1, y + pad + 20, col, 4, note, 6)
+        pdf.text_at(x1, top + 5.5, col, 9, fmt.euro_text(amount_cents))
+        yy = top + 15
+        if due:
+            pdf.font(11, "semibold")
+            pdf.text_at(x1, yy, col, 5, f"{FIXED.DUE} {fmt.format_date(due)}")
+            yy += 6
+        for note in notes:
+            yy = pdf.fit_block(x1, yy, col, note, 9, max_lines=4) + 1.5
+        pdf.fit_block(x1, yy + 0.5, col, FIXED.LEGAL, 7.5, color=GREY, max_lines=4)
 
-        pdf.font(8, "semibold", BLUE)
-        pdf.text_at(x2, y + pad, col, 4, "DOVE PAGARE")
-        online = ("Online: sul sito dell'Ente"
-                  + (f" ({info.ente.website})" if info.ente.website else "")
-                  + ", nell'app IO e con l'home banking o le app di banche e altri "
-                  "operatori aderenti a pagoPA, con carta, conto o altri strumenti.")
-        in_person = ("Di persona: in banca e agli sportelli ATM, negli uffici postali, "
-                     "dal tabaccaio, in ricevitoria e nei supermercati che aderiscono a "
-                     "pagoPA, in contanti, con carta o con il conto.")
-        pdf.font(8.5)
-        yy = pdf.block_at(x2, y + pad + 5, col, 4, online, 4)
-        yy = pdf.block_at(x2, yy + 1.5, col, 4, in_person, 4)
-        pdf.font(8, "regular", GREY)
-        pdf.block_at(x2, yy + 1.5, col, 4,
-                     "L'elenco dei canali abilitati è su www.pagopa.gov.it.", 1)
+        pdf.font(10, "bold", BLUE)
+        pdf.text_at(x2, top, col, 5, FIXED.WHERE)
+        pdf.font(9.5, "bold")
+        pdf.text_at(x2, top + 5.5, col, 4.5, FIXED.APP_IO)
+        yy = pdf.fit_block(x2, top + 10, col, online, 9, max_lines=6)
+        pdf.font(9.5, "bold")
+        pdf.text_at(x2, yy + 2, col, 4.5, FIXED.TERRITORY)
+        yy = pdf.fit_block(x2, yy + 6.5, col, FIXED.TERRITORY_TEXT, 9, max_lines=4)
+        pdf.font(8.5, "semibold", BLUE)
+        pdf.text_at(x2, yy + 2, col, 4.5, FIXED.CTA)
         return y + height
 
-    def _headline(self) -> tuple[int, object, str]:
-        """Amount, due date and explanation for module 3, depending on rate unica/rate."""
+    def _headline(self) -> tuple[int, object, list[str]]:
+        """Amount, due date and the guide's AVVISO.RATE.INFO texts for module 3."""
         single, rates = self.info.single_payment, self.info.installments
-        total = sum(r.amount_cents for r in rates)
-        if single is not None and rates:
-            note = (f"Puoi pagare tutto in una volta entro la data indicata, oppure in "
-                    f"{len(rates)} rate per un totale di {format_euro(total)}, "
-                    "ognuna entro la propria scadenza (vedi le pagine seguenti).")
-            return single.amount_cents, single.due_date, note
+        counts = list(dict.fromkeys(len(plan) for plan in _plans(rates)))
         if single is not None:
-            note = ("Importo aggiornato alla data di emissione: al momento del pagamento "
-                    "potrebbe essere ricalcolato (ad esempio per interessi o riduzioni).")
-            if single.due_date is None:
-                note = "Puoi pagare in qualunque momento. " + note
-            return single.amount_cents, single.due_date, note
-        first = rates[0].due_date
-        note = (f"Importo totale da pagare in {len(rates)} rate; ogni rata va pagata entro "
-                "la sua scadenza. Quella indicata qui sopra è la scadenza della prima rata.")
-        return total, first, note
+            notes = [FIXED.RATES.format(n=n) for n in counts]
+            return single.amount_cents, single.due_date, notes
+        notes = [FIXED.ONLY_RATES.format(n=n) for n in counts] + [FIXED.MANY_RATES]
+        # Several plans and no single payment: the first plan's total (each count above).
+        return sum(r.amount_cents for r in _plans(rates)[0]), None, notes
 
-    def payment_intro(self, y: float) -> float:
-        """Module 4 title."""
+    # -- 4 Dati per il pagamento --------------------------------------------------------
+
+    def payment_title(self, y: float) -> float:
+        self.pdf.font(12, "bold", BLUE)
+        self.pdf.text_at(self.left, y, self.width, 6, FIXED.PAYMENT_DATA)
+        return y + 8
+
+    def _section_head(self, x: float, y: float, w: float, kind: str | None, title: str,
+                      amount_cents: int, amount_size: float = 15) -> float:
+        """Kind (e.g. BOLLETTINO POSTALE PA), 'Rata unica entro il …' and the amount."""
         pdf = self.pdf
-        pdf.font(12, "bold")
-        pdf.text_at(self.left, y, self.width, 6, "Dati per il pagamento")
-        pdf.font(8.5, "regular", GREY)
-        pdf.text_at(self.left, y + 6, self.width, 4,
-                    "Usa la parte dell'avviso che corrisponde al canale con cui vuoi pagare.")
-        return y + 12
-
-    # -- payment sections ------------------------------------------------------------
-
-    def bank_section(self, y: float, item: InstallmentInfo, title: str) -> float:
-        """Full-width 'banche e altri canali' section: QR, codes and amount."""
-        pdf, ente = self.pdf, self.info.ente
-        height = 52.0
-        self._box(y, height, "BANCHE E ALTRI CANALI", title, item)
-        qr_x, qr_y = self.left + 5, y + 14
-        pdf.draw_matrix(qr_matrix(self._qr_payload(item), version=QR_VERSION), qr_x, qr_y,
-                        QR_SIZE)
-        pdf.font(7.5, "regular", GREY)
-        pdf.block_at(qr_x, qr_y + QR_SIZE + 3, 40, 3.4,
-                     "Inquadra il codice QR con l'app IO o con l'app della tua banca.", 3)
-
-        x = self.left + 50
-        col = (self.width - 55) / 2
-        yy = pdf.label_value(x, y + 14, col, "Destinatario", self.info.debtor.full_name)
-        yy = pdf.label_value(x, yy + 1, col, "Ente creditore", ente.name)
-        yy = pdf.label_value(x, yy + 1, col, "Oggetto del pagamento", self.subject,
-                             max_lines=2)
-        x2 = x + col + 5
-        zz = pdf.label_value(x2, y + 14, col, "Codice avviso",
-                             format_notice_number(item.notice_number), size=11)
-        zz = pdf.label_value(x2, zz + 1, col, "Codice fiscale Ente creditore",
-                             ente.fiscal_code)
-        if ente.cbill:
-            zz = pdf.label_value(x2, zz + 1, col, "Codice CBILL", ente.cbill.upper())
-        return y + height
-
-    def postal_section(self, y: float, item: InstallmentInfo, title: str = "Rata unica") -> float:
-        """Full-width Bollettino Postale PA section with the Poste data matrix."""
-        pdf, ente = self.pdf, self.info.ente
-        account = ente.postal_account
-        assert account is not None
-        height = 56.0
-        self._box(y, height, "BOLLETTINO POSTALE PA - negli uffici postali e sui canali di "
-                  "Poste Italiane", title, item)
-        self._datamatrix(self.left + 5, y + 14, item)
-
-        x = self.left + 50
-        col = (self.width - 55) / 2
-        yy = pdf.label_value(x, y + 14, col, "Sul conto corrente postale n.", account.number)
-        yy = pdf.label_value(x, yy + 1, col, "Intestato a", account.holder, max_lines=2)
-        yy = pdf.label_value(x, yy + 1, col, "Destinatario", self.info.debtor.full_name)
-        yy = pdf.label_value(x, yy + 1, col, "Oggetto del pagamento", self.subject,
-                             max_lines=2)
-        x2 = x + col + 5
-        zz = pdf.label_value(x2, y + 14, col, "Codice avviso",
-                             format_notice_number(item.notice_number), size=11)
-        zz = pdf.label_value(x2, zz + 1, col, "Tipo", "P1")
-        zz = pdf.label_value(x2, zz + 1, col, "Codice fiscale Ente creditore",
-                             ente.fiscal_code)
-        zz = pdf.label_value(x2, zz + 1, col, "Autorizzazione", account.authorisation_code)
-        return y + height
-
-    def _box(self, y: float, height: float, kind: str, title: str,
-             item: InstallmentInfo) -> None:
-        """Frame of a payment section with its heading line and the amount at the right."""
-        pdf = self.pdf
-        pdf.set_draw_color(*BLUE)
-        pdf.set_line_width(0.4)
-        pdf.rect(self.left, y, self.width, height)
-        pdf.font(8, "semibold", BLUE)
-        pdf.text_at(self.left + 5, y + 3, 120, 4, kind)
+        if kind:
+            pdf.font(8, "bold", BLUE)
+            pdf.text_at(x, y, w, 4, kind)
+            y += 4.5
+        pdf.font(amount_size, "bold")
+        amount = fmt.euro_text(amount_cents)
+        amount_w = pdf.get_string_width(amount) + 1
+        pdf.text_at(x + w - amount_w, y, amount_w, 7, amount, align="R")
         pdf.font(11, "bold")
-        due = (f"entro il {fmt.format_date(item.due_date)}" if item.due_date
-               else "senza scadenza")
-        pdf.text_at(self.left + 5, y + 7.5, 110, 5, f"{title} {due}" if title else due)
-        pdf.font(16, "bold")
-        pdf.text_at(self.left + self.width - 65, y + 4, 60, 8,
-                    format_euro(item.amount_cents), align="R")
+        pdf.text_at(x, y + 0.8, w - amount_w - 2, 6, title)
+        return y + 8.5
+
+    def _frame(self, x: float, y: float, w: float, h: float) -> None:
+        self.pdf.set_draw_color(*BLUE)
+        self.pdf.set_line_width(0.4)
+        self.pdf.rect(x, y, w, h)
+
+    def single_section(self, y: float, item: InstallmentInfo) -> float:
+        """Rata unica: QR at the left, then the payer-facing data and the codes."""
+        pdf, ente = self.pdf, self.info.ente
+        pad = 4.0
+        x, w = self.left + pad, self.width - 2 * pad
+        top = self._section_head(x, y + pad, w, None, _title(item, None), item.amount_cents)
+        pdf.draw_matrix(qr_matrix(self._qr_payload(item), version=QR_VERSION), x, top,
+                        QR_SIZE)
+        xm = x + QR_SIZE + 6
+        col = (w - QR_SIZE - 12) / 2
+        pdf.fit_block(xm, top, col, FIXED.QR_SINGLE, 8, color=GREY, max_lines=2)
+        yy = pdf.label_value(xm, top + 8, col, FIXED.LABEL_DEBTOR, self.info.debtor.full_name,
+                             max_lines=2, whole=True)
+        yy = pdf.label_value(xm, yy + 1, col, FIXED.LABEL_ENTE, ente.name, max_lines=2,
+                             whole=True)
+        yy = pdf.label_value(xm, yy + 1, col, FIXED.LABEL_SUBJECT,
+                             item.description or self.subject, max_lines=2, whole=True)
+        xr = xm + col + 6
+        zz = top
+        if ente.cbill:
+            zz = pdf.label_value(xr, zz, col, FIXED.LABEL_CBILL, ente.cbill.upper(),
+                                 value_weight="mono") + 1
+        zz = pdf.label_value(xr, zz, col, FIXED.LABEL_NOTICE,
+                             format_notice_number(item.notice_number), size=11,
+                             value_weight="mono")
+        zz = pdf.label_value(xr, zz + 1, col, FIXED.LABEL_ENTE_CF, ente.fiscal_code,
+                             value_weight="mono")
+        bottom = max(top + QR_SIZE, yy, zz) + pad
+        self._frame(self.left, y, self.width, bottom - y)
+        return bottom
+
+    def postal_section(self, y: float, item: InstallmentInfo, number: int | None = None
+                       ) -> float:
+        """Full-width Bollettino Postale PA, right after the section it pays."""
+        pdf, ente, account = self.pdf, self.info.ente, self.postal
+        assert account is not None
+        pad = 4.0
+        x, w = self.left + pad, self.width - 2 * pad
+        top = self._section_head(x, y + pad, w, FIXED.POSTAL, _title(item, number),
+                                 item.amount_cents)
+        self._datamatrix(x, top, item)
+        xm = x + QR_SIZE + 6
+        col = (w - QR_SIZE - 12) / 2
+        yy = pdf.label_value(xm, top, col, FIXED.POSTAL_ACCOUNT, account.number, size=11,
+                             value_weight="mono")
+        yy = pdf.label_value(xm, yy + 1, col, FIXED.POSTAL_HOLDER, account.holder,
+                             max_lines=2, whole=True)
+        yy = pdf.label_value(xm, yy + 1, col, FIXED.LABEL_DEBTOR, self.info.debtor.full_name,
+                             max_lines=2, whole=True)
+        yy = pdf.label_value(xm, yy + 1, col, FIXED.LABEL_SUBJECT,
+                             item.description or self.subject, max_lines=2, whole=True)
+        xr = xm + col + 6
+        zz = pdf.label_value(xr, top, col, FIXED.LABEL_NOTICE,
+                             format_notice_number(item.notice_number), size=11,
+                             value_weight="mono")
+        zz = pdf.label_value(xr, zz + 1, col, FIXED.POSTAL_TYPE, "P1")
+        zz = pdf.label_value(xr, zz + 1, col, FIXED.LABEL_ENTE_CF, ente.fiscal_code,
+                             value_weight="mono")
+        bottom = max(top + QR_SIZE, yy, zz)
+        if account.authorisation_code:
+            bottom = pdf.fit_block(x, bottom + 1.5, w, account.authorisation_code, 7,
+                                   color=AUTHORISATION_INK, max_lines=2)
+        bottom += pad
+        self._frame(self.left, y, self.width, bottom - y)
+        return bottom
+
+    # -- installments (2..9): bands of 2 or 3 -----------------------------------------------
+
+    def rate_bands(self, y: float, rates: Sequence[InstallmentInfo], per_band: int, *,
+                   bank: bool) -> float:
+        """Bands of ``per_band`` installments (the same layout on every sheet); each bank
+        band is followed by the bollettini of the same installments when there is a
+        postal account (``bank=False``: bollettini only, for the many-installments grid)."""
+        gap = 4.0
+        col = (self.width - gap * (per_band - 1)) / per_band
+        for start in range(0, len(rates), per_band):
+            chunk = rates[start : start + per_band]
+            if bank:
+                y = self.ensure_room(y, 100)
+                bottoms = [self.rate_cell(self.left + i * (col + gap), y, col, item,
+                                          start + i + 1, with_debtor=per_band == 2)
+                           for i, item in enumerate(chunk)]
+                y = max(bottoms) + GAP
+            if self.postal is not None:
+                y = self.ensure_room(y, 120)
+                bottoms = [self.rate_postal_cell(self.left + i * (col + gap), y, col, item,
+                                                 start + i + 1)
+                           for i, item in enumerate(chunk)]
+                y = max(bottoms) + GAP
+        return y
+
+    def rate_cell(self, x: float, y: float, w: float, item: InstallmentInfo, number: int,
+                  *, with_debtor: bool) -> float:
+        """One installment: title, amount, the codes ("i dati sopra"), then the QR."""
+        pdf, ente = self.pdf, self.info.ente
+        pad = 3.5
+        inner = w - 2 * pad
+        xi = x + pad
+        pdf.font(11, "bold")
+        pdf.text_at(xi, y + pad, inner, 5.5, item.label or FIXED.RATE.format(n=number))
+        pdf.font(9, "semibold")
+        pdf.text_at(xi, y + pad + 5.5, inner, 4.5, _due(item))
+        pdf.font(15, "bold")
+        pdf.text_at(xi, y + pad + 10.5, inner, 7, fmt.euro_text(item.amount_cents))
+        yy = y + pad + 19
+        if with_debtor:
+            yy = pdf.label_value(xi, yy, inner, FIXED.LABEL_DEBTOR, self.info.debtor.full_name,
+                                 max_lines=2, whole=True) + 1
+        if ente.cbill:
+            yy = pdf.label_value(xi, yy, inner, FIXED.LABEL_CBILL, ente.cbill.upper(),
+                                 value_weight="mono") + 1
+        yy = pdf.label_value(xi, yy, inner, FIXED.LABEL_NOTICE,
+                             format_notice_number(item.notice_number), size=10.5,
+                             value_weight="mono") + 1
+        yy = pdf.label_value(xi, yy, inner, FIXED.LABEL_ENTE_CF, ente.fiscal_code,
+                             value_weight="mono") + 2
+        pdf.draw_matrix(qr_matrix(self._qr_payload(item), version=QR_VERSION), xi, yy,
+                        QR_SIZE)
+        note_w = inner - QR_SIZE - 3
+        pdf.fit_block(xi + QR_SIZE + 3, yy, note_w, FIXED.QR_RATES, 7.5, color=GREY,
+                      max_lines=6, min_size=6.5)
+        bottom = yy + QR_SIZE + pad
+        self._frame(x, y, w, bottom - y)
+        return bottom
+
+    def rate_postal_cell(self, x: float, y: float, w: float, item: InstallmentInfo,
+                         number: int) -> float:
+        """One installment's Bollettino Postale PA."""
+        pdf, ente, account = self.pdf, self.info.ente, self.postal
+        assert account is not None
+        pad = 3.5
+        inner = w - 2 * pad
+        xi = x + pad
+        pdf.font(8, "bold", BLUE)
+        pdf.text_at(xi, y + pad, inner, 4, FIXED.POSTAL)
+        pdf.font(11, "bold")
+        pdf.text_at(xi, y + pad + 4.5, inner, 5.5, item.label or FIXED.RATE.format(n=number))
+        pdf.font(9, "semibold")
+        pdf.text_at(xi, y + pad + 10, inner, 4.5, _due(item))
+        pdf.font(14, "bold")
+        pdf.text_at(xi, y + pad + 14.5, inner, 7, fmt.euro_text(item.amount_cents))
+        self._datamatrix(xi, y + pad + 23, item)
+        yy = y + pad + 23 + QR_SIZE + 2
+        yy = pdf.label_value(xi, yy, inner, FIXED.POSTAL_ACCOUNT, account.number,
+                             value_weight="mono") + 1
+        yy = pdf.label_value(xi, yy, inner, FIXED.POSTAL_HOLDER, account.holder, max_lines=2,
+                             whole=True) + 1
+        yy = pdf.label_value(xi, yy, inner, FIXED.LABEL_NOTICE,
+                             format_notice_number(item.notice_number), size=10,
+                             value_weight="mono") + 1
+        yy = pdf.label_value(xi, yy, inner, FIXED.POSTAL_TYPE, "P1") + 1
+        yy = pdf.label_value(xi, yy, inner, FIXED.LABEL_ENTE_CF, ente.fiscal_code,
+                             value_weight="mono")
+        if account.authorisation_code:
+            yy = pdf.fit_block(xi, yy + 1.5, inner, account.authorisation_code, 6.5,
+                               color=AUTHORISATION_INK, max_lines=3, min_size=6)
+        bottom = yy + pad
+        self._frame(x, y, w, bottom - y)
+        return bottom
+
+    # -- many installments (>= MANY_INSTALLMENTS): the compact grid --------------------------
+
+    def many_rates(self, y: float, rates: Sequence[InstallmentInfo]) -> float:
+        """"Avviso con molte rate": three compact installments per row, rows until the
+        page is full, then the next page (each with the header)."""
+        per_row, gap, height = 3, 3.0, 40.0
+        col = (self.width - gap * (per_row - 1)) / per_row
+        for start in range(0, len(rates), per_row):
+            y = self.ensure_room(y, height)
+            for i, item in enumerate(rates[start : start + per_row]):
+                self.compact_cell(self.left + i * (col + gap), y, col, height, item,
+                                  start + i + 1)
+            y += height + gap
+        return y
+
+    def compact_cell(self, x: float, y: float, w: float, h: float, item: InstallmentInfo,
+                     number: int) -> None:
+        """QR (25 mm, as everywhere) at the left, the installment beside it, its codice
+        avviso below."""
+        pdf, ente = self.pdf, self.info.ente
+        pad = 3.0
+        inner = w - 2 * pad
+        xi = x + pad
+        pdf.draw_matrix(qr_matrix(self._qr_payload(item), version=QR_VERSION), xi, y + pad,
+                        QR_SIZE)
+        xs, side = xi + QR_SIZE + 2.5, inner - QR_SIZE - 2.5
+        pdf.font(10, "bold")
+        pdf.text_at(xs, y + pad, side, 4.5, item.label or FIXED.RATE.format(n=number))
+        pdf.font(8, "semibold")
+        pdf.text_at(xs, y + pad + 4.5, side, 4, _due(item))
+        pdf.font(10, "bold")
+        pdf.text_at(xs, y + pad + 8.5, side, 5, fmt.euro_text(item.amount_cents))
+        zz = pdf.label_value(xs, y + pad + 14, side, FIXED.LABEL_ENTE_CF, ente.fiscal_code,
+                             size=7.5, value_weight="mono")
+        if ente.cbill:
+            pdf.label_value(xs, zz, side, FIXED.LABEL_CBILL, ente.cbill.upper(), size=7.5,
+                            value_weight="mono")
+        pdf.label_value(xi, y + pad + QR_SIZE + 0.5, inner, FIXED.LABEL_NOTICE,
+                        format_notice_number(item.notice_number), size=9.5,
+                        value_weight="mono")
+        self._frame(x, y, w, h)
+
+    # -- codes -----------------------------------------------------------------------------
 
     def _qr_payload(self, item: InstallmentInfo) -> str:
-        return qr_payload(item.notice_number, self.info.ente.fiscal_code,
-                                     item.amount_cents)
+        return qr_payload(item.notice_number, self.info.ente.fiscal_code, item.amount_cents)
 
     def _dm_payload(self, item: InstallmentInfo) -> str:
         ente, debtor = self.info.ente, self.info.debtor
         assert ente.postal_account is not None
         return fmt.poste_datamatrix_payload(
             item.notice_number, ente.postal_account.number, item.amount_cents,
-            ente.fiscal_code, debtor.fiscal_code, debtor.full_name, self.subject,
+            ente.fiscal_code, debtor.fiscal_code, debtor.full_name,
+            item.description or self.subject,
         )
 
     def _datamatrix(self, x: float, y: float, item: InstallmentInfo) -> None:
@@ -303,83 +540,3 @@ class _Notice:
         pdf.font(7, "regular", GREY)
         pdf.block_at(x + 1, y + 6, QR_SIZE - 2, 3.2,
                      "Codice data matrix non disponibile: usa i dati qui accanto.", 5)
-
-    # -- installments ---------------------------------------------------------------
-
-    def installment_pages(self) -> None:
-        """Installments on their own pages, two or three side by side per page."""
-        rates = self.info.installments
-        if not rates:
-            return
-        per_page = 2 if len(rates) in (2, 4) else 3
-        for start in range(0, len(rates), per_page):
-            self.pdf.add_page()
-            y = self.header(full=False) + 4
-            self.pdf.font(12, "bold")
-            self.pdf.text_at(self.left, y, self.width, 6, "Pagamento a rate")
-            self.pdf.font(8.5, "regular", GREY)
-            self.pdf.text_at(self.left, y + 6, self.width, 4,
-                             "Paga ogni rata entro la sua scadenza, con il suo codice avviso.")
-            y += 13
-            gap = 4.0
-            col = (self.width - gap * (per_page - 1)) / per_page
-            for i, item in enumerate(rates[start : start + per_page]):
-                number = start + i + 1
-                x = self.left + i * (col + gap)
-                bottom = self.rate_column(x, y, col, item, number)
-                if self.info.ente.postal_account is not None:
-                    self.rate_postal_column(x, bottom + 4, col, item)
-
-    def rate_column(self, x: float, y: float, w: float, item: InstallmentInfo,
-                    number: int) -> float:
-        """One installment, banks and other channels: amount, due date, QR, codes."""
-        pdf, ente = self.pdf, self.info.ente
-        height = 98.0
-        pdf.set_draw_color(*BLUE)
-        pdf.set_line_width(0.4)
-        pdf.rect(x, y, w, height)
-        inner = w - 8
-        pdf.font(8, "semibold", BLUE)
-        pdf.text_at(x + 4, y + 3, inner, 4, "BANCHE E ALTRI CANALI")
-        pdf.font(12, "bold")
-        pdf.text_at(x + 4, y + 8, inner, 5.5, item.label or f"Rata {number}")
-        pdf.font(9, "semibold")
-        pdf.text_at(x + 4, y + 14, inner, 4.5,
-                    f"entro il {fmt.format_date(item.due_date)}" if item.due_date
-                    else "senza scadenza")
-        pdf.font(16, "bold")
-        pdf.text_at(x + 4, y + 19, inner, 8, format_euro(item.amount_cents))
-        pdf.draw_matrix(qr_matrix(self._qr_payload(item), version=QR_VERSION),
-                        x + 4, y + 30, QR_SIZE)
-        yy = pdf.label_value(x + 4, y + 59, inner, "Codice avviso",
-                             format_notice_number(item.notice_number), size=11)
-        yy = pdf.label_value(x + 4, yy + 1, inner, "Codice fiscale Ente creditore",
-                             ente.fiscal_code)
-        if ente.cbill:
-            yy = pdf.label_value(x + 4, yy + 1, inner, "Codice CBILL", ente.cbill.upper())
-        pdf.label_value(x + 4, yy + 1, inner, "Destinatario", self.info.debtor.full_name)
-        return y + height
-
-    def rate_postal_column(self, x: float, y: float, w: float, item: InstallmentInfo) -> None:
-        """One installment, Bollettino Postale PA part."""
-        pdf, account = self.pdf, self.info.ente.postal_account
-        assert account is not None
-        height = 98.0
-        pdf.set_draw_color(*BLUE)
-        pdf.set_line_width(0.4)
-        pdf.rect(x, y, w, height)
-        inner = w - 8
-        pdf.font(8, "semibold", BLUE)
-        pdf.text_at(x + 4, y + 3, inner, 4, "BOLLETTINO POSTALE PA")
-        pdf.font(14, "bold")
-        pdf.text_at(x + 4, y + 8, inner, 7, format_euro(item.amount_cents))
-        self._datamatrix(x + 4, y + 17, item)
-        yy = pdf.label_value(x + 4, y + 45, inner, "Sul conto corrente postale n.",
-                             account.number)
-        yy = pdf.label_value(x + 4, yy + 1, inner, "Intestato a", account.holder,
-                             max_lines=2)
-        yy = pdf.label_value(x + 4, yy + 1, inner, "Codice avviso",
-                             format_notice_number(item.notice_number), size=10)
-        yy = pdf.label_value(x + 4, yy + 1, inner, "Tipo", "P1")
-        yy = pdf.label_value(x + 4, yy + 1, inner, "Autorizzazione",
-                             account.authorisation_code)

@@ -2,7 +2,9 @@
 
 The renderers know nothing of Django; this module is the one place that decides what
 of a position goes on its avviso: only what can still be paid, so a printed notice never
-invites anyone to pay an installment that is already paid, cancelled or expired.
+invites anyone to pay an installment that is already paid, cancelled or expired, nor an
+option of a plan that is no longer payable because another plan started being paid
+(``superseded``, SANP "Opzione totale e piano rateale").
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import logging
 import re
 
+from django.conf import settings
 from django.db.models import Prefetch, QuerySet
 
 from organizations.models import Organization
@@ -29,7 +32,7 @@ logger = logging.getLogger(__name__)
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 MAX_LOGO_BYTES = 2 * 1024 * 1024
 PAYABLE_ATTR = "payable_options"
-_POSTAL_ACCOUNT = re.compile(r"\d{1,12}")
+_POSTAL_IBAN = re.compile(r"IT\d{2}[A-Z]\d{10}(\d{12})")
 
 
 class NothingPayable(Exception):
@@ -37,16 +40,19 @@ class NothingPayable(Exception):
 
 
 def payable_options_queryset() -> QuerySet[PaymentOption]:
-    """Unpaid options in printing order: single payment first, then installments by number."""
+    """Payable options in printing order: the single payment, then each installment plan's
+    installments by number. ``unpaid`` only: paid, cancelled, expired and superseded
+    options (another plan is being paid) are never printed."""
     return PaymentOption.objects.filter(status=PaymentOption.Status.UNPAID).order_by(
-        "installment_number", "due_date", "pk"
+        "plan", "installment_number", "due_date", "pk"
     )
 
 
 def for_notices(positions: QuerySet[PaymentPosition]) -> QuerySet[PaymentPosition]:
     """Load everything an avviso needs in a fixed number of queries, however many
-    positions and options there are (two: positions with Ente and debtor, then options)."""
-    return positions.select_related("organization", "debtor").prefetch_related(
+    positions and options there are (two: positions with Ente, debtor and service (its
+    late-charge rule), then options)."""
+    return positions.select_related("organization", "debtor", "service").prefetch_related(
         Prefetch("options", queryset=payable_options_queryset(), to_attr=PAYABLE_ATTR)
     )
 
@@ -71,23 +77,39 @@ def notice_info_for(position: PaymentPosition) -> NoticeInfo:
         raise NothingPayable(position.pk)
     singles = [o for o in options if o.installment_number is None]
     rates = [o for o in options if o.installment_number is not None]
-    single = _installment(singles[0]) if singles else None
-    installments = tuple(_installment(o) for o in rates)
+    single = _installment(singles[0], position) if singles else None
+    installments = tuple(_installment(o, position) for o in rates)
     if len(installments) == 1 and single is None:
         # One installment left: pagoPA's layout has no "installments" page for one, so it
         # is printed as the payment of the notice, keeping its "Rata n" label.
         single, installments = installments[0], ()
-    elif len(installments) == 1:
-        # Both a single payment and one last installment: the single payment is the
-        # amount due, the lone installment cannot be shown as a plan of installments.
-        installments = ()
     return NoticeInfo(
         subject=notice_subject(position.causale),
         ente=ente_info(position.organization),
         debtor=debtor_info(position.debtor),
         single_payment=single,
         installments=installments,
+        pagopa_mark_png=pagopa_mark(),
     )
+
+
+def pagopa_mark() -> bytes | None:
+    """The pagoPA mark named by ``DOCUMENTS_PAGOPA_MARK`` (a PNG file the operator
+    installs), or None: the project does not ship the mark, whose use pagoPA licenses to
+    adhering Enti under its own rules (see docs/architecture.md, Documents)."""
+    path = settings.DOCUMENTS_PAGOPA_MARK
+    if not path:
+        return None
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(MAX_LOGO_BYTES + 1)
+    except OSError:
+        logger.warning("DOCUMENTS_PAGOPA_MARK %s not readable: header without the mark", path)
+        return None
+    if len(data) > MAX_LOGO_BYTES or not data.startswith(PNG_SIGNATURE):
+        logger.warning("DOCUMENTS_PAGOPA_MARK is not a PNG of at most 2 MiB: not printed")
+        return None
+    return data
 
 
 def first_notice_number(position: PaymentPosition) -> str:
@@ -144,13 +166,21 @@ def logo_png(organization: Organization) -> bytes | None:
     return data
 
 
+def postal_account_number(iban: str) -> str | None:
+    """The postal current account's number, the last 12 digits of its Italian IBAN (IT,
+    check digits, CIN, ABI, CAB, then the 12-digit account); None for anything else."""
+    match = _POSTAL_IBAN.fullmatch("".join((iban or "").split()).upper())
+    return match.group(1) if match else None
+
+
 def postal_account(organization: Organization) -> PostalAccount | None:
-    """The Bollettino Postale PA data, only when the account number is well formed."""
-    number = organization.postal_account.replace(" ", "")
-    if not number:
-        return None
-    if not _POSTAL_ACCOUNT.fullmatch(number):
-        logger.warning("postal account of %s is not 1-12 digits: not printed", organization.slug)
+    """The Bollettino Postale PA data, only when the Ente has a postal IBAN: the section
+    prints nothing else (a bare account number is not enough for Poste's data matrix)."""
+    number = postal_account_number(organization.postal_iban)
+    if number is None:
+        if organization.postal_iban:
+            logger.warning("postal IBAN of %s is not an Italian IBAN: no bollettino",
+                           organization.slug)
         return None
     return PostalAccount(
         number=number,
@@ -171,12 +201,17 @@ def debtor_info(debtor: Debtor) -> PartyInfo:
                      address_lines=lines)
 
 
-def _installment(option: PaymentOption) -> InstallmentInfo:
+def _installment(option: PaymentOption, position: PaymentPosition) -> InstallmentInfo:
     label = f"Rata {option.installment_number}" if option.installment_number else ""
+    option.position = position  # the causale and the service, already loaded
     return InstallmentInfo(
         notice_number=option.notice_number,
         iuv=option.iuv,
-        amount_cents=option.amount_cents,
+        # Attualizzazione: a notice printed today shows (and its QR carries) today's
+        # amount, late charge and SEND fee included, as verify will answer it.
+        amount_cents=option.amount_now_cents,
         due_date=option.due_date,
         label=label,
+        description=option.payment_description,
+        plan=option.plan,
     )

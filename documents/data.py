@@ -15,6 +15,13 @@ from datetime import date, datetime
 SUBJECT_MAX_CHARS = 90
 """AVVISO.OGGETTO limit of the pagoPA notice guide."""
 
+ENTE_NAME_MAX_CHARS = 100
+"""ENTE.NOME limit of the guide from 3.5.1 (50 before): printed whole, wrapped or shrunk."""
+
+MANY_INSTALLMENTS = 10
+"""From this many installments on, the guide's "Avviso con molte rate" layout is used
+(pagoPA's print service switches template above 9)."""
+
 _NOTICE_RE = re.compile(r"\d{18}")
 _ENTE_CF_RE = re.compile(r"\d{11}")
 
@@ -27,7 +34,11 @@ def _check_png(logo: bytes | None) -> None:
 
 @dataclass(frozen=True)
 class PostalAccount:
-    """Postal current account on which the Ente also collects (Bollettino Postale PA)."""
+    """Postal current account on which the Ente also collects (Bollettino Postale PA).
+
+    ``number`` is the 12-digit account number, the last 12 characters of the account's
+    IBAN (``documents.builders.postal_account_number``); the data matrix carries it so.
+    """
 
     number: str
     holder: str
@@ -78,6 +89,12 @@ class InstallmentInfo:
     amount_cents: int
     due_date: date | None = None
     label: str = ""
+    description: str = ""
+    """What this item pays (``PaymentOption.payment_description``, e.g. "TARI 2026 - rata
+    2 di 3"): its Oggetto del pagamento in the Poste data matrix; empty: the notice's."""
+    plan: int = 1
+    """The installment plan it belongs to (``PaymentOption.plan``): plans are alternatives
+    and each is printed as its own group of installments."""
 
     def __post_init__(self) -> None:
         if not _NOTICE_RE.fullmatch(self.notice_number):
@@ -95,16 +112,22 @@ class NoticeInfo:
     debtor: PartyInfo
     single_payment: InstallmentInfo | None = None
     installments: tuple[InstallmentInfo, ...] = ()
+    payable_on_ente_site: bool = True
+    """Dove pagare names the Ente's site among the channels (the portal pays every notice)."""
+    pagopa_mark_png: bytes | None = None
+    """The pagoPA mark for the header, when the installation supplies it (see
+    ``DOCUMENTS_PAGOPA_MARK``): the mark is licensed to adhering Enti, not to this code."""
 
     def __post_init__(self) -> None:
+        _check_png(self.pagopa_mark_png)
         if not self.subject.strip():
             raise ValueError("the subject (oggetto) is required")
         if len(self.subject) > SUBJECT_MAX_CHARS:
             raise ValueError(f"the subject (oggetto) exceeds {SUBJECT_MAX_CHARS} characters")
         if self.single_payment is None and not self.installments:
             raise ValueError("a notice needs a single payment, installments, or both")
-        if len(self.installments) == 1:
-            raise ValueError("installments come in two or more; use single_payment for one")
+        if len(self.installments) == 1 and self.single_payment is None:
+            raise ValueError("one installment alone is the notice's payment: single_payment")
         object.__setattr__(self, "installments", tuple(self.installments))
 
 

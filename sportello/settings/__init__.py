@@ -282,6 +282,9 @@ HUMAN_CHECK_COST = env_int("HUMAN_CHECK_COST", 5000)
 DOCUMENTS_ZIP_RATE = env_str("DOCUMENTS_ZIP_RATE") or "10/h"
 DOCUMENTS_ZIP_ADDRESS_RATE = env_str("DOCUMENTS_ZIP_ADDRESS_RATE") or "30/h"
 DOCUMENTS_ZIP_MAX_PENDING = env_int("DOCUMENTS_ZIP_MAX_PENDING", 2)
+# The pagoPA mark for the avviso's header: a PNG from pagoPA's asset pack, installed by
+# the operator under the Ente's own licence to the mark (not shipped: see docs).
+DOCUMENTS_PAGOPA_MARK = env_str("DOCUMENTS_PAGOPA_MARK") or ""
 # The client address behind reverse proxies (see sportello/clientip.py): how many proxies
 # of ours stand in front (counted from the right of TRUSTED_PROXY_HEADER) and/or their
 # networks. Both unset: REMOTE_ADDR, the header is ignored.

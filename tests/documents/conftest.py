@@ -40,7 +40,7 @@ def installments(count: int, amount_cents: int = 2200) -> tuple[InstallmentInfo,
             notice_number=notice_number(0, 1000 + i),
             iuv=notice_number(0, 1000 + i)[1:],
             amount_cents=amount_cents + i,
-            due_date=date(2026, 1 + i, 15),
+            due_date=date(2026 + i // 12, 1 + i % 12, 15),
             label=f"Rata {i + 1}",
         )
         for i in range(count)
@@ -83,7 +83,8 @@ def make_notice(**overrides) -> NoticeInfo:
     return NoticeInfo(**values)
 
 
-POSTAL = PostalAccount("16302093", "Comune di Roccasecca dei Volsci - Tesoreria", "AUT/2024/123")
+POSTAL = PostalAccount("000016302093", "Comune di Roccasecca dei Volsci - Tesoreria",
+                       "AUT/2024/123")
 
 
 def make_receipt(**overrides) -> QuietanzaInfo:
@@ -138,6 +139,18 @@ def page_texts(pdf: bytes) -> list[str]:
 
 def all_text(pdf: bytes) -> str:
     return "\n".join(page_texts(pdf))
+
+
+def flow_texts(pdf: bytes) -> list[str]:
+    """Each page's text in the order it was written, whitespace folded to single spaces:
+    a sentence wrapped over several lines of one column reads whole again."""
+    with pdfplumber.open(io.BytesIO(pdf)) as doc:
+        return [" ".join((page.extract_text(use_text_flow=True) or "").split())
+                for page in doc.pages]
+
+
+def flow_text(pdf: bytes) -> str:
+    return " ".join(flow_texts(pdf))
 
 
 @pytest.fixture

@@ -104,10 +104,13 @@ def test_long_causale_still_gives_a_notice(make_position):
     assert len(notice_info_for(position).subject) <= 90
 
 
+POSTAL_IBAN = "IT59Z0760103200000016302093"  # Poste (ABI 07601), account 000016302093
+
+
 def test_png_logo_and_postal_account(make_position, organization, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     organization.logo.save("logo.png", ContentFile(_png()), save=False)
-    organization.postal_account = "16302093"
+    organization.postal_iban = "it59 z076 0103 2000 0001 6302 093"
     organization.postal_account_holder = "Comune di Prova - Tesoreria"
     organization.postal_authorization = "AUT/2024/1"
     organization.save()
@@ -115,7 +118,58 @@ def test_png_logo_and_postal_account(make_position, organization, settings, tmp_
     assert info.ente.logo_png == _png()
     account = info.ente.postal_account
     assert (account.number, account.holder, account.authorisation_code) == (
-        "16302093", "Comune di Prova - Tesoreria", "AUT/2024/1")
+        "000016302093", "Comune di Prova - Tesoreria", "AUT/2024/1")
+
+
+@pytest.mark.parametrize(("iban", "number"), [
+    (POSTAL_IBAN, "000016302093"), ("", None), ("DE89370400440532013000", None),
+    ("IT59Z07601032000000163020", None),
+])
+def test_the_bollettino_only_with_a_postal_iban(make_position, organization, iban, number):
+    position = make_position()
+    # update(): a bad IBAN can no longer be saved, but one stored earlier prints nothing.
+    type(organization).objects.filter(pk=organization.pk).update(
+        postal_iban=iban, postal_account_holder="")
+    position = PaymentPosition.objects.get(pk=position.pk)
+    account = notice_info_for(position).ente.postal_account
+    if number is None:
+        assert account is None
+    else:
+        assert account.number == number and account.holder == organization.name
+
+
+def test_the_other_plan_is_not_printed_once_one_is_being_paid(make_position):
+    """SANP: the single payment and the installment plan are alternatives. Both print
+    while nothing is paid; once installment 1 is paid the single payment is superseded."""
+    position = make_position(causale="TARI 2026",
+                             installments=rates(4000, 4000, 4000, single=12000))
+    before = notice_info_for(position)
+    assert before.single_payment.amount_cents == 12000
+    assert [i.description for i in before.installments] == [
+        "TARI 2026 – rata 1 di 3", "TARI 2026 – rata 2 di 3", "TARI 2026 – rata 3 di 3"]
+    position.options.get(installment_number=1).mark_paid()
+    after = notice_info_for(PaymentPosition.objects.get(pk=position.pk))
+    assert after.single_payment is None
+    assert [i.label for i in after.installments] == ["Rata 2", "Rata 3"]
+    assert {o.status for o in position.options.filter(installment_number=None)} == {
+        "superseded"}
+
+
+def test_paying_the_single_payment_leaves_no_avviso(make_position):
+    position = make_position(installments=rates(4000, 4000, 4000, single=12000))
+    position.options.get(installment_number=None).mark_paid()
+    with pytest.raises(NothingPayable):
+        notice_info_for(PaymentPosition.objects.get(pk=position.pk))
+
+
+def test_two_installment_plans_are_printed_as_two_groups(make_position):
+    specs = [OptionSpec(9000, date(2030, 1, 15))]
+    specs += [OptionSpec(3000, date(2030, 2 + i, 15), installment_number=i + 1, plan=1)
+              for i in range(3)]
+    specs += [OptionSpec(1500, date(2030, 2 + i, 15), installment_number=i + 1, plan=2)
+              for i in range(6)]
+    info = notice_info_for(make_position(installments=specs))
+    assert [i.plan for i in info.installments] == [1, 1, 1, 2, 2, 2, 2, 2, 2]
 
 
 def test_a_logo_that_is_not_png_is_left_out(make_position, organization, settings, tmp_path):
@@ -135,3 +189,32 @@ def test_query_count_does_not_grow_with_options_or_positions(
             positions = list(for_notices(PaymentPosition.objects.filter(pk__in=ids)))
             for position in positions:
                 notice_info_for(position)
+
+
+def test_the_pagopa_mark_only_when_the_operator_installs_it(make_position, settings, tmp_path):
+    position = make_position()
+    assert notice_info_for(position).pagopa_mark_png is None  # not shipped
+    mark = tmp_path / "pagopa.png"
+    mark.write_bytes(_png())
+    settings.DOCUMENTS_PAGOPA_MARK = str(mark)
+    assert notice_info_for(position).pagopa_mark_png == _png()
+    mark.write_bytes(b"<svg/>")
+    assert notice_info_for(position).pagopa_mark_png is None
+
+
+def test_a_notice_printed_after_the_due_date_shows_todays_amount(make_position, service):
+    """Attualizzazione: what verify will answer is what a newly printed avviso shows."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from catalog.models import LateRule
+    service.late_rule, service.late_penalty_cents = LateRule.PENALTY, 500
+    service.save()
+    today = timezone.localdate()
+    overdue = make_position(reference="LATE", installments=[
+        OptionSpec(2200, today - timedelta(days=2))])
+    on_time = make_position(reference="ONTIME", installments=[
+        OptionSpec(2200, today + timedelta(days=2))])
+    assert notice_info_for(overdue).single_payment.amount_cents == 2700
+    assert notice_info_for(on_time).single_payment.amount_cents == 2200

@@ -20,9 +20,10 @@ def test_notice_needs_something_to_pay() -> None:
         NoticeInfo("Oggetto", make_ente(), make_debtor())
 
 
-def test_a_single_installment_is_not_a_plan() -> None:
+def test_a_lone_installment_is_the_notices_payment() -> None:
     with pytest.raises(ValueError):
-        make_notice(installments=installments(1))
+        make_notice(single_payment=None, installments=installments(1))
+    make_notice(installments=installments(1))  # beside a single payment: a plan of one
 
 
 @pytest.mark.parametrize(

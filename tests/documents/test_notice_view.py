@@ -38,7 +38,7 @@ def test_found_position_downloads_its_avviso(client, organization, position):
     assert qr_texts(pdf) == [f"PAGOPA|002|{option.notice_number}|{ENTE_CF}|0000002200"]
     text = all_text(pdf)
     grouped = " ".join(option.notice_number[i:i + 4] for i in range(0, 18, 4))
-    for expected in (grouped, "22,00 €", option.due_date.strftime("%d/%m/%Y"), ENTE_CF, CF,
+    for expected in (grouped, "22,00 Euro", option.due_date.strftime("%d/%m/%Y"), ENTE_CF, CF,
                      "Comune di Prova", "Mario Rossi",
                      "Trasporto scolastico mese di Settembre"):
         assert expected in text, expected
@@ -69,8 +69,8 @@ def test_paid_installment_not_printed(client, organization, make_position):
     assert len(texts) == 2 and not any(paid.notice_number in t for t in texts)
 
 
-def test_postal_account_adds_the_data_matrix(client, organization, position):
-    organization.postal_account = "16302093"
+def test_postal_iban_adds_the_data_matrix(client, organization, position):
+    organization.postal_iban = "IT59Z0760103200000016302093"
     organization.save()
     search(client, organization)
     pdf = client.get(notice_url(organization, position)).content

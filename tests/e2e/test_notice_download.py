@@ -35,7 +35,7 @@ def test_visitor_downloads_the_avviso(page, demo):
     pdf = Path(download.path()).read_bytes()
     assert pdf.startswith(b"%PDF-")
     assert qr_texts(pdf) == [f"PAGOPA|002|{option.notice_number}|80000120016|0000002200"]
-    assert "22,00 €" in all_text(pdf)
+    assert "22,00 Euro" in all_text(pdf)
     assert not page.js_errors, page.js_errors
 
 
