@@ -111,6 +111,8 @@ FORM_PAGES = {
     "accounts:logout_all": "positions:home",
     "identity_ente:spid_logout": "positions:home",
     "identity_ente:cie_logout": "positions:home",
+    "backoffice:logout": "backoffice:home",
+    "backoffice:staff_role": "backoffice:staff",
 }
 
 ROOT_URLCONF = "sportello.urls"
