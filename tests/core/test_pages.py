@@ -142,6 +142,9 @@ def test_committed_mo_matches_the_po():
         if e["msgid_plural"]:
             assert compiled.ngettext(e["msgid"], e["msgid_plural"], 1) == e["msgstr"]["msgstr[0]"]
             assert compiled.ngettext(e["msgid"], e["msgid_plural"], 2) == e["msgstr"]["msgstr[1]"]
+        elif e.get("msgctxt"):
+            assert (compiled.pgettext(e["msgctxt"], e["msgid"])
+                    == e["msgstr"]["msgstr"]), (e["msgctxt"], e["msgid"])
         else:
             assert compiled.gettext(e["msgid"]) == e["msgstr"]["msgstr"], e["msgid"]
 
