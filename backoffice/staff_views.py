@@ -78,8 +78,10 @@ def _member(request, member: int) -> StaffMembership:
                              organization=request.organization)
 
 
-@require_POST
+# Scope first: the anonymous go to the login and another Ente's staff get 404 whatever
+# the method; only then the method (405 for the Ente's own responsabile).
 @staff_required(role=StaffRole.MANAGER)
+@require_POST
 def staff_role(request, member: int):
     target = _member(request, member)
     form = RoleForm(request.POST)

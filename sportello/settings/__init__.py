@@ -112,7 +112,6 @@ FORM_PAGES = {
     "identity_ente:spid_logout": "positions:home",
     "identity_ente:cie_logout": "positions:home",
     "backoffice:logout": "backoffice:home",
-    "backoffice:staff_role": "backoffice:staff",
 }
 
 ROOT_URLCONF = "sportello.urls"
