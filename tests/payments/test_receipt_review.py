@@ -11,6 +11,7 @@ import pytest
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.urls import reverse
 
+from mail import outbox
 from mail.models import OutgoingEmail
 from pagopa.messages import DebtorInfo, ReceiptInfo, TransferInfo
 from payments import receipts
@@ -293,5 +294,6 @@ def test_the_receipt_email_attaches_it_under_a_safe_name(option):
     receipt = Receipt.objects.get()
     receipts.apply_after_review(receipt, None)
     email = OutgoingEmail.objects.get()
+    assert outbox.deliver(email.pk)  # the job builds the quietanza after commit
     names = list(email.attachments.values_list("filename", flat=True))
     assert names == [f"quietanza-{receipt.pk}.pdf"]
