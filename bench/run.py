@@ -88,6 +88,8 @@ def free_port() -> int:
 
 def server_env(var_dir: Path) -> dict[str, str]:
     return {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings",
+            # ACA pushes (the worker) go to the discard port, as in the tests.
+            "PAGOPA_ACA_URL": "http://127.0.0.1:9/aca/v1",
             "SECRET_KEY": secrets.token_urlsafe(60), "PAGOPA_NODE_SECRET": NODE_SECRET,
             "SITE_URL": "https://bench.example", "ALLOWED_HOSTS": "127.0.0.1,localhost",
             "SPORTELLO_VAR_DIR": str(var_dir), "EMAIL_URL": f"file://{var_dir / 'mail'}",
@@ -99,10 +101,13 @@ def server_env(var_dir: Path) -> dict[str, str]:
 class Server:
     """``manage.py serve`` with the bench settings, on a free loopback port."""
 
-    def __init__(self, var_dir: Path, workers: int | None):
+    def __init__(self, var_dir: Path, workers: int | None, sandbox: bool = False):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.env = server_env(var_dir)
+        if sandbox:  # the deadline day pays through the built-in sandbox
+            self.env.update(BENCH_SANDBOX="true", BENCH_SITE_URL=self.url,
+                            PAGOPA_ACA_URL=f"{self.url}/sandbox/aca/v1")
         self.log = open(var_dir / "server.log", "ab")  # noqa: SIM115 - closed in stop()
         subprocess.run([PYTHON, "manage.py", "collectstatic", "--noinput", "-v0"],
                        cwd=ROOT, env=self.env, check=True, stdout=self.log, stderr=self.log)
