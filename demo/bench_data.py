@@ -70,25 +70,49 @@ def organization() -> Organization:
 
 
 def _insert(model: type[models.Model], rows: Sequence[models.Model]) -> None:
-    """Insert ``rows`` and set their primary keys: COPY on PostgreSQL, else bulk_create."""
+    """Insert model instances and set their primary keys (see :func:`_insert_rows`)."""
     if not rows:
         return
     if connection.vendor != "postgresql":
         model.objects.bulk_create(rows, batch_size=2000)
         return
+    values = [{f.attname: getattr(row, f.attname) for f in model._meta.concrete_fields
+               if not f.primary_key} for row in rows]
+    for row, pk in zip(rows, _insert_rows(model, values), strict=True):
+        row.pk = pk
+
+
+def _insert_rows(model: type[models.Model], rows: list[dict]) -> list[int]:
+    """Insert ``rows`` (attname → value; the other fields take their defaults) and return
+    their ids: PostgreSQL's COPY with ids drawn from the sequence, else bulk_create.
+
+    Every column of the model is written, so a field added later with a default needs
+    nothing here; the defaults are prepared once, not per row."""
+    if not rows:
+        return []
+    if connection.vendor != "postgresql":
+        objects = model.objects.bulk_create([model(**row) for row in rows], batch_size=2000)
+        return [obj.pk for obj in objects]
+    fields = list(model._meta.concrete_fields)
+    prototype = model()
+    base = [f.get_db_prep_save(f.pre_save(prototype, True), connection) for f in fields]
+    position = {f.attname: i for i, f in enumerate(fields)}
     table = model._meta.db_table
-    fields = [f for f in model._meta.concrete_fields]
     with connection.cursor() as cursor:
         cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id')) "
                        "FROM generate_series(1, %s)", [table, len(rows)])
-        for row, (pk,) in zip(rows, cursor.fetchall(), strict=True):
-            row.pk = pk
+        ids = [pk for (pk,) in cursor.fetchall()]
         columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-        raw = cursor.cursor  # psycopg 3
-        with raw.copy(f"COPY {connection.ops.quote_name(table)} ({columns}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row([f.get_db_prep_save(f.pre_save(row, True), connection)
-                                for f in fields])
+        pk_index = position[model._meta.pk.attname]
+        with cursor.cursor.copy(  # psycopg 3
+                f"COPY {connection.ops.quote_name(table)} ({columns}) FROM STDIN") as copy:
+            for pk, row in zip(ids, rows, strict=True):
+                values = base.copy()
+                values[pk_index] = pk
+                for name, value in row.items():
+                    values[position[name]] = value
+                copy.write_row(values)
+    return ids
 
 
 def _debtors(ente: Organization, count: int) -> list[int]:
@@ -165,38 +189,39 @@ def generate(positions: int, debtors: int, out: io.TextIOBase | None = None) -> 
         size = min(BATCH, positions - start)
         with transaction.atomic():
             bases = ente.reserve_iuv_bases(size)  # a block of the Ente's counter
-            rows, options, transfers = [], [], []
+            positions_rows, statuses, causali = [], [], []
             for k in range(size):
                 n = start + k
                 paid = n % 4 == 1  # a quarter paid, the rest open or (1 in 20) cancelled
                 cancelled = n % 20 == 3
-                status = ("paid" if paid else "cancelled" if cancelled else "valid")
-                rows.append(PaymentPosition(
-                    organization=ente, debtor_id=debtor_ids[owner(n)],
-                    service_id=services[n % len(services)],
-                    causale=f"{SERVICES[n % len(SERVICES)][1]} {2026 - n % 3} rata unica",
-                    external_reference=reference(n), status=status))
-            _insert(PaymentPosition, rows)
-            for k, position in enumerate(rows):
+                statuses.append("paid" if paid else "cancelled" if cancelled else "valid")
+                causali.append(f"{SERVICES[n % len(SERVICES)][1]} {2026 - n % 3} rata unica")
+                positions_rows.append({
+                    "organization_id": ente.pk, "debtor_id": debtor_ids[owner(n)],
+                    "service_id": services[n % len(services)], "causale": causali[-1],
+                    "external_reference": reference(n), "status": statuses[-1]})
+            position_ids = _insert_rows(PaymentPosition, positions_rows)
+            option_rows = []
+            for k, position_id in enumerate(position_ids):
                 n = start + k
                 iuv = make_iuv(ente.segregation_code, bases[k])
-                paid_at = (now - dt.timedelta(days=n % 365, minutes=n % 1440)
-                           if position.status == "paid" else None)
-                options.append(PaymentOption(
-                    position=position, organization=ente, iuv=iuv,
-                    notice_number=notice_number_for_iuv(iuv), amount_cents=1000 + n % 90_000,
-                    due_date=today + dt.timedelta(days=n % 400 - 100),
-                    status={"paid": "paid", "cancelled": "cancelled"}.get(
-                        position.status, "unpaid"),
-                    paid_at=paid_at))
-            _insert(PaymentOption, options)
-            for option in options:
-                transfers.append(Transfer(
-                    option=option, index=1, beneficiary_fiscal_code=FISCAL_CODE,
-                    beneficiary_name=ente.name, iban=IBAN, amount_cents=option.amount_cents,
-                    remittance_information=option.position.causale[:140],
-                    taxonomy_code=SERVICES[0][2]))
-            _insert(Transfer, transfers)
+                option_rows.append({
+                    "position_id": position_id, "organization_id": ente.pk, "iuv": iuv,
+                    "notice_number": notice_number_for_iuv(iuv),
+                    "amount_cents": 1000 + n % 90_000,
+                    "due_date": today + dt.timedelta(days=n % 400 - 100),
+                    "status": {"paid": "paid", "cancelled": "cancelled"}.get(
+                        statuses[k], "unpaid"),
+                    "paid_at": (now - dt.timedelta(days=n % 365, minutes=n % 1440)
+                                if statuses[k] == "paid" else None)})
+            option_ids = _insert_rows(PaymentOption, option_rows)
+            _insert_rows(Transfer, [{
+                "option_id": option_id, "index": 1, "beneficiary_fiscal_code": FISCAL_CODE,
+                "beneficiary_name": ente.name, "iban": IBAN,
+                "amount_cents": option["amount_cents"],
+                "remittance_information": causali[k][:140], "taxonomy_code": SERVICES[0][2],
+            } for k, (option_id, option) in enumerate(zip(option_ids, option_rows,
+                                                          strict=True))])
         if out is not None:
             out.write(f"  {start + size:,} / {positions:,} positions "
                       f"({time.perf_counter() - started:.0f} s)\n")
