@@ -35,8 +35,9 @@ class Command(BaseCommand):
         parser.add_argument("--no-worker", action="store_true",
                             help="Serve only; run the worker elsewhere.")
 
-    def handle(self, *args, host, port, threads, workers, no_worker, **options):
+    def handle(self, *args, host, port, threads, no_worker, workers=None, **options):
         python = sys.executable
+        workers = settings.WEB_WORKERS if workers is None else workers
         shared = "LocMemCache" not in settings.CACHES["default"]["BACKEND"]
         if workers > 1 and not shared:
             raise CommandError("Several gunicorn processes need a shared cache for the rate "
