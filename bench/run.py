@@ -416,7 +416,8 @@ def ms(value: float) -> str:
 
 
 def report() -> str:
-    runs = sorted((json.loads(p.read_text()) for p in RESULTS.glob("*.json")),
+    runs = sorted((json.loads(p.read_text()) for p in RESULTS.glob("*.json")
+                   if p.stem.isdigit()),
                   key=lambda r: r["size"])
     if not runs:
         return ""
