@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from accounts import verification
 from accounts.models import FiscalCodeVerification, User
 
 
@@ -101,7 +102,8 @@ class FiscalCodeVerificationAdmin(admin.ModelAdmin):
         return request.user.is_superuser
 
     def save_model(self, request, obj, form, change):
-        obj.fiscal_code = obj.user.fiscal_code
-        obj.method = FiscalCodeVerification.Method.STAFF
-        obj.verified_by = request.user
-        obj.save()
+        """Through ``verification.record``: the same rule and the same audit entry."""
+        saved = verification.record(obj.user, FiscalCodeVerification.Method.STAFF,
+                                    organization=obj.organization, evidence=obj.evidence,
+                                    verified_by=request.user, request=request)
+        obj.pk, obj.fiscal_code, obj.method = saved.pk, saved.fiscal_code, saved.method

@@ -9,6 +9,7 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, PasswordResetForm
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts import emails, places
@@ -217,7 +218,12 @@ class RegistrationForm(AnagraficaForm):
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
 
-    ACCESS_FIELDS = ("password1", "password2")
+    privacy = forms.BooleanField(
+        label=_("Ho letto l'informativa sul trattamento dei dati personali"),
+        error_messages={"required": _("Per registrarti conferma di aver letto l'informativa "
+                                      "privacy.")})
+
+    ACCESS_FIELDS = ("password1", "password2", "privacy")
     field_order = ["first_name", "last_name", "company_name", "fiscal_code", "address",
                    "nation", "city", "province", "postal_code", "email", "phone"]
 
@@ -242,6 +248,7 @@ class RegistrationForm(AnagraficaForm):
     def save(self, commit=True):
         user = super().save(commit=False)
         user.email = self.cleaned_data["email"]
+        user.privacy_acknowledged_at = timezone.now()
         if commit:
             user.save()
         return user
@@ -389,3 +396,26 @@ class VerifyFiscalCodeForm(StyledForm, forms.Form):
         error_messages={"required": _("Inserisci il codice avviso o lo IUV.")},
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
+
+
+class CloseAccountForm(StyledForm, forms.Form):
+    """*Chiudi l'utenza*: the current password (counted like the other checks), or, for a
+    SPID/CIE account without one, an explicit confirmation."""
+
+    password = forms.CharField(label=_("Password attuale"), strip=False,
+                               widget=forms.PasswordInput(
+                                   attrs={"autocomplete": "current-password"}))
+    confirm = forms.BooleanField(label=_("Confermo di voler chiudere la mia utenza"))
+
+    def __init__(self, *args, user: User, guard: CurrentPasswordGuard | None = None,
+                 **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.guard = guard
+        if not user.has_usable_password():
+            del self.fields["password"]
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        check_current_password(self.user, password, self.guard, wrong_password_message())
+        return password

@@ -24,7 +24,12 @@ def client_ip(request) -> str:
 
 
 def lockout_response(request, original_response=None, credentials=None):
-    """The login page again, with an honest Italian message and the cool-off time."""
+    """The login page again, with an honest Italian message and the cool-off time.
+
+    A login view that renders its own locked-out page (the back office's) says so with
+    ``request.renders_lockout``; its response is kept."""
+    if getattr(request, "renders_lockout", False) and original_response is not None:
+        return original_response
     from accounts.forms import LoginForm
 
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)

@@ -16,6 +16,7 @@ from django_countries.fields import CountryField
 from phonenumber_field.modelfields import PhoneNumberField
 
 from accounts.countries import PayerCountries
+from sportello.text import proper_case
 from sportello.validators import validate_organization_name, validate_xml_text
 
 
@@ -86,6 +87,13 @@ class User(AbstractUser):
     # Set by online registration until the email link is followed; such accounts cannot
     # log in and are removed by ``purge_unactivated_accounts`` once the link has expired.
     awaiting_activation = models.BooleanField(_("in attesa di attivazione"), default=False)
+    # When the payer acknowledged the Ente's privacy notice at registration (GDPR art. 13:
+    # the notice is given when the data are collected).
+    privacy_acknowledged_at = models.DateTimeField(
+        _("informativa privacy presa visione il"), null=True, blank=True, editable=False)
+    # Closed by the payer (accounts.closure): personal data removed, login refused.
+    closed_at = models.DateTimeField(_("utenza chiusa il"), null=True, blank=True,
+                                     editable=False)
     activation_sent_at = models.DateTimeField(_("link di attivazione inviato il"),
                                               null=True, blank=True)
 
@@ -115,8 +123,10 @@ class User(AbstractUser):
         return super().get_full_name()
 
     def display_name(self) -> str:
-        """What the header and lists call this account: name, else the email."""
-        return self.get_full_name() or self.email
+        """What the header, lists and emails call this account: name (in proper case,
+        stored as typed), else the email."""
+        name = self.get_full_name()
+        return (name if self.is_legal_person else proper_case(name)) or self.email
 
     @property
     def fiscal_code_certified(self) -> bool:

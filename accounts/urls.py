@@ -24,6 +24,7 @@ urlpatterns = [
          name="password_reset_confirm"),
     path("profilo/", views.profile, name="profile"),
     path("profilo/password/", views.password_change, name="password_change"),
+    path("profilo/chiudi/", views.close, name="close"),
     path("profilo/email/", views.email_change, name="email_change"),
     path("profilo/email/<str:token>/", views.email_change_confirm,
          name="email_change_confirm"),

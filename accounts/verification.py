@@ -19,10 +19,11 @@ from django.db import IntegrityError, transaction
 from django.utils.module_loading import import_string
 
 from accounts.models import FiscalCodeVerification, User
+from audit.log import log_action
 from pagopa.identifiers import ReferenceKind, classify_reference
 
 
-def verify_with_notice(user: User, organization, reference: str) -> bool:
+def verify_with_notice(user: User, organization, reference: str, request=None) -> bool:
     """Record the verification if ``reference`` names a notice of ``user``'s code."""
     if not user.fiscal_code:
         return False
@@ -33,19 +34,25 @@ def verify_with_notice(user: User, organization, reference: str) -> bool:
     issued = notice_issued(organization, user.fiscal_code, ref)
     if issued:
         record(user, FiscalCodeVerification.Method.NOTICE, organization=organization,
-               evidence=ref.value)
+               evidence=ref.value, request=request)
     return issued
 
 
 def record(user: User, method: str, *, organization=None, evidence: str = "",
-           verified_by: User | None = None) -> FiscalCodeVerification:
+           verified_by: User | None = None, request=None) -> FiscalCodeVerification:
     """The verification of ``user``'s declared code at ``organization`` (once per Ente:
-    a second proof there changes nothing)."""
+    a second proof there changes nothing), written to the audit trail with it: who
+    verified (the staff member, else the account itself), how, from where."""
     try:
         with transaction.atomic():
-            return FiscalCodeVerification.objects.create(
+            verification = FiscalCodeVerification.objects.create(
                 user=user, fiscal_code=user.fiscal_code, method=method,
                 organization=organization, evidence=evidence, verified_by=verified_by)
+            log_action("fiscal_code.verified", obj=verification, request=request,
+                       actor=verified_by or user, organization=organization,
+                       data={"account": user.email, "fiscal_code": user.fiscal_code,
+                             "method": method, "evidence": evidence[:100]})
+            return verification
     except IntegrityError:
         return FiscalCodeVerification.objects.get(user=user, fiscal_code=user.fiscal_code,
                                                    organization=organization)

@@ -20,10 +20,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_ratelimit.core import is_ratelimited
 
-from accounts import emails, places, registration, sessions, verification
+from accounts import closure, emails, places, registration, sessions, verification
 from accounts.decorators import payer_required
 from accounts.forms import (
     ActivationForm,
+    CloseAccountForm,
     EmailChangeForm,
     EmailForm,
     FiscalCodeStartForm,
@@ -391,7 +392,8 @@ def verify_fiscal_code(request):
             return render(request, "accounts/verify_fiscal_code.html", context, status=429)
         if form.is_valid():
             if verification.verify_with_notice(user, request.organization,
-                                               form.cleaned_data["reference"]):
+                                               form.cleaned_data["reference"],
+                                               request=request):
                 messages.success(request, _("Codice fiscale verificato: ora vedi le "
                                             "posizioni intestate a %(code)s.")
                                  % {"code": user.fiscal_code})
@@ -402,3 +404,21 @@ def verify_fiscal_code(request):
             # made through Inserimento spontaneo: nothing to learn from trying.
             form.add_error("reference", _("Codice fiscale non verificato."))
     return render(request, "accounts/verify_fiscal_code.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@with_organization
+@payer_required
+def close(request):
+    """*Chiudi l'utenza*: GET explains what goes and what stays; POST closes."""
+    form = CloseAccountForm(request.POST or None, user=request.user,
+                            guard=CurrentPasswordGuard(request))
+    if request.method == "POST" and form.is_valid():
+        closing = request.user
+        sessions.sign_out_current(request)  # another account held here may take its place
+        closure.close_account(closing)
+        messages.info(request, _("La tua utenza è chiusa. Le pratiche e le ricevute restano "
+                                 "all'Ente, come richiede la legge."))
+        return redirect("positions:search", request.organization.slug)
+    return render(request, "accounts/close.html", {"form": form},
+                  status=_checked_status(form, "password") if form.is_bound else 200)

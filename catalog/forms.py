@@ -1,5 +1,6 @@
-"""Forms of the catalog: the staff's service editor and the payer's spontaneous form,
-built from the fields the Ente defined for the service."""
+"""Forms of the catalog: the payer's spontaneous form, built from the fields the Ente
+defined for the service (the staff's editor is in the back office: backoffice/service_views.py),
+and the euro amount field both use."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.utils.formats import number_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -62,59 +63,6 @@ class EuroCentsField(forms.CharField):
         return cents
 
 
-# --- staff: the service editor ------------------------------------------------------
-
-class ServiceAdminForm(forms.ModelForm):
-    fixed_amount_cents = EuroCentsField(label=_("Importo fisso (€)"), required=False)
-    min_amount_cents = EuroCentsField(label=_("Importo minimo (€)"), required=False)
-    max_amount_cents = EuroCentsField(label=_("Importo massimo (€)"), required=False)
-    unit_price_cents = EuroCentsField(label=_("Prezzo unitario (€)"), required=False)
-
-    class Meta:
-        model = Service
-        fields = ["organization", "code", "name", "description", "taxonomy_code", "active",
-                  "active_from", "active_to", "spontaneous_allowed", "amount_rule",
-                  "fixed_amount_cents", "min_amount_cents", "max_amount_cents",
-                  "unit_price_cents", "amount_field", "causale_template", "instructions"]
-
-
-class ServiceFieldFormSet(forms.BaseInlineFormSet):
-    """Checks what spans the service and its fields: the causale template and the amount
-    rule must name fields that exist (with the right kind), and names are unique."""
-
-    def clean(self):
-        super().clean()
-        if any(self.errors):
-            return
-        kinds: dict[str, str] = {}
-        choice_prices: dict[str, bool] = {}
-        for form in self.forms:
-            if not form.cleaned_data or form.cleaned_data.get("DELETE"):
-                continue
-            name = form.cleaned_data["name"]
-            if name in kinds:
-                raise ValidationError(_("Due campi hanno lo stesso nome «%(name)s»."),
-                                      params={"name": name})
-            kinds[name] = form.cleaned_data["kind"]
-            choice_prices[name] = "|" in (form.cleaned_data.get("choices") or "")
-        service: Service = self.instance
-        unknown = [p for p in service.placeholders() if p not in kinds]
-        if unknown:
-            raise ValidationError(
-                _("Il modello della causale usa campi che non esistono: %(names)s."),
-                params={"names": ", ".join(unknown)})
-        rule = Service.AmountRule
-        wanted = {rule.UNIT_PRICE: ServiceField.Kind.NUMBER,
-                  rule.CHOICE_PRICE: ServiceField.Kind.CHOICE}.get(service.amount_rule)
-        if wanted and kinds.get(service.amount_field) != wanted:
-            raise ValidationError(
-                _("Il campo che determina l'importo («%(name)s») deve essere un campo di tipo "
-                  "«%(kind)s» del servizio."),
-                params={"name": service.amount_field, "kind": wanted.label})
-        if service.amount_rule == rule.CHOICE_PRICE and not choice_prices[service.amount_field]:
-            raise ValidationError(_("Indica un prezzo per ogni scelta, es. «Etichetta | 12,50»."))
-
-
 # --- payer: the spontaneous form ----------------------------------------------------
 
 def _text_field(spec: ServiceField, common: dict) -> forms.Field:
@@ -127,9 +75,39 @@ def _text_field(spec: ServiceField, common: dict) -> forms.Field:
                            validators=validators, **common)
 
 
+def _number_limits(spec: ServiceField) -> list:
+    """Min/max validators whose messages print the limit the Italian way ("1.000,5")."""
+    validators = []
+    if spec.min_value is not None:
+        validators.append(MinValueValidator(spec.min_value, gettext(
+            "Il valore minimo è %s.") % _number_text(spec.min_value)))
+    if spec.max_value is not None:
+        validators.append(MaxValueValidator(spec.max_value, gettext(
+            "Il valore massimo è %s.") % _number_text(spec.max_value)))
+    return validators
+
+
+def _number_text(value: Decimal) -> str:
+    if value == value.to_integral_value():
+        return number_format(int(value), force_grouping=True, use_l10n=True)
+    return number_format(value, decimal_pos=2, force_grouping=True, use_l10n=True)
+
+
 def _number_field(spec: ServiceField, common: dict) -> forms.Field:
-    field = forms.DecimalField(max_digits=12, decimal_places=2, min_value=spec.min_value,
-                               max_value=spec.max_value, localize=True, **common)
+    """A number the payer types: whole unless the Ente allowed decimals ("2,5 copie" is
+    not a thing anyone can order), limits printed the Italian way."""
+    if spec.whole_number:
+        field = forms.IntegerField(localize=True, validators=_number_limits(spec),
+                                   error_messages={"invalid": gettext(
+                                       "Scrivi un numero intero, ad esempio 3.")}, **common)
+        field.widget.attrs.update({"inputmode": "numeric", "autocomplete": "off"})
+        return field
+    field = forms.DecimalField(max_digits=12, decimal_places=2, localize=True,
+                               validators=_number_limits(spec), error_messages={
+                                   "invalid": gettext("Scrivi un numero, ad esempio 12,5."),
+                                   "max_decimal_places": gettext(
+                                       "Al massimo due cifre dopo la virgola."),
+                               }, **common)
     field.widget.attrs.update({"inputmode": "decimal", "autocomplete": "off"})
     return field
 
@@ -175,6 +153,8 @@ def display_value(spec: ServiceField, value) -> str:
     if spec.kind == ServiceField.Kind.DATE:
         return value.strftime("%d/%m/%Y")
     if spec.kind == ServiceField.Kind.NUMBER:
+        if isinstance(value, int):
+            return str(value)
         if value == value.to_integral_value():
             return str(int(value))
         return number_format(value, decimal_pos=2, use_l10n=True)
@@ -244,6 +224,8 @@ class SpontaneousForm(StyledForm, forms.Form):
         attrs = {"rule": service.amount_rule, "field": service.amount_field}
         if service.amount_rule == rule.UNIT_PRICE:
             attrs["unit-cents"] = str(service.unit_price_cents)
+            spec = next((s for s in self.specs if s.name == service.amount_field), None)
+            attrs["whole"] = "1" if spec is None or spec.whole_number else "0"
         elif service.amount_rule == rule.CHOICE_PRICE:
             spec = next((s for s in self.specs if s.name == service.amount_field), None)
             attrs["prices"] = json.dumps(spec.choice_prices() if spec else {})

@@ -5,11 +5,12 @@ causale is written from them."""
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 import nh3
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
@@ -20,12 +21,8 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from organizations.models import Organization
-from sportello.validators import validate_xml_text
+from sportello.validators import validate_taxonomy_code, validate_xml_text
 
-taxonomy_validator = RegexValidator(
-    r"^([6-9]/)?\d{7}(IM|TS|SP|SA|AP)/?$",
-    _("Codice di tassonomia pagoPA non valido (es. 9/0101002IM/ o 0101002IM)."),
-)
 field_name_validator = RegexValidator(
     r"^[a-z][a-z0-9_]{0,39}$",
     _("Solo lettere minuscole, cifre e trattino basso, iniziando con una lettera "
@@ -61,6 +58,73 @@ class ServiceQuerySet(models.QuerySet):
         return self.active(today).filter(spontaneous_allowed=True)
 
 
+class LateRule(models.TextChoices):
+    """What a service adds to an overdue amount."""
+
+    NONE = "none", _("Nessuna variazione")
+    PENALTY = "penalty", _("Sanzione fissa")
+    LEGAL_INTEREST = "interest", _("Interessi legali giornalieri")
+
+
+class LegalInterestRate(models.Model):
+    """The Italian legal interest rate (*saggio degli interessi legali*, art. 1284 c.c.),
+    set each year by decree of the Ministry of Economy: the rate in force from
+    ``valid_from`` until the next row. One table for the installation, edited by staff."""
+
+    valid_from = models.DateField(_("in vigore dal"), unique=True)
+    rate_percent = models.DecimalField(
+        _("tasso annuo (%)"), max_digits=5, decimal_places=3,
+        validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))])
+    source = models.CharField(_("fonte"), max_length=140, blank=True,
+                              validators=[validate_xml_text])
+
+    class Meta:
+        verbose_name = _("tasso di interesse legale")
+        verbose_name_plural = _("tassi di interesse legale")
+        ordering = ["-valid_from"]
+
+    def __str__(self) -> str:
+        return f"{self.rate_percent}% dal {self.valid_from:%d/%m/%Y}"
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        cache.delete(RATES_CACHE_KEY)
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        cache.delete(RATES_CACHE_KEY)
+        return result
+
+
+RATES_CACHE_KEY = "catalog:legal-interest-rates"
+
+
+def legal_interest_rates() -> list[tuple[date, Decimal]]:
+    """Every (valid_from, rate) oldest first; cached, since the table changes once a year
+    and pages compute the interest of many rows."""
+    return cache.get_or_set(RATES_CACHE_KEY, lambda: list(
+        LegalInterestRate.objects.order_by("valid_from")
+        .values_list("valid_from", "rate_percent")), 3600)
+
+
+def legal_interest_cents(principal_cents: int, due_date: date, today: date) -> int:
+    """Simple interest on ``principal_cents`` for each day after ``due_date`` up to
+    ``today``, each day at the rate in force that day (actual/365), rounded half up to
+    the cent once at the end. No rate known for a day: no interest for it."""
+    if today <= due_date or principal_cents <= 0:
+        return 0
+    rates = [(day, rate) for day, rate in legal_interest_rates() if day <= today]
+    total = Decimal(0)
+    start = due_date + timedelta(days=1)
+    for index, (valid_from, rate) in enumerate(rates):
+        until = rates[index + 1][0] if index + 1 < len(rates) else today + timedelta(days=1)
+        first, last = max(start, valid_from), min(until, today + timedelta(days=1))
+        days = (last - first).days
+        if days > 0:
+            total += Decimal(principal_cents) * rate / Decimal(100) * days / Decimal(365)
+    return int(total.quantize(Decimal(1), ROUND_HALF_UP))
+
+
 class Service(models.Model):
     class AmountRule(models.TextChoices):
         FIXED = "fixed", _("Importo fisso")
@@ -86,7 +150,7 @@ class Service(models.Model):
                     "il resto viene rimosso al salvataggio."),
     )
     taxonomy_code = models.CharField(
-        _("codice tassonomia"), max_length=16, validators=[taxonomy_validator],
+        _("codice tassonomia"), max_length=16, validators=[validate_taxonomy_code],
         help_text=_("Tassonomia dei servizi di incasso pagoPA (transferCategory)."),
     )
     active = models.BooleanField(_("attivo"), default=True)
@@ -117,11 +181,29 @@ class Service(models.Model):
         help_text=_("Nome del campo: numerico per prezzo × quantità, a scelta per il "
                     "prezzo secondo la scelta."),
     )
+    # Accounting codes of the Ente's budget, for the exports of what was collected.
+    accounting_chapter = models.CharField(
+        _("capitolo di bilancio"), max_length=35, blank=True, validators=[validate_xml_text],
+        help_text=_("Il capitolo di entrata su cui si imputano gli incassi del servizio."))
+    accounting_assessment = models.CharField(
+        _("accertamento"), max_length=35, blank=True, validators=[validate_xml_text],
+        help_text=_("Numero dell'accertamento contabile, es. 2026/123."))
     causale_template = models.CharField(
         _("modello della causale"), max_length=140, blank=True, validators=[validate_xml_text],
         help_text=_("Testo con i nomi dei campi tra graffe, es. "
                     "«Pagamento pass {numero_pass} del {data}». Vuoto: il nome del servizio."),
     )
+
+    # What happens after the due date (SANP best practice: the Ente "attualizza" the amount
+    # at verify and activation). Computed by ``late_charge_cents``, added to the Ente's
+    # first transfer of the option.
+    late_rule = models.CharField(
+        _("dopo la scadenza"), max_length=12, choices=LateRule.choices, default=LateRule.NONE,
+        help_text=_("Come cambia l'importo da pagare dopo la data di scadenza."))
+    late_penalty_cents = models.PositiveBigIntegerField(
+        _("sanzione fissa"), null=True, blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_AMOUNT_CENTS)],
+        help_text=_("Aggiunta all'importo dal giorno dopo la scadenza."))
 
     objects = ServiceQuerySet.as_manager()
 
@@ -159,10 +241,25 @@ class Service(models.Model):
                 errors["max_amount_cents"] = _("Il massimo non può essere minore del minimo.")
         if self.amount_rule == rule.UNIT_PRICE and not self.unit_price_cents:
             errors["unit_price_cents"] = _("Indica il prezzo unitario.")
+        if self.late_rule == LateRule.PENALTY and not self.late_penalty_cents:
+            errors["late_penalty_cents"] = _("Indica la sanzione da aggiungere dopo la "
+                                             "scadenza.")
         if self.amount_rule in (rule.UNIT_PRICE, rule.CHOICE_PRICE) and not self.amount_field:
             errors["amount_field"] = _("Indica il nome del campo che determina l'importo.")
         if errors:
             raise ValidationError(errors)
+
+    def late_charge_cents(self, principal_cents: int, due_date: date | None,
+                          today: date) -> int:
+        """What this service adds to ``principal_cents`` when paid on ``today``, past
+        ``due_date`` (nothing before it, on it, or without a due date)."""
+        if due_date is None or today <= due_date:
+            return 0
+        if self.late_rule == LateRule.PENALTY:
+            return self.late_penalty_cents or 0
+        if self.late_rule == LateRule.LEGAL_INTEREST:
+            return legal_interest_cents(principal_cents, due_date, today)
+        return 0
 
     def instructions_html(self) -> SafeString:
         """The instructions as safe HTML, sanitised again at render time (rows written
@@ -237,6 +334,11 @@ class ServiceField(models.Model):
                                     null=True, blank=True)
     max_value = models.DecimalField(_("valore massimo"), max_digits=12, decimal_places=2,
                                     null=True, blank=True)
+    whole_number = models.BooleanField(
+        _("solo numeri interi"), default=True,
+        help_text=_("Per i numeri: un conteggio (copie, pass) non ha decimali. Togli la spunta "
+                    "per ammetterne due, ad esempio per i metri quadri."),
+    )
     choices = models.TextField(
         _("scelte"), blank=True,
         help_text=_("Una per riga. Con il prezzo per scelta: «Etichetta | 12,50»."),

@@ -200,7 +200,7 @@ class _Receipt:
     def verification(self) -> None:
         """QR code and printed address where the receipt can be checked online."""
         pdf, url = self.pdf, self.info.verification_url
-        self.room(VERIFY_QR_SIZE + 10)
+        self.room(VERIFY_QR_SIZE + 30)
         self.y += 5
         pdf.rule(self.y)
         self.y += 4
@@ -213,9 +213,10 @@ class _Receipt:
         yy = pdf.block_at(x, self.y + 8, w, 4,
                           "Inquadra il codice QR o apri l'indirizzo qui sotto per controllare "
                           "che la quietanza corrisponda a quanto registrato dall'Ente.", 3)
-        pdf.font(9.5, "semibold", BLUE)
-        pdf.block_at(x, yy + 1, w, 4.6, url, 2)
-        self.y += VERIFY_QR_SIZE
+        # Printed whole, however long, so that it can be typed: never cut with an ellipsis.
+        pdf.font(9, "semibold", BLUE)
+        end = pdf.block_at(x, yy + 1, w, 4.4, url, 8)
+        self.y = max(self.y + VERIFY_QR_SIZE, end)
 
 
 def _same_person(a: PartyInfo, b: PartyInfo) -> bool:

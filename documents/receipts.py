@@ -15,6 +15,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from mail.outbox import queue_email, register_builder
+from payments.labels import channel_label, payment_method_label
 from payments.models import Receipt
 from payments.receipts import receipt_applied
 from positions.models import PaymentOption
@@ -50,6 +51,9 @@ def receipt_info_for(receipt: Receipt, verification_url: str) -> QuietanzaInfo:
     organization = receipt.organization
     option = receipt.option
     service_name = option.position.service.name if option else receipt.description
+    with translation.override("it"):  # the quietanza is Italian by design
+        channel = channel_label(receipt.channel_description)
+        method = payment_method_label(receipt.payment_method)
     return QuietanzaInfo(
         ente=EnteInfo(name=organization.name, fiscal_code=organization.fiscal_code,
                       sector=organization.sector, website=organization.website,
@@ -67,16 +71,24 @@ def receipt_info_for(receipt: Receipt, verification_url: str) -> QuietanzaInfo:
         receipt_id=receipt.receipt_id,
         psp_name=receipt.psp_company_name,
         psp_fiscal_code=receipt.psp_fiscal_code or None,
-        channel=receipt.channel_description,
-        payment_method=receipt.payment_method,
+        channel=channel, payment_method=method,
         verification_url=verification_url,
         transfers=tuple(
-            ReceiptTransferInfo(beneficiary_name=t.get("company_name", ""),
+            ReceiptTransferInfo(beneficiary_name=_beneficiary(t, organization),
                                 beneficiary_fiscal_code=t.get("fiscal_code_pa", ""),
                                 iban=t.get("iban"), amount_cents=t["amount_cents"])
             for t in receipt.transfers
         ),
     )
+
+
+def _beneficiary(transfer: dict, organization) -> str:
+    """The transfer's companyName, or the Ente's name when the money is the Ente's own
+    (companyName is optional in paSendRTV2: a blank Beneficiario helps nobody)."""
+    name = transfer.get("company_name") or ""
+    if not name and transfer.get("fiscal_code_pa", "") in ("", organization.fiscal_code):
+        name = organization.name
+    return name
 
 
 def verification_url(receipt: Receipt) -> str:

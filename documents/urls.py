@@ -8,6 +8,10 @@ urlpatterns = [
     path("ricevute/<int:pk>/quietanza.pdf", views.receipt_pdf, name="receipt_pdf"),
     path("verifica/<str:token>/", views.verify_receipt, name="verify-receipt"),
     path("documenti/zip/", views.bundle_create, name="bundle-create"),
+    path("profilo/i-miei-dati.json", views.personal_data_download, {"fmt": "json"},
+         name="personal-data-json"),
+    path("profilo/i-miei-dati.pdf", views.personal_data_download, {"fmt": "pdf"},
+         name="personal-data-pdf"),
     path("documenti/<uuid:bundle_id>/", views.bundle_status, name="bundle"),
     path("documenti/<uuid:bundle_id>/scarica", views.bundle_download, name="bundle-download"),
 ]

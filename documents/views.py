@@ -7,7 +7,7 @@ see, or what has no document, is a 404 (never 403), so ids reveal nothing.
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -21,7 +21,7 @@ from payments.models import Receipt
 from positions.access import account_positions, get_visible_position, visible_positions
 from positions.models import PaymentOption
 
-from . import limits
+from . import limits, personal_data
 from .builders import NothingPayable
 from .bundles import plan_bundle, request_bundle
 from .forms import BundleForm
@@ -148,3 +148,20 @@ def bundle_download(request, bundle_id):
     content = DocumentBundle.objects.values_list("content", flat=True).get(pk=bundle.pk)
     filename = f"documenti-{timezone.localtime(bundle.created_at):%Y%m%d-%H%M}.zip"
     return attachment(bytes(content), filename, "application/zip")
+
+
+@require_GET
+@with_organization
+@payer_required
+def personal_data_download(request, fmt: str):
+    """*Scarica i miei dati* (JSON or PDF) for the logged-in account at this Ente."""
+    data = personal_data.personal_data(request.user, request.organization)
+    stamp = timezone.localdate().isoformat()
+    if fmt == "json":
+        response = HttpResponse(personal_data.as_json(data),
+                                content_type="application/json; charset=utf-8")
+    else:
+        response = HttpResponse(personal_data.as_pdf(data), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="i-miei-dati-{stamp}.{fmt}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -19,6 +19,7 @@ from django.db import transaction
 
 from accounts import emails, sessions
 from accounts.models import FiscalCodeLevel, FiscalCodeVerification, User
+from audit.log import log_action
 from identity.saml import Identity
 
 PLACEHOLDER_DOMAIN = "senza-email.invalid"
@@ -50,9 +51,13 @@ def _certify(user: User) -> None:
     user.save(update_fields=["fiscal_code_level"])
     FiscalCodeVerification.objects.filter(user=user).exclude(
         fiscal_code=user.fiscal_code).delete()
-    FiscalCodeVerification.objects.update_or_create(
+    verification, created = FiscalCodeVerification.objects.update_or_create(
         user=user, fiscal_code=user.fiscal_code, organization=None,
         defaults={"method": FiscalCodeVerification.Method.SPID, "evidence": ""})
+    if created:  # the audit trail has every verification (once, not at every login)
+        log_action("fiscal_code.verified", obj=verification, actor=user,
+                   data={"account": user.email, "fiscal_code": user.fiscal_code,
+                         "method": FiscalCodeVerification.Method.SPID})
 
 
 def _find(identity: Identity) -> User | None:

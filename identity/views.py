@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 import logging
 import secrets
+import time
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -30,6 +31,11 @@ from sportello.ratelimit import over_limit
 security_log = logging.getLogger("sportello.security")
 NONCE_KEY = "identity_nonce"
 SLO_KEY = "identity_slo"
+#: Where to go after the login (a page of the same Ente: the back office's SPID/CIE door).
+NEXT_KEY = "identity_next"
+#: The identity of the last SPID/CIE login in this session: account, codice fiscale, level
+#: and when. The back office accepts it as a strong login of the staff member of that code.
+VERIFIED_KEY = "identity_verified"
 # A SPID response is a few kilobytes; anything this large is refused before parsing.
 MAX_RESPONSE_CHARS = 256 * 1024
 
@@ -81,6 +87,11 @@ def login(request, scheme: str):
     request_id, destination, saml_request = saml.authn_request(scheme, idp, level)
     nonce = request.session.get(NONCE_KEY) or secrets.token_urlsafe(32)
     request.session[NONCE_KEY] = nonce
+    wanted = request.GET.get("next", "")
+    if _same_ente_path(wanted, request.organization):
+        request.session[NEXT_KEY] = wanted
+    else:
+        request.session.pop(NEXT_KEY, None)
     AuthnRequestRecord.objects.filter(
         created_at__lt=timezone.now() - datetime.timedelta(days=1)).delete()
     AuthnRequestRecord.objects.create(
@@ -168,7 +179,10 @@ def complete(request, scheme: str, token: str):
     request.organization = organization
     identity = saml.Identity(**record.identity)
     outcome = accounts.account_for(request, organization, identity)
+    wanted = request.session.get(NEXT_KEY, "")  # before sign_in, which may renew the session
     accounts.sign_in(request, outcome.user)
+    request.session[VERIFIED_KEY] = {"user": outcome.user.pk, "fiscal_code": identity.fiscal_code,
+                                     "level": identity.level, "at": time.time()}
     request.session[SLO_KEY] = {"scheme": scheme, "idp": identity.idp,
                                 "name_id": identity.name_id,
                                 "session_index": identity.session_index,
@@ -186,7 +200,15 @@ def complete(request, scheme: str, token: str):
     if outcome.needs_email:
         messages.warning(request, _("La tua utenza non ha ancora un'email: aggiungila dal "
                                     "Profilo per ricevere ricevute e avvisi."))
+    if _same_ente_path(wanted, organization):
+        return redirect(wanted)
     return redirect("positions:home", organization.slug)
+
+
+def _same_ente_path(path: str, organization) -> bool:
+    """A local path under ``/<ente>/`` (no scheme, host or ``//``): safe to go back to."""
+    return (path.startswith(f"/{organization.slug}/") and "//" not in path
+            and "\\" not in path and not urlsplit(path).netloc)
 
 
 @require_POST

@@ -6,6 +6,15 @@ push sends the option *as it is when sent* (amount 0 once it can no longer be pa
 retries are idempotent and a late retry never sends stale data. Failures are retried
 with back-off for two days (by the task itself when the queue can defer, and by
 ``manage.py push_aca`` in any case), then marked failed for staff.
+
+ACA's own rules (pagopa-aca-service): it changes a position only while it is
+DRAFT/PUBLISHED/VALID/EXPIRED and answers 409 otherwise; amount 0 invalidates, and
+INVALID is final. So an option that can no longer be paid is invalidated; one that
+becomes payable again after that cannot be brought back under the same IUV: the push is
+refused (409), the option is flagged for staff (``AcaPush.needs_attention``, an error
+log line) and staff give it a new IUV and codice avviso (:func:`renumber`), which ACA
+registers as a new position. A 409 on an invalidation means ACA already holds the
+position closed (paid in Stand-In, or invalid): nothing is payable there, so it is done.
 """
 
 from __future__ import annotations
@@ -20,6 +29,7 @@ from django.utils import timezone
 from pagopa.aca import AcaError, AcaPermanentError, DebtPosition, create_or_update_position
 from payments.models import AcaPush
 from positions.models import PaymentOption
+from positions.services import renumber_option
 from sportello import outbox
 
 log = logging.getLogger(__name__)
@@ -67,7 +77,7 @@ def debt_position(option: PaymentOption) -> DebtPosition:
         iuv=option.iuv,
         nav=option.notice_number,
         amount_cents=option.amount_cents if option.is_payable else 0,
-        description=position.causale,
+        description=option.payment_description,
         expiration_date=expiration,
         iban=iban if iban and len(iban) == 27 else None,
         switch_to_expired=position.switch_to_expired,
@@ -83,34 +93,73 @@ def push(option_id: int, now: dt.datetime | None = None) -> dt.datetime | None:
     record = AcaPush.objects.select_related(
         "option__position__debtor", "option__organization").get(option_id=option_id)
     body = debt_position(record.option)
-    if body.amount_cents == 0 and record.pushed_at is None:
-        # Closed before ACA ever heard of it: nothing to register (ACA refuses amount 0).
-        AcaPush.objects.filter(pk=record.pk, pending_since=record.pending_since).update(
-            status=AcaPush.Status.DONE, last_error="")
+    if record.aca_iuv and record.aca_iuv != body.iuv:
+        # A new IUV (renumbered): for ACA a new position, whatever the old one became.
+        record.pushed_at, record.invalidated_at = None, None
+    invalidate = body.amount_cents == 0
+    if invalidate and (record.pushed_at is None or record.invalidated_at is not None):
+        # ACA never heard of it (it refuses amount 0 for a new position), or already
+        # holds it invalid, which is final: nothing to send.
+        _finish(record, AcaPush.Status.DONE, invalidated_at=record.invalidated_at,
+                pushed_at=record.pushed_at)
         return None
     try:
         create_or_update_position(base_url(), settings.PAGOPA_ACA_KEY, body)
     except AcaError as exc:
+        if exc.status == 409 and invalidate:
+            # Already closed in ACA (paid in Stand-In, or invalid): nothing payable there.
+            _finish(record, AcaPush.Status.DONE, pushed_at=record.pushed_at or now,
+                    invalidated_at=now, aca_iuv=body.iuv, last_status_code=409,
+                    last_error=_error(exc))
+            return None
         return _failed(record, exc, now)
-    # Done only if nothing changed meanwhile (a newer change re-armed the row).
-    AcaPush.objects.filter(pk=record.pk, pending_since=record.pending_since).update(
-        status=AcaPush.Status.DONE, pushed_at=now, pushed_amount_cents=body.amount_cents,
-        last_error="")
+    _finish(record, AcaPush.Status.DONE, pushed_at=now, pushed_amount_cents=body.amount_cents,
+            aca_iuv=body.iuv, invalidated_at=now if invalidate else None,
+            last_status_code=200, last_error="")
     return None
 
 
+def _finish(record: AcaPush, status: str, **facts) -> None:
+    """Record what ACA now holds (always), and the status unless a newer change re-armed
+    the row meanwhile (then the pending push will send the newer truth)."""
+    facts.setdefault("last_error", "")
+    AcaPush.objects.filter(pk=record.pk).update(needs_attention=False, **facts)
+    AcaPush.objects.filter(pk=record.pk, pending_since=record.pending_since).update(
+        status=status)
+
+
+def _error(exc: AcaError) -> str:
+    return f"{type(exc).__name__}: {exc}"[:2000]
+
+
 def _failed(record: AcaPush, exc: AcaError, now: dt.datetime) -> dt.datetime | None:
-    error = f"{type(exc).__name__}: {exc}"[:2000]
+    error = _error(exc)
     if isinstance(exc, AcaPermanentError) or now - record.pending_since > GIVE_UP_AFTER:
-        AcaPush.objects.filter(pk=record.pk).update(status=AcaPush.Status.FAILED,
-                                                    last_error=error)
-        log.error("ACA push of option %s given up: %s", record.option_id, error)
+        status = AcaPush.Status.REFUSED if exc.status == 409 else AcaPush.Status.FAILED
+        AcaPush.objects.filter(pk=record.pk).update(
+            status=status, last_error=error, last_status_code=exc.status,
+            needs_attention=True)
+        # The alert: the option stays payable at the Ente but is missing from Stand-In.
+        log.error("ACA push of option %s %s: %s", record.option_id,
+                  "refused" if status == AcaPush.Status.REFUSED else "given up", error,
+                  extra={"event": "aca_push_" + status, "option_id": record.option_id})
         return None
     retry_at = now + outbox.backoff(record.attempts, FIRST_DELAY, MAX_DELAY)
-    AcaPush.objects.filter(pk=record.pk).update(next_attempt_at=retry_at, last_error=error)
+    AcaPush.objects.filter(pk=record.pk).update(next_attempt_at=retry_at, last_error=error,
+                                                last_status_code=exc.status)
     log.warning("ACA push of option %s failed (attempt %s), retry at %s: %s",
                 record.option_id, record.attempts, retry_at, error)
     return retry_at
+
+
+def renumber(push: AcaPush) -> PaymentOption:
+    """Staff's way out of a refusal: ACA will never accept the old IUV again, so the
+    option gets a new IUV and codice avviso (through the positions' domain), which the
+    push that follows registers in ACA as a new position."""
+    option = renumber_option(push.option)
+    log.warning("Option %s renumbered for ACA: IUV %s (was %s)", option.pk, option.iuv,
+                push.aca_iuv)
+    return option
 
 
 def push_due(now: dt.datetime | None = None, limit: int = 500) -> int:

@@ -1,19 +1,16 @@
-import logging
-
 from django.contrib import admin, messages
-from django.utils import timezone
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from payments import aca
 from payments.models import AcaPush, PaymentAttempt, Receipt
-from payments.receipts import ReviewRefused, apply_after_review
-
-log = logging.getLogger(__name__)
+from positions.models import InvalidTransition
 
 
 @admin.register(Receipt)
 class ReceiptAdmin(admin.ModelAdmin):
-    """Receipts are evidence: staff read them and mark anomalies as reviewed, never edit."""
+    """Receipts are evidence: superusers read them here. The work on flagged receipts
+    (apply after review, mark handled) is the Ente's, in its back office."""
 
     list_display = ("receipt_id", "organization", "notice_number", "amount_cents",
                     "psp_company_name", "received_at", "applied", "needs_attention",
@@ -21,7 +18,7 @@ class ReceiptAdmin(admin.ModelAdmin):
     list_filter = ("needs_attention", "applied", "organization", "version")
     search_fields = ("receipt_id", "notice_number", "creditor_reference_id")
     date_hierarchy = "received_at"
-    actions = ["mark_reviewed", "apply_after_review"]
+    actions = None
 
     def get_readonly_fields(self, request, obj=None):
         return [field.name for field in self.model._meta.fields]  # documents adds the quietanza
@@ -31,43 +28,6 @@ class ReceiptAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
-
-    def has_apply_permission(self, request) -> bool:
-        """Applying a receipt pays a position: superusers only, until staff belong to an
-        Ente (per-Ente staff roles, the back office issue) and can be scoped to it."""
-        return request.user.is_superuser
-
-    @admin.action(description=_("Segna le anomalie come verificate"))
-    def mark_reviewed(self, request, queryset):
-        queryset.filter(reviewed_at__isnull=True).update(reviewed_at=timezone.now(),
-                                                         reviewed_by=request.user)
-
-    @admin.action(description=_("Applica dopo verifica: la ricevuta chiude la posizione"),
-                  permissions=["apply"])
-    def apply_after_review(self, request, queryset):
-        """Staff accept flagged receipts (e.g. a different amount, the wrong station):
-        each goes through the same locks and state change as a delivery, and is logged
-        (the admin's history and the application log); the others are refused, saying
-        why, and nothing changes for them."""
-        applied = 0
-        for receipt in queryset.order_by("pk"):
-            try:
-                apply_after_review(receipt, request.user)
-            except ReviewRefused as refusal:
-                log.warning("Receipt %s not applied after review by %s: %s",
-                            receipt.receipt_id, request.user.pk, refusal)
-                self.message_user(request, gettext(
-                    "Ricevuta %(receipt)s non applicata: %(reason)s") % {
-                    "receipt": receipt.receipt_id, "reason": refusal}, messages.ERROR)
-            else:
-                self.log_change(request, receipt, gettext(
-                    "Applicata dopo verifica: la posizione è chiusa da questa ricevuta."))
-                applied += 1
-        if applied:
-            self.message_user(request, ngettext(
-                "%(count)d ricevuta applicata dopo verifica.",
-                "%(count)d ricevute applicate dopo verifica.", applied) % {"count": applied},
-                messages.SUCCESS)
 
 
 @admin.register(PaymentAttempt)
@@ -86,8 +46,49 @@ class PaymentAttemptAdmin(admin.ModelAdmin):
 
 @admin.register(AcaPush)
 class AcaPushAdmin(admin.ModelAdmin):
-    list_display = ("option", "status", "attempts", "next_attempt_at", "pushed_at",
+    """The ACA state of each option, for staff: what ACA holds, what it refused and why.
+    Rows needing attention (refused or given up) come first; nothing is edited here."""
+
+    list_display = ("option", "aca_iuv", "status", "needs_attention", "pushed_amount_cents",
+                    "invalidated_at", "last_status_code", "attempts", "pushed_at",
                     "last_error")
-    list_filter = ("status",)
-    readonly_fields = ("option", "attempts", "pending_since", "pushed_at",
-                       "pushed_amount_cents", "last_error")
+    list_filter = ("needs_attention", "status")
+    search_fields = ("option__notice_number", "option__iuv", "aca_iuv")
+    ordering = ("-needs_attention", "-next_attempt_at")
+    actions = ["push_again", "renumber"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [field.name for field in self.model._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_renumber_permission(self, request) -> bool:
+        """A new codice avviso changes what the payer must pay with: superusers only,
+        like applying a receipt, until staff are scoped to an Ente."""
+        return request.user.is_superuser
+
+    @admin.action(description=_("Invia di nuovo ad ACA"))
+    def push_again(self, request, queryset):
+        for option_id in queryset.values_list("option_id", flat=True):
+            aca.schedule(option_id)
+
+    @admin.action(description=_("Nuovo IUV e codice avviso, poi registra in ACA"),
+                  permissions=["renumber"])
+    def renumber(self, request, queryset):
+        """ACA never reopens an invalidated IUV: an option payable again is registered
+        anew under a new IUV and codice avviso (a new avviso must reach the payer)."""
+        for push in queryset.select_related("option__organization"):
+            try:
+                option = aca.renumber(push)
+            except InvalidTransition:
+                self.message_user(request, gettext(
+                    "Opzione %(option)s non rinumerata: non è da pagare.") % {
+                    "option": push.option}, messages.ERROR)
+            else:
+                self.log_change(request, push, gettext(
+                    "Nuovo codice avviso %(notice)s per la registrazione in ACA.") % {
+                    "notice": option.notice_number})

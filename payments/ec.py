@@ -25,6 +25,7 @@ from pagopa.messages import (
     VerifyRequest,
 )
 from payments.models import Activation, PaymentAttempt
+from positions.amounts import NOTIFICATION_FEE, Due, amount_due
 from positions.models import PaymentOption
 
 #: paGetPayment's ``dueDate`` is mandatory; an option "senza scadenza" answers this.
@@ -59,6 +60,18 @@ def check_station(organization: Organization, header: RequestHeader) -> None:
         raise EcFault(FaultCode.STAZIONE_INT_ERRATA)
 
 
+#: The fault description when another plan of the same debt has a paid option.
+OTHER_PLAN_PAID = "Another payment option of this debt (single payment or installments) is paid"
+
+
+def other_plan_paid(option: PaymentOption) -> bool:
+    """An option of another plan of the same position is paid: this one is not payable
+    (``mark_paid`` supersedes it; this also covers data written before plans existed)."""
+    return (PaymentOption.objects.filter(position_id=option.position_id,
+                                         status=PaymentOption.Status.PAID)
+            .exclude(plan=option.plan).exists())
+
+
 def payable_option(organization: Organization, notice_number: str,
                    today: dt.date | None = None) -> PaymentOption:
     """The option behind a notice if it can be paid now, else the matching KO."""
@@ -73,6 +86,10 @@ def payable_option(organization: Organization, notice_number: str,
     status = PaymentOption.Status
     if option.status == status.PAID:
         raise EcFault(FaultCode.PAGAMENTO_DUPLICATO)
+    if option.status == status.SUPERSEDED or other_plan_paid(option):
+        # Plans are alternatives (SANP): another plan of the debt is being paid, so this
+        # one is "concluso" for the Node, as GPD answers for a partially paid position.
+        raise EcFault(FaultCode.PAGAMENTO_DUPLICATO, OTHER_PLAN_PAID)
     if option.status == status.CANCELLED:
         raise EcFault(FaultCode.PAGAMENTO_ANNULLATO)
     if option.status == status.EXPIRED or (
@@ -84,14 +101,41 @@ def payable_option(organization: Organization, notice_number: str,
     return option
 
 
-def notice_info(option: PaymentOption) -> PaymentNoticeInfo:
+#: paGetPayment's ``transferType`` (RULES §7): POSTAL asks the postal IBAN on the transfers,
+#: PAGOPA asks the postal IBAN as metadata IBANAPPOGGIO next to the bank IBAN.
+POSTAL, PAGOPA = "POSTAL", "PAGOPA"
+IBAN_APPOGGIO = "IBANAPPOGGIO"
+
+
+def all_ccp(transfers) -> bool:
+    """``allCCP``: every transfer can be credited to a postal account (RULES §5.1)."""
+    transfers = list(transfers)
+    return bool(transfers) and all(t.postal_iban for t in transfers)
+
+
+def transfer_account(transfer, transfer_type: str | None) -> tuple[str, tuple]:
+    """The IBAN a transfer answers and its account metadata, for ``transfer_type``.
+
+    POSTAL: the postal IBAN (a payment at Poste, or Checkout with allCCP). PAGOPA: the bank
+    IBAN with the postal one as ``IBANAPPOGGIO``, so the PSP may use either. Without a
+    transferType the Ente chooses: its bank IBAN (SANP best practice, "Fase di
+    attivazione")."""
+    if transfer_type == POSTAL and transfer.postal_iban:
+        return transfer.postal_iban, ()
+    if transfer_type == PAGOPA and transfer.postal_iban:
+        return transfer.iban, ((IBAN_APPOGGIO, transfer.postal_iban),)
+    return transfer.iban, ()
+
+
+def notice_info(option: PaymentOption, due: Due | None = None) -> PaymentNoticeInfo:
     organization = option.organization
+    due = due or amount_due(option)
     return PaymentNoticeInfo(
-        amount_cents=option.amount_cents,
-        payment_description=option.position.causale,
+        amount_cents=due.total_cents,
+        payment_description=option.payment_description,
         fiscal_code_pa=organization.fiscal_code,
         company_name=organization.name[:140],
-        all_ccp=False,
+        all_ccp=all_ccp(transfer for transfer, _ in due.transfers),
         due_date=option.due_date,
         detail_description=option.description or None,
         office_name=organization.sector or None,
@@ -113,29 +157,38 @@ def debtor_info(option: PaymentOption) -> DebtorInfo:
     )
 
 
-def payment_info(option: PaymentOption) -> PaymentInfo:
+def payment_info(option: PaymentOption, transfer_type: str | None = None,
+                 due: Due | None = None) -> PaymentInfo:
+    """The payment data answered at activation: the amount as it is today (late charge
+    and SEND fee on the Ente's first transfer, ``positions.amounts``)."""
     organization = option.organization
-    transfers = tuple(
-        TransferInfo(
+    due = due or amount_due(option)
+    transfers = []
+    for t, amount_cents in due.transfers:
+        iban, metadata = transfer_account(t, transfer_type)
+        transfers.append(TransferInfo(
             id_transfer=t.index,
-            amount_cents=t.amount_cents,
+            amount_cents=amount_cents,
             fiscal_code_pa=t.beneficiary_fiscal_code,
             remittance_information=t.remittance_information,
             transfer_category=t.taxonomy_code,
-            iban=t.iban,
+            iban=iban,
             company_name=t.beneficiary_name[:140] or None,
-        )
-        for t in option.transfers.order_by("index")
-    )
+            metadata=metadata,
+        ))
+    transfers = tuple(transfers)
+    metadata = (((NOTIFICATION_FEE, str(due.notification_fee_cents)),)
+                if due.notification_fee_cents else ())
     return PaymentInfo(
         creditor_reference_id=option.iuv,
-        amount_cents=option.amount_cents,
+        amount_cents=due.total_cents,
         due_date=option.due_date or NO_DUE_DATE,
-        description=option.position.causale,
+        description=option.payment_description,
         debtor=debtor_info(option),
         transfers=transfers,
         company_name=organization.name[:140],
         office_name=organization.sector or None,
+        metadata=metadata,
     )
 
 
@@ -149,11 +202,14 @@ def get_payment(request: GetPaymentRequest) -> PaymentInfo:
     """paGetPayment(V2): the payment data; records the activation, changes no state."""
     organization = identify(request.header, request.fiscal_code)
     option = payable_option(organization, request.notice_number)
-    info = payment_info(option)
+    info = payment_info(option, request.transfer_type)
     note = request.payment_note or ""
+    # What was answered, and what the Ente held then: the receipt is judged against the
+    # first, and a change of the position meanwhile is told by the second.
     Activation.objects.create(
         organization=organization, option=option, payment_note=note[:210],
         version=request.version, attempt=attempt_for_note(organization, note),
+        amount_cents=info.amount_cents, option_amount_cents=option.amount_cents,
     )
     return info
 

@@ -27,6 +27,7 @@ log = logging.getLogger(__name__)
 
 XML = "text/xml; charset=utf-8"
 _ID_PA = re.compile(rb"<idPA>\s*([0-9A-Za-z_]{1,35})\s*</idPA>")
+_DEMAND = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?paDemandPaymentNoticeRequest[\s/>]")
 _SCHEMAS = {"paForNode": PA_FOR_NODE_XSD,
             "common": SCHEMAS_DIR / "xsd-common" / "sac-common-types-1.0.xsd"}
 
@@ -52,6 +53,9 @@ def pa_for_node(request):
         security_event("node_call_refused", request, reason=reason)
         return _xml(soap.build_soap_fault("Accesso non consentito"), status=403)
     body = request.read(soap.MAX_BODY_BYTES + 1)
+    if _DEMAND.search(body[:4096]) or "paDemandPaymentNotice" in request.headers.get(
+            "SOAPAction", ""):
+        return _demand_refused(body)
     try:
         parsed = soap.parse_request(body, request.headers.get("SOAPAction"))
     except soap.SoapError as error:
@@ -59,6 +63,17 @@ def pa_for_node(request):
         status = 200 if error.operation is not None else 500
         return _xml(soap.error_response(error, _fault_id(body)), status=status)
     return _answer(parsed, body)
+
+
+def _demand_refused(body: bytes) -> HttpResponse:
+    """paDemandPaymentNotice is not served (no service of ours is in pagoPA's Catalogo
+    Servizi, and our WSDL does not offer it): a KO the Node can read, never a 500."""
+    id_pa = _fault_id(body)
+    log.info("paDemandPaymentNotice for %s refused: not served", id_pa)
+    return _xml(soap.build_demand_refusal(Fault.of(
+        FaultCode.SEMANTICA, id_pa,
+        "paDemandPaymentNotice is not offered: no service of this Ente allows spontaneous "
+        "payments started at a PSP")))
 
 
 def _fault_id(body: bytes) -> str:

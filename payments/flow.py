@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from pagopa.checkout import (
     CartRequest,
@@ -35,6 +36,32 @@ class PaymentUnavailable(Exception):
     """Checkout could not be opened; the payer is told to try again later."""
 
 
+class PaymentRefused(PaymentUnavailable):
+    """Checkout answered 422: pagoPA checked the notices (checkPosition) and will not take
+    the cart now. ``message`` says why, honestly, in the payer's words."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail)
+        self.message = refusal_message(detail)
+
+
+def refusal_message(detail: str) -> str:
+    """What to tell the payer about a 422 from Checkout, from its ProblemJson detail (the
+    Node's code, e.g. ``PPT_PAGAMENTO_IN_CORSO``, when pagoPA gives it)."""
+    text = (detail or "").upper()
+    if "IN_CORSO" in text:
+        return _("pagoPA segnala che uno degli avvisi scelti è già in corso di pagamento "
+                 "(ad esempio in un'altra finestra o presso uno sportello). Attendi l'esito, "
+                 "al massimo 30 minuti, prima di riprovare: così non paghi due volte.")
+    if "DUPLICATO" in text:
+        return _("pagoPA segnala che uno degli avvisi scelti risulta già pagato o è ripetuto "
+                 "nel carrello. Controlla lo Storico pratiche prima di pagare di nuovo: la "
+                 "ricevuta può arrivare con qualche minuto di ritardo.")
+    return _("pagoPA non ha accettato il pagamento: la verifica degli avvisi scelti non è "
+             "andata a buon fine. Controlla lo stato delle pratiche e riprova più tardi, "
+             "oppure paga con l'avviso di pagamento.")
+
+
 def checkout_base_url() -> str:
     """``PAGOPA_CHECKOUT_URL``, or the built-in sandbox's carts API when unset."""
     return settings.PAGOPA_CHECKOUT_URL or f"{settings.SITE_URL}/sandbox/checkout/ec"
@@ -53,8 +80,8 @@ def cart_for(attempt: PaymentAttempt, options) -> CartRequest:
     organization = attempt.organization
     notices = tuple(
         PaymentNotice(notice_number=o.notice_number, fiscal_code=organization.fiscal_code,
-                      amount_cents=o.amount_cents, company_name=organization.name[:140],
-                      description=(o.description or o.position.causale)[:140])
+                      amount_cents=o.amount_now_cents, company_name=organization.name[:140],
+                      description=o.payment_description[:140])
         for o in options
     )
     return CartRequest(payment_notices=notices, return_urls=return_urls(attempt),
@@ -67,7 +94,7 @@ def start_checkout(request, options) -> HttpResponseRedirect:
     with transaction.atomic():
         attempt = PaymentAttempt.objects.create(
             organization=request.organization, user=user, email=getattr(user, "email", ""),
-            amount_cents=sum(o.amount_cents for o in options),
+            amount_cents=sum(o.amount_now_cents for o in options),
             checkout_version=settings.PAGOPA_CHECKOUT_VERSION,
         )
         attempt.options.set(options)
@@ -78,6 +105,8 @@ def start_checkout(request, options) -> HttpResponseRedirect:
                                version=attempt.checkout_version)
     except (CheckoutError, CartValidationError) as exc:
         _fail(attempt, f"{type(exc).__name__}: {exc}")
+        if getattr(exc, "status", None) == 422:
+            raise PaymentRefused(str(exc)) from exc
         raise PaymentUnavailable(str(exc)) from exc
     if not is_checkout_location(location, base):
         _fail(attempt, f"refused redirect outside Checkout: {location[:300]}")

@@ -136,6 +136,11 @@ class Activation(models.Model):
                                 blank=True, related_name="activations")
     payment_note = models.CharField(max_length=210, blank=True)
     version = models.PositiveSmallIntegerField(default=2)
+    # The amount answered to the Node (attualizzato: late charge, SEND fee) and the
+    # option's own amount at that moment. Empty on rows written before they were kept.
+    amount_cents = models.PositiveBigIntegerField(_("importo comunicato"), null=True,
+                                                  blank=True)
+    option_amount_cents = models.PositiveBigIntegerField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -147,9 +152,30 @@ class Activation(models.Model):
         return f"{self.option_id} @ {self.created_at:%Y-%m-%d %H:%M}"
 
 
+class Channel(models.TextChoices):
+    """How the payer reached pagoPA, as a receipt tells it (see ``with_channel``)."""
+
+    ONLINE = "online", _("Online (dal portale)")
+    PSP = "psp", _("Presso un PSP (sportello, app, home banking)")
+    STAND_IN = "standin", _("Stand-In")
+
+
 class ReceiptQuerySet(models.QuerySet):
     def needing_attention(self):
         return self.filter(needs_attention=True, reviewed_at__isnull=True)
+
+    def with_channel(self):
+        """Annotate ``channel``, computed by the database so lists filter and sum on it:
+        Stand-In when the Node says so; online when the receipt names a cart of ours
+        (idCart in paymentNote, see ``attempt``); otherwise the notice was paid at a PSP."""
+        return self.annotate(channel=models.Case(
+            models.When(stand_in=True, then=models.Value(Channel.STAND_IN)),
+            models.When(attempt__isnull=False, then=models.Value(Channel.ONLINE)),
+            default=models.Value(Channel.PSP), output_field=models.CharField()))
+
+    def collected(self):
+        """Receipts that attest money moved to the Ente (outcome OK)."""
+        return self.filter(outcome="OK")
 
 
 class Receipt(models.Model):
@@ -162,10 +188,17 @@ class Receipt(models.Model):
         CANCELLED = "cancelled", _("Avviso annullato")
         EXPIRED = "expired", _("Avviso scaduto (pagato comunque)")
         STANDIN_WITHOUT_ACTIVATION = "standin", _("Ricevuta Stand-In senza attivazione")
-        AMOUNT_MISMATCH = "amount", _("Importo diverso da quello dovuto")
+        STANDIN_AMOUNT = "standin_amount", _("Ricevuta Stand-In con importo diverso da "
+                                             "quello registrato in ACA")
+        AMOUNT_MISMATCH = "amount", _("Importo diverso da quello comunicato all'attivazione "
+                                      "(o dovuto, senza attivazione)")
+        CHANGED_AFTER_ACTIVATION = "changed", _("Posizione modificata dall'Ente dopo "
+                                                "l'attivazione")
         OUTCOME_KO = "outcome_ko", _("Esito diverso da OK")
         WRONG_STATION = "station", _("Intermediario o stazione non corrispondenti")
         IUV_MISMATCH = "iuv", _("IUV diverso da quello dell'avviso")
+        OTHER_PLAN = "other_plan", _("Modalità alternativa a quella già pagata (unica "
+                                     "soluzione o rate): da rimborsare")
 
     organization = models.ForeignKey(Organization, on_delete=models.PROTECT,
                                      related_name="receipts", verbose_name=_("Ente"))
@@ -218,7 +251,10 @@ class Receipt(models.Model):
     needs_attention = models.BooleanField(_("da verificare"), default=False, db_index=True)
     reviewed_at = models.DateTimeField(_("verificata il"), null=True, blank=True)
     reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
-                                    null=True, blank=True, related_name="+")
+                                    null=True, blank=True, related_name="+",
+                                    verbose_name=_("verificata da"))
+    # What staff wrote when they closed the anomaly (mark handled / apply after review).
+    review_note = models.TextField(_("nota della verifica"), blank=True)
 
     objects = ReceiptQuerySet.as_manager()
 
@@ -234,29 +270,60 @@ class Receipt(models.Model):
     def __str__(self) -> str:
         return f"{self.receipt_id} ({self.notice_number})"
 
+    @property
+    def channel_value(self) -> str:
+        """The channel of this row (the same rule as ``ReceiptQuerySet.with_channel``)."""
+        if self.stand_in:
+            return Channel.STAND_IN
+        return Channel.ONLINE if self.attempt_id else Channel.PSP
+
+    def get_channel_display(self) -> str:
+        return str(Channel(self.channel_value).label)
+
     def flag_labels(self) -> list[str]:
         labels = dict(self.Flag.choices)
         return [str(labels.get(flag, flag)) for flag in self.flags]
 
 
+class AcaPushQuerySet(models.QuerySet):
+    def needing_attention(self):
+        """What the back-office dashboard counts: pushes ACA refused or that gave up."""
+        return self.filter(needs_attention=True)
+
+
 class AcaPush(models.Model):
     """Delivery state of one option's mirror in ACA. The body is computed when sent,
-    from the option as it is then, so a retry always pushes the latest truth."""
+    from the option as it is then, so a retry always pushes the latest truth.
+
+    ``aca_iuv`` is the IUV ACA holds the option under and ``invalidated_at`` when ACA
+    was told amount 0 for it: ACA's INVALID is final (pagopa-aca-service answers 409 to
+    any later change), so an option payable again needs a new IUV to be in ACA again.
+    """
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Da inviare")
         DONE = "done", _("Inviata")
+        REFUSED = "refused", _("Rifiutata da ACA")
         FAILED = "failed", _("Non riuscita")
 
     option = models.OneToOneField(PaymentOption, on_delete=models.CASCADE,
-                                  related_name="aca_push")
-    status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
-    attempts = models.PositiveIntegerField(default=0)
+                                  related_name="aca_push", verbose_name=_("opzione"))
+    status = models.CharField(_("stato"), max_length=8, choices=Status.choices,
+                              default=Status.PENDING)
+    attempts = models.PositiveIntegerField(_("tentativi"), default=0)
     pending_since = models.DateTimeField(default=timezone.now)
     next_attempt_at = models.DateTimeField(default=timezone.now, db_index=True)
-    last_error = models.TextField(blank=True)
-    pushed_at = models.DateTimeField(null=True, blank=True)
-    pushed_amount_cents = models.PositiveBigIntegerField(null=True, blank=True)
+    last_error = models.TextField(_("ultimo errore"), blank=True)
+    last_status_code = models.PositiveSmallIntegerField(_("ultima risposta HTTP"), null=True,
+                                                        blank=True)
+    pushed_at = models.DateTimeField(_("inviata il"), null=True, blank=True)
+    pushed_amount_cents = models.PositiveBigIntegerField(_("importo in ACA (centesimi)"),
+                                                         null=True, blank=True)
+    aca_iuv = models.CharField(_("IUV in ACA"), max_length=35, blank=True)
+    invalidated_at = models.DateTimeField(_("invalidata in ACA il"), null=True, blank=True)
+    needs_attention = models.BooleanField(_("da verificare"), default=False, db_index=True)
+
+    objects = AcaPushQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("allineamento ACA")

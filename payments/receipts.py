@@ -29,10 +29,12 @@ from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from audit.log import log_action
 from organizations.models import Organization
 from pagopa.messages import DebtorInfo, ReceiptInfo
-from payments.ec import attempt_for_note
-from payments.models import PaymentAttempt, Receipt
+from payments.ec import attempt_for_note, other_plan_paid
+from payments.models import AcaPush, PaymentAttempt, Receipt
+from positions.amounts import amount_due
 from positions.models import InvalidTransition, PaymentOption, PaymentPosition
 from sportello import metrics
 from sportello.logging_config import security_event
@@ -60,7 +62,8 @@ class ReviewRefused(Exception):
 #: receipt that cannot pay anything (KO outcome, no option, option paid or cancelled),
 #: and are judged again on the option as it is now.
 OVERRIDABLE = frozenset({Flag.WRONG_STATION, Flag.AMOUNT_MISMATCH, Flag.IUV_MISMATCH,
-                         Flag.STANDIN_WITHOUT_ACTIVATION, Flag.EXPIRED})
+                         Flag.STANDIN_WITHOUT_ACTIVATION, Flag.STANDIN_AMOUNT, Flag.EXPIRED,
+                         Flag.CHANGED_AFTER_ACTIVATION})
 
 
 def _lock_option(organization: Organization, notice_number: str) -> PaymentOption | None:
@@ -120,6 +123,7 @@ def receive(organization: Organization, info: ReceiptInfo, raw_xml: str, version
                                 duplicate=True)
         if apply:
             _apply(receipt, option)
+        _audit_delivery(receipt, option, apply)
     if receipt.needs_attention:
         security_event("receipt_flagged", receipt_id=receipt.receipt_id,
                        notice_number=receipt.notice_number, flags=",".join(receipt.flags),
@@ -128,8 +132,10 @@ def receive(organization: Organization, info: ReceiptInfo, raw_xml: str, version
     return Received(receipt, duplicate=False)
 
 
-def apply_after_review(receipt: Receipt, user) -> Receipt:
+def apply_after_review(receipt: Receipt, user, *, note: str = "", request=None) -> Receipt:
     """Staff looked at a flagged receipt and accept it: make its option paid.
+
+    Logged (``receipt.applied_after_review``, with ``note``) in the same transaction.
 
     The same locks and the same ``_apply`` as a delivery. Refused (ReviewRefused, with an
     Italian message) when the receipt cannot pay anything now: already applied, outcome
@@ -142,6 +148,9 @@ def apply_after_review(receipt: Receipt, user) -> Receipt:
         receipt = Receipt.objects.select_for_update().get(pk=receipt.pk)
         if receipt.applied:
             raise ReviewRefused(_("La ricevuta ha già chiuso la posizione."))
+        if receipt.reviewed_at is not None and receipt.needs_attention:
+            # Marked handled meanwhile (another person, a page left open): decided.
+            raise ReviewRefused(_("La ricevuta è già stata gestita."))
         if receipt.outcome != "OK":
             raise ReviewRefused(_("La ricevuta ha esito diverso da OK: non attesta alcun "
                                   "pagamento."))
@@ -149,6 +158,9 @@ def apply_after_review(receipt: Receipt, user) -> Receipt:
             raise ReviewRefused(_("La ricevuta non corrisponde ad alcun avviso dell'Ente."))
         if option.status == PaymentOption.Status.PAID:
             raise ReviewRefused(_("L'avviso è già pagato con un'altra ricevuta."))
+        if option.status == PaymentOption.Status.SUPERSEDED or other_plan_paid(option):
+            raise ReviewRefused(_("Il debito è già pagato con l'altra modalità (unica "
+                                  "soluzione o rate): questa ricevuta va rimborsata."))
         if option.status == PaymentOption.Status.CANCELLED:
             raise ReviewRefused(_("L'avviso è annullato: non può essere chiuso da una "
                                   "ricevuta."))
@@ -158,11 +170,51 @@ def apply_after_review(receipt: Receipt, user) -> Receipt:
                                   "superare: %(flags)s.") % {
                 "flags": ", ".join(receipt.flag_labels())})
         receipt.reviewed_at, receipt.reviewed_by = timezone.now(), user
-        receipt.save(update_fields=["reviewed_at", "reviewed_by"])
+        receipt.review_note = note.strip()
+        receipt.save(update_fields=["reviewed_at", "reviewed_by", "review_note"])
         _apply(receipt, option)
+        log_action("receipt.applied_after_review", obj=receipt, request=request, actor=user,
+                   organization=receipt.organization, position_id=option.position_id,
+                   data={"notice_number": receipt.notice_number,
+                         "flags": list(receipt.flags), "note": receipt.review_note})
     log.warning("Receipt %s for notice %s applied after review by %s (flags: %s)",
                 receipt.receipt_id, receipt.notice_number, getattr(user, "pk", None),
                 ", ".join(receipt.flags))
+    return receipt
+
+
+def _audit_delivery(receipt: Receipt, option: PaymentOption | None, applied: bool) -> None:
+    """The audit trail records every receipt that paid a position or was flagged."""
+    if not (applied or receipt.needs_attention):
+        return
+    log_action("receipt.applied" if applied else "receipt.flagged", obj=receipt,
+               organization=receipt.organization,
+               position_id=option.position_id if option is not None else None,
+               data={"notice_number": receipt.notice_number, "amount_cents": receipt.amount_cents,
+                     "flags": list(receipt.flags)})
+
+
+def mark_handled(receipt: Receipt, user, note: str, *, request=None) -> Receipt:
+    """Staff dealt with a flagged receipt outside Sportello (a refund asked of the PSP, a
+    second receipt kept as evidence…): it leaves the work queue, with their note. Nothing
+    is paid. Refused (ReviewRefused) without a note or when already handled."""
+    note = (note or "").strip()
+    if not note:
+        raise ReviewRefused(_("Scrivi una nota: che cosa è stato fatto per questa ricevuta."))
+    with transaction.atomic():
+        receipt = Receipt.objects.select_for_update().get(pk=receipt.pk)
+        if not receipt.needs_attention:
+            raise ReviewRefused(_("La ricevuta non ha anomalie da gestire."))
+        if receipt.reviewed_at is not None:
+            raise ReviewRefused(_("La ricevuta è già stata gestita."))
+        receipt.reviewed_at, receipt.reviewed_by = timezone.now(), user
+        receipt.review_note = note
+        receipt.save(update_fields=["reviewed_at", "reviewed_by", "review_note"])
+        position_id = receipt.option.position_id if receipt.option_id else None
+        log_action("receipt.handled", obj=receipt, request=request, actor=user,
+                   organization=receipt.organization, position_id=position_id,
+                   data={"notice_number": receipt.notice_number,
+                         "flags": list(receipt.flags), "note": note})
     return receipt
 
 
@@ -187,6 +239,11 @@ def _judge(receipt: Receipt, option: PaymentOption | None, info: ReceiptInfo,
     elif option.status == status.CANCELLED:
         flags.append(Flag.CANCELLED)
         apply = False
+    elif option.status == status.SUPERSEDED or other_plan_paid(option):
+        # The debt is already being paid with another plan: applying this one too would
+        # collect twice (e.g. 160 € on a 120 € debt). Stored for a refund, not applied.
+        flags.append(Flag.OTHER_PLAN)
+        apply = False
     else:
         if option.status == status.EXPIRED:
             flags.append(Flag.EXPIRED)
@@ -195,13 +252,46 @@ def _judge(receipt: Receipt, option: PaymentOption | None, info: ReceiptInfo,
             # it (and the reconciliation would not match it). Staff decide.
             flags.append(Flag.IUV_MISMATCH)
             apply = False
-        if info.amount_cents != option.amount_cents:
-            flags.append(Flag.AMOUNT_MISMATCH)
+        flags.extend(_amount_flags(option, info))
         if info.stand_in and not option.activations.exists():
             flags.append(Flag.STANDIN_WITHOUT_ACTIVATION)
+        if info.stand_in and _aca_amount(option) not in (None, info.amount_cents):
+            # Stand-In activates with ACA's data: another amount there means ACA held
+            # something else than what we sent last (or the Node changed it).
+            flags.append(Flag.STANDIN_AMOUNT)
     receipt.flags = [str(flag) for flag in flags]
     receipt.needs_attention = bool(flags)
     return apply
+
+
+def _aca_amount(option: PaymentOption) -> int | None:
+    """The amount ACA last accepted for the option (what a Stand-In activation used)."""
+    return (AcaPush.objects.filter(option=option, pushed_at__isnull=False)
+            .values_list("pushed_amount_cents", flat=True).first())
+
+
+def _amount_flags(option: PaymentOption, info: ReceiptInfo) -> list[str]:
+    """The receipt's amount judged against what the Ente answered at activation (the
+    amount the PSP was told to collect, late charge and SEND fee included): that payment's
+    activation (idCart in ``paymentNote``), else one with the same amount, else the latest.
+    Without any activation (Stand-In) against the amount due on the day it was paid. A
+    position whose own amount changed after the activation is flagged too."""
+    activations = option.activations.exclude(amount_cents=None).order_by("-created_at")
+    activation = None
+    if info.payment_note:
+        activation = activations.filter(payment_note=info.payment_note[:210]).first()
+    activation = (activation or activations.filter(amount_cents=info.amount_cents).first()
+                  or activations.first())
+    if activation is None:
+        day = info.payment_date_time.date() if info.payment_date_time else None
+        expected = {option.amount_cents, amount_due(option, day).total_cents}
+        return [] if info.amount_cents in expected else [Flag.AMOUNT_MISMATCH]
+    flags = []
+    if info.amount_cents != activation.amount_cents:
+        flags.append(Flag.AMOUNT_MISMATCH)
+    if activation.option_amount_cents not in (None, option.amount_cents):
+        flags.append(Flag.CHANGED_AFTER_ACTIVATION)
+    return flags
 
 
 def _redelivered(receipt: Receipt, option: PaymentOption | None, info: ReceiptInfo,

@@ -24,7 +24,8 @@ class Report:
 
 def report(older_than: dt.timedelta, now: dt.datetime | None = None) -> Report:
     """Attempts that reached Checkout more than ``older_than`` ago with no receipt for
-    any of their options; receipts flagged and not yet reviewed; ACA mirrors given up."""
+    any of their options; receipts flagged and not yet reviewed; ACA mirrors refused or
+    given up."""
     cutoff = (now or timezone.now()) - older_than
     attempts = (PaymentAttempt.objects
                 .filter(created_at__lt=cutoff, receipts__isnull=True,
@@ -36,6 +37,6 @@ def report(older_than: dt.timedelta, now: dt.datetime | None = None) -> Report:
         attempts_without_receipt=list(attempts),
         flagged_receipts=list(Receipt.objects.needing_attention()
                               .select_related("organization").order_by("received_at")),
-        failed_aca_pushes=list(AcaPush.objects.filter(status=AcaPush.Status.FAILED)
+        failed_aca_pushes=list(AcaPush.objects.needing_attention()  # refused or given up
                                .select_related("option")),
     )

@@ -46,4 +46,12 @@ class PaymentSelectionForm(forms.Form):
         if len(options) != len(ids):
             raise forms.ValidationError(self.fields["option"].error_messages["invalid_choice"],
                                         code="invalid_choice")
+        plans: dict[int, set[int]] = {}
+        for option in options:
+            plans.setdefault(option.position_id, set()).add(option.plan)
+        if any(len(chosen) > 1 for chosen in plans.values()):
+            # Plans are alternatives (SANP): paying both would collect the debt twice.
+            raise forms.ValidationError(
+                _("Per la stessa pratica puoi pagare l'unica soluzione oppure le rate, non "
+                  "entrambe: scegli una delle due modalità."), code="mixed_plans")
         return options

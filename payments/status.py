@@ -44,6 +44,13 @@ def option_payment_state(options: Iterable[PaymentOption]) -> dict[int, PaymentS
     return states
 
 
+def options_in_progress(options: Iterable[PaymentOption]) -> set[int]:
+    """Ids of the options being paid now (positions' ``POSITIONS_PAYMENT_IN_PROGRESS``):
+    staff may not change or cancel them until the payment ends or its token expires."""
+    return {pk for pk, state in option_payment_state(options).items()
+            if state is PaymentState.IN_PROGRESS}
+
+
 def receipts_of(option: PaymentOption):
     """The receipt that paid the option, first, then any other kept for it."""
     return Receipt.objects.filter(option=option).order_by("-applied", "received_at")

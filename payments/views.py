@@ -8,8 +8,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.decorators import payer_required
 from organizations.context import with_organization
-from payments.flow import PaymentUnavailable, may_see, start_checkout
+from payments.flow import PaymentRefused, PaymentUnavailable, may_see, start_checkout
 from payments.models import PaymentAttempt
 from payments.selection import PaymentSelectionForm
 from payments.status import PaymentState, option_payment_state
@@ -38,20 +39,43 @@ def start(request):
             messages.error(request, error)
         return _back(request)
     if not request.user.is_authenticated:
-        # A visitor who found the position pays after logging in (or registering),
-        # and comes back to it: the payment and its receipt then belong to an account.
-        position = form.cleaned_data["option"][0].position_id
-        detail = reverse("positions:detail", args=[request.organization.slug, position])
+        # A visitor who found the position pays after logging in (or registering): the
+        # payment and its receipt then belong to an account. After the login the payer
+        # confirms the amount once and goes on to Checkout, without looking for Paga again.
+        options = [option.pk for option in form.cleaned_data["option"]]
+        confirm = (f"{reverse('payments:confirm', args=[request.organization.slug])}?"
+                   f"{urlencode({'option': options}, doseq=True)}")
         login = reverse("accounts:login", args=[request.organization.slug])
-        messages.info(request, _("Accedi o registrati per pagare: dopo l'accesso torni "
-                                 "alla pratica."))
-        return redirect(f"{login}?{urlencode({'next': detail})}")
+        messages.info(request, _("Accedi o registrati per pagare: dopo l'accesso confermi "
+                                 "l'importo e vai al pagamento."))
+        return redirect(f"{login}?{urlencode({'next': confirm})}")
     try:
         return start_checkout(request, form.cleaned_data["option"])
+    except PaymentRefused as refused:
+        messages.error(request, refused.message)
+        return _back(request)
     except PaymentUnavailable:
         messages.error(request, _("Il pagamento online non è disponibile in questo momento. "
                                   "Riprova tra qualche minuto o usa l'avviso di pagamento."))
         return _back(request)
+
+
+@require_GET
+@with_organization
+@payer_required
+def confirm(request):
+    """After *Paga* → *Accedi*: what is about to be paid, with one button to Checkout.
+
+    A GET only shows (the button posts to ``start``, CSRF and all). Options no longer
+    payable or not this account's send the payer to their list with the reason."""
+    form = PaymentSelectionForm(request, request.GET)
+    if not form.is_valid():
+        for error in form.errors.get("option", []):
+            messages.error(request, error)
+        return redirect("positions:home", ente=request.organization.slug)
+    options = form.cleaned_data["option"]
+    return render(request, "payments/confirm.html", {
+        "options": options, "total_cents": sum(o.amount_cents for o in options)})
 
 
 def _attempt(request, attempt_id) -> PaymentAttempt:

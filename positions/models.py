@@ -16,7 +16,13 @@ from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Service
 from organizations.models import Organization
-from sportello.validators import validate_fiscal_code, validate_iban, validate_xml_text
+from sportello.validators import (
+    validate_fiscal_code,
+    validate_iban,
+    validate_postal_iban,
+    validate_taxonomy_code,
+    validate_xml_text,
+)
 
 
 class EnteDebtorManager(models.Manager):
@@ -146,6 +152,20 @@ class PaymentPosition(models.Model):
         _("scade dopo la data di scadenza"), default=False,
         help_text=_("Se attivo, dopo la scadenza la posizione non è più pagabile."),
     )
+    # SEND (piattaforma notifiche): the cost of notifying this debt, which SEND asks the
+    # Ente to charge (GPD's ``notificationFee``). Added to the amount answered to pagoPA
+    # for the single payment and each plan's first installment, with the metadata
+    # NOTIFICATION_FEE (see ``positions.amounts``).
+    notification_fee_cents = models.PositiveBigIntegerField(
+        _("spese di notifica SEND (centesimi)"), default=0,
+        validators=[MaxValueValidator(99_999_999_999)])
+    # Why staff cancelled it (positions.editing.cancel_position); shown with the
+    # position and kept in the audit log.
+    cancellation_reason = models.CharField(_("motivo dell'annullamento"), max_length=500,
+                                           blank=True, editable=False)
+    # Optimistic lock: every staff change checks and bumps it in one UPDATE, so two staff
+    # editing the same position cannot silently overwrite each other.
+    version = models.PositiveIntegerField(_("versione"), default=0, editable=False)
     created_at = models.DateTimeField(_("creata il"), auto_now_add=True)
     updated_at = models.DateTimeField(_("aggiornata il"), auto_now=True)
 
@@ -166,7 +186,8 @@ class PaymentPosition(models.Model):
         option = PaymentOption.Status
         if statuses and statuses <= {option.CANCELLED}:
             new = self.Status.CANCELLED
-        elif option.PAID in statuses and statuses <= {option.PAID, option.CANCELLED}:
+        elif option.PAID in statuses and statuses <= {option.PAID, option.CANCELLED,
+                                                     option.SUPERSEDED}:
             new = self.Status.PAID
         elif option.PAID in statuses:
             new = self.Status.PARTIALLY_PAID
@@ -186,6 +207,24 @@ class PaymentPosition(models.Model):
         return any(o.is_payable for o in self.options.all())
 
     @property
+    def debt_cents(self) -> int:
+        """What the position asks: the single payment, else the first plan's installments
+        (uses the prefetched options)."""
+        options = list(self.options.all())
+        plans = sorted({o.plan for o in options})
+        if not plans:
+            return 0
+        return sum(o.amount_cents for o in options if o.plan == plans[0])
+
+    @property
+    def next_due_date(self) -> date | None:
+        """The earliest due date still to pay, else the earliest of all."""
+        options = list(self.options.all())
+        dates = ([o.due_date for o in options if o.due_date and o.is_payable]
+                 or [o.due_date for o in options if o.due_date])
+        return min(dates, default=None)
+
+    @property
     def total_cents(self) -> int:
         return sum(o.amount_cents for o in self.options.all() if not o.installment_number)
 
@@ -195,20 +234,32 @@ class InvalidTransition(Exception):
 
 
 class PaymentOption(models.Model):
-    """One payable item: the single payment or one installment, with its own IUV."""
+    """One payable item: the single payment or one installment, with its own IUV.
+
+    The options of a position form *plans* (``plan``): plan 0 is the single payment
+    (*unica soluzione*), plans 1, 2… are installment plans. Plans are alternatives (SANP,
+    "Opzione totale e piano rateale"): once an option of one plan is paid, the unpaid
+    options of every other plan become ``superseded`` and can never be paid.
+    """
+
+    SINGLE_PLAN = 0
 
     class Status(models.TextChoices):
         UNPAID = "unpaid", _("Da pagare")
         PAID = "paid", _("Pagata")
         CANCELLED = "cancelled", _("Annullata")
         EXPIRED = "expired", _("Scaduta")
+        # Another plan of the position is being paid (see the class docstring).
+        SUPERSEDED = "superseded", _("Non più pagabile: si paga l'altra modalità")
 
     # Allowed transitions: only a receipt makes an option paid (see payments/).
     TRANSITIONS: dict[str, set[str]] = {
-        Status.UNPAID: {Status.PAID, Status.CANCELLED, Status.EXPIRED},
-        Status.EXPIRED: {Status.PAID, Status.UNPAID},
+        Status.UNPAID: {Status.PAID, Status.CANCELLED, Status.EXPIRED, Status.SUPERSEDED},
+        # Staff may still cancel (write off) an expired debt.
+        Status.EXPIRED: {Status.PAID, Status.UNPAID, Status.SUPERSEDED, Status.CANCELLED},
         Status.CANCELLED: set(),
         Status.PAID: set(),
+        Status.SUPERSEDED: set(),
     }
 
     position = models.ForeignKey(
@@ -231,6 +282,10 @@ class PaymentOption(models.Model):
     installment_number = models.PositiveSmallIntegerField(
         _("numero rata"), null=True, blank=True,
         help_text=_("Vuoto per il pagamento in unica soluzione."),
+    )
+    plan = models.PositiveSmallIntegerField(
+        _("piano"), default=SINGLE_PLAN, editable=False,
+        help_text=_("0 per il pagamento in unica soluzione, 1, 2… per i piani rateali."),
     )
     description = models.CharField(_("descrizione"), max_length=140, blank=True,
                                    validators=[validate_xml_text])
@@ -267,8 +322,16 @@ class PaymentOption(models.Model):
         self.position.refresh_status()
 
     def mark_paid(self, paid_at=None) -> None:
-        """Called by the receipt handler only, inside its transaction and row lock."""
+        """Called by the receipt handler only, inside its transaction and with the
+        position's row locked (so no sibling changes meanwhile): the option is paid and
+        the still-open options of the position's other plans are superseded."""
         self._move_to(self.Status.PAID, paid_at=paid_at or timezone.now())
+        others = (PaymentOption.objects.filter(position_id=self.position_id)
+                  .exclude(plan=self.plan)
+                  .filter(status__in=[self.Status.UNPAID, self.Status.EXPIRED]))
+        for other in others:
+            other.position = self.position
+            other._move_to(self.Status.SUPERSEDED)
 
     def cancel(self) -> None:
         self._move_to(self.Status.CANCELLED)
@@ -282,8 +345,31 @@ class PaymentOption(models.Model):
 
     # --- facts for the pages -------------------------------------------------------
     @property
+    def payment_description(self) -> str:
+        """What this option is, as it travels to pagoPA (cart, paGetPayment, receipt) and
+        prints: its own description (an installment's is "<causale> – rata 2 di 3"),
+        else the position's causale."""
+        return self.description or self.position.causale
+
+    @property
     def is_payable(self) -> bool:
         return self.status == self.Status.UNPAID
+
+    def amount_due(self, today: date | None = None):
+        """What paying this option costs on ``today``: see ``positions.amounts``."""
+        from positions.amounts import amount_due
+
+        return amount_due(self, today)
+
+    @property
+    def amount_now_cents(self) -> int:
+        """The amount to pay today (late charge and SEND fee included) while payable; what
+        was due otherwise. For the pages and the cart."""
+        if not self.is_payable:
+            return self.amount_cents
+        from positions.amounts import charges
+
+        return self.amount_cents + sum(charges(self))
 
     def is_overdue(self, today: date | None = None) -> bool:
         today = today or timezone.localdate()
@@ -312,7 +398,12 @@ class Transfer(models.Model):
     )
     remittance_information = models.CharField(_("causale del versamento"), max_length=140,
                                               validators=[validate_xml_text])
-    taxonomy_code = models.CharField(_("codice tassonomia"), max_length=16)
+    taxonomy_code = models.CharField(_("codice tassonomia"), max_length=16,
+                                     validators=[validate_taxonomy_code])
+    # A postal current account's IBAN (Poste Italiane, ABI 07601): with one on every
+    # transfer the position can be paid at Poste (allCCP).
+    postal_iban = models.CharField(_("IBAN postale"), max_length=34, blank=True,
+                                   validators=[validate_postal_iban])
 
     class Meta:
         verbose_name = _("trasferimento")

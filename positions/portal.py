@@ -15,6 +15,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import pgettext_lazy
 
 from pagopa.money import cents_to_decimal_str
 from positions.access import account_positions
@@ -94,7 +95,18 @@ def spreadsheet_safe(value: object) -> str:
     return f"'{text}" if text.startswith(FORMULA_STARTS) else text
 
 
-CSV_HEADER = (_lazy("Nome"), _lazy("Codice fiscale"), _lazy("Servizio"), _lazy("Causale"),
+def spreadsheet_code(digits: str) -> str:
+    """An IUV or codice avviso that Excel keeps as text: ``="0123…"``.
+
+    Excel reads a bare 18-digit cell as a number, drops the leading zeros and rounds it
+    to 15 significant digits; an apostrophe would be shown. The ``="…"`` cell is the form
+    both Excel and LibreOffice show as the text itself. Only for a value of digits, which
+    is all these codes are (anything else goes through spreadsheet_safe)."""
+    return f'="{digits}"' if digits and digits.isdigit() else spreadsheet_safe(digits)
+
+
+CSV_HEADER = (pgettext_lazy("intestatario della pratica", "Nome"), _lazy("Codice fiscale"),
+              _lazy("Servizio"), _lazy("Causale"),
               _lazy("Rata"), _lazy("Stato"), _lazy("Data scadenza"), _lazy("Data pagamento"),
               _lazy("Riferimento pratica"), _lazy("IUV"), _lazy("Codice avviso"),
               _lazy("Importo (EUR)"))
@@ -103,18 +115,20 @@ CSV_HEADER = (_lazy("Nome"), _lazy("Codice fiscale"), _lazy("Servizio"), _lazy("
 def write_history_csv(stream, rows: Iterable[PaymentOption]) -> None:
     """The history as a spreadsheet for Italian Excel: UTF-8 with a byte-order mark and
     ``;`` between cells (Excel in Italian reads both without an import wizard), dates
-    ``gg/mm/aaaa``, amounts with a decimal comma and no currency sign."""
+    ``gg/mm/aaaa``, amounts with a decimal comma and no currency sign, IUV and codice
+    avviso as text (spreadsheet_code)."""
     stream.write("\ufeff")
     writer = csv.writer(stream, delimiter=";", lineterminator="\r\n")
     writer.writerow([str(h) for h in CSV_HEADER])
     for option in rows:
         position = option.position
         paid_at = timezone.localtime(option.paid_at) if option.paid_at else None
-        writer.writerow([spreadsheet_safe(v) for v in (
+        cells = [spreadsheet_safe(v) for v in (
             position.debtor.full_name, position.debtor.fiscal_code, position.service.name,
             position.causale, installment_label(option), option.get_status_display(),
             option.due_date.strftime("%d/%m/%Y") if option.due_date else "",
             paid_at.strftime("%d/%m/%Y %H:%M") if paid_at else "",
-            position.external_reference, option.iuv, option.notice_number,
-            cents_to_decimal_str(option.amount_cents).replace(".", ","),
-        )])
+            position.external_reference)]
+        cells += [spreadsheet_code(option.iuv), spreadsheet_code(option.notice_number),
+                  cents_to_decimal_str(option.amount_cents).replace(".", ",")]
+        writer.writerow(cells)

@@ -117,3 +117,51 @@ def create_spontaneous_position(user, organization, form: SpontaneousForm) -> Pa
         submission.position = position
         submission.save(update_fields=["position"])
     return position
+
+
+def similar_unpaid_position(user, organization, service, causale: str,
+                            amount_cents: int) -> PaymentPosition | None:
+    """A position this account created for the same service, causale and amount that is
+    still wholly unpaid: *Salva* pressed again after Back would make a second one."""
+    return (PaymentPosition.objects
+            .filter(organization=organization, service=service, causale=causale,
+                    origin=PaymentPosition.Origin.SPONTANEOUS,
+                    status=PaymentPosition.Status.VALID,
+                    claims__user=user, claims__source=PositionClaim.Source.CREATED,
+                    options__amount_cents=amount_cents)
+            .order_by("-created_at").first())
+
+
+class NotWithdrawable(Exception):
+    """Something of the position was paid, cancelled or expired: it stays as it is."""
+
+
+def withdrawable_positions(user, organization):
+    """The positions this account may withdraw: created by it, nothing paid yet."""
+    return PaymentPosition.objects.filter(
+        organization=organization, origin=PaymentPosition.Origin.SPONTANEOUS,
+        status=PaymentPosition.Status.VALID,
+        claims__user=user, claims__source=PositionClaim.Source.CREATED)
+
+
+def withdraw_spontaneous_position(user, organization, position_id: int) -> PaymentPosition:
+    """Cancel every option of a position the account created and has not paid.
+
+    The position is never deleted: its IUVs were issued and mirrored to pagoPA's archive
+    (ACA), so the options are cancelled through their state machine (which pushes the
+    change) and the position stays in the account's history as *Annullata*. Locks the
+    position, then its options, in the order receipts lock them, so a receipt arriving
+    at the same moment either comes first (and the withdrawal is refused) or finds the
+    options cancelled (and is kept for a refund, as for any cancelled notice).
+    Raises ``PaymentPosition.DoesNotExist`` for a position that is not the account's.
+    """
+    with transaction.atomic():
+        position = (withdrawable_positions(user, organization).select_for_update()
+                    .get(pk=position_id))
+        options = list(position.options.select_for_update().order_by("pk"))
+        if not options or any(not option.is_payable for option in options):
+            raise NotWithdrawable
+        for option in options:
+            option.cancel()
+        position.refresh_from_db()
+    return position

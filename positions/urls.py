@@ -13,4 +13,5 @@ urlpatterns = [
     path("pratiche/seguite/", views.followed, name="followed"),
     path("pratiche/<int:pk>/", views.detail, name="detail"),
     path("pratiche/<int:pk>/smetti-di-seguire/", views.unfollow, name="unfollow"),
+    path("pratiche/<int:pk>/elimina/", views.withdraw, name="withdraw"),
 ]

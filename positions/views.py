@@ -13,11 +13,11 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.decorators import payer_required
 from catalog.forms import SpontaneousForm
-from catalog.models import Service
+from catalog.models import Service, SpontaneousSubmission
 from organizations.context import with_organization
 from positions.access import followed_positions, get_visible_position
 from positions.forms import HistoryFilterForm, SearchForm
-from positions.models import PositionClaim
+from positions.models import PaymentPosition, PositionClaim
 from positions.portal import (
     HISTORY_PAGE_SIZE,
     HOME_PAGE_SIZE,
@@ -32,7 +32,16 @@ from positions.search import (
     forget_found,
     remember_found,
 )
-from positions.spontaneous import AccountAnagrafica, TokenAlreadyUsed, create_spontaneous_position
+from positions.spontaneous import (
+    AccountAnagrafica,
+    NotWithdrawable,
+    TokenAlreadyUsed,
+    create_spontaneous_position,
+    similar_unpaid_position,
+    withdraw_spontaneous_position,
+    withdrawable_positions,
+)
+from sportello import human_check
 from sportello.ratelimit import over_limit
 
 NOT_FOUND = _("Nessuna pratica corrisponde ai dati inseriti. Controlla il codice fiscale "
@@ -48,9 +57,17 @@ def search(request):
     form = SearchForm(request.POST or None)
     context = {"form": form, "positions": None}
     if request.method == "POST":
-        if over_limit(request, "ricerca", settings.RICERCA_RATE):
+        fiscal_code = _typed_fiscal_code(request)
+        by_code = bool(fiscal_code) and over_limit(
+            request, "ricerca-cf", settings.RICERCA_FISCAL_CODE_RATE, key=fiscal_code)
+        if over_limit(request, "ricerca", settings.RICERCA_RATE) or by_code:
             context["rate_limited"] = True
             return render(request, "positions/search.html", context, status=429)
+        if _needs_human_check(request, fiscal_code) and not human_check.verified(
+                request.POST.get("altcha")):
+            context["human_check"] = human_check.new_challenge()
+            context["human_check_failed"] = "altcha" in request.POST
+            return render(request, "positions/search.html", context)
         if form.is_valid():
             positions = list(find_positions(organization, form.cleaned_data["fiscal_code"],
                                             form.cleaned_data["reference"]))
@@ -63,14 +80,32 @@ def search(request):
     return render(request, "positions/search.html", context)
 
 
+def _typed_fiscal_code(request) -> str:
+    """The codice fiscale as typed, normalised, to count searches per code (even when the
+    form then finds it malformed: the counter only needs a stable key)."""
+    return "".join(request.POST.get("fiscal_code", "").split()).upper()[:16]
+
+
+def _needs_human_check(request, fiscal_code: str) -> bool:
+    """Past the soft thresholds (per address, per codice fiscale) a search asks for the
+    proof of work instead of being refused: a shared office keeps working."""
+    by_address = over_limit(request, "ricerca-check", settings.RICERCA_CHECK_RATE, log=False)
+    by_code = bool(fiscal_code) and over_limit(
+        request, "ricerca-cf-check", settings.RICERCA_FISCAL_CODE_CHECK_RATE,
+        key=fiscal_code, log=False)
+    return by_address or by_code
+
+
 @with_organization
 @payer_required
 def detail(request, pk: int):
     """A position of the payer (see positions.access for what that means)."""
     position = get_visible_position(request, pk)
+    can_withdraw = withdrawable_positions(request.user, request.organization).filter(
+        pk=position.pk).exists()
     return render(request, "positions/detail.html", {
         "position": position, "options": position_options(position),
-        "today": timezone.localdate(),
+        "today": timezone.localdate(), "can_withdraw": can_withdraw,
     })
 
 
@@ -176,9 +211,12 @@ def spontaneous_form(request, code: str):
         Service.objects.filter(organization=organization).spontaneous()
         .prefetch_related("form_fields"), code=code)
     anagrafica = AccountAnagrafica.of(request.user)
+    duplicate = None
     if request.method == "POST":
         form = SpontaneousForm(service, request.POST)
         if anagrafica.complete and form.is_valid():
+            duplicate = _unconfirmed_duplicate(request, form)
+        if anagrafica.complete and form.is_valid() and duplicate is None:
             try:
                 create_spontaneous_position(request.user, organization, form)
             except TokenAlreadyUsed:
@@ -195,5 +233,39 @@ def spontaneous_form(request, code: str):
     else:
         form = SpontaneousForm(service, initial={"token": uuid.uuid4()})
     return render(request, "positions/spontaneous_form.html", {
-        "service": service, "form": form, "anagrafica": anagrafica,
+        "service": service, "form": form, "anagrafica": anagrafica, "duplicate": duplicate,
     })
+
+
+def _unconfirmed_duplicate(request, form: SpontaneousForm) -> PaymentPosition | None:
+    """The unpaid twin of what this new form would create, unless the payer confirmed.
+
+    A resubmission of the same form (a double click) is not a twin: its token already
+    names the first position, which create_spontaneous_position returns."""
+    if request.POST.get("confirm_duplicate") == "1":
+        return None
+    if SpontaneousSubmission.objects.filter(token=form.cleaned_data["token"]).exists():
+        return None
+    return similar_unpaid_position(request.user, request.organization, form.service,
+                                   form.causale(), form.amount_cents)
+
+
+@require_http_methods(["GET", "POST"])
+@with_organization
+@payer_required
+def withdraw(request, pk: int):
+    """*Elimina*: a payment the payer created and has not paid. GET asks, POST acts."""
+    organization = request.organization
+    position = get_object_or_404(withdrawable_positions(request.user, organization), pk=pk)
+    if request.method == "POST":
+        try:
+            withdraw_spontaneous_position(request.user, organization, position.pk)
+        except (NotWithdrawable, PaymentPosition.DoesNotExist):
+            messages.error(request, _("Questo pagamento non si può più eliminare: una parte "
+                                      "risulta già pagata o chiusa."))
+            return redirect("positions:detail", organization.slug, position.pk)
+        messages.success(request, _("Pagamento eliminato: non è più da pagare e resta nello "
+                                    "Storico come annullato."))
+        return redirect("positions:home", organization.slug)
+    return render(request, "positions/withdraw.html", {
+        "position": position, "options": position_options(position)})

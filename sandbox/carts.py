@@ -65,6 +65,6 @@ def cart_from_json(data, version: int, site_url: str) -> Cart:
         version=version, notices=notices, return_ok=_url(urls.get("returnOkUrl"), site_url),
         return_cancel=_url(urls.get("returnCancelUrl"), site_url),
         return_error=_url(urls.get("returnErrorUrl"), site_url), return_waiting=waiting,
-        email=str(data.get("emailNotice") or "")[:256],
+        email=str(data.get("emailNotice") or "")[:256], all_ccp=data.get("allCCP") is True,
         id_cart=str(data.get("idCart") or "")[:210],
     )

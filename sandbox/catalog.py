@@ -37,6 +37,10 @@ PSPS: tuple[Psp, ...] = (
 )
 
 
+#: The PSP of the post office counter (pays a Bollettino Postale PA).
+POSTE_PSP = "SNDBXPO1"
+
+
 def psps_for(method: str) -> list[Psp]:
     return sorted((p for p in PSPS if method in p.methods), key=lambda p: p.fee_cents)
 

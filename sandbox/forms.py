@@ -17,9 +17,15 @@ class PayForm(forms.Form):
                                  initial="ok")
     delay_seconds = forms.IntegerField(label=_("Ritardo della ricevuta (secondi)"),
                                        min_value=0, max_value=3600, initial=30, required=False)
+    poste = forms.BooleanField(
+        label=_("All'ufficio postale (Bollettino Postale PA)"), required=False,
+        help_text=_("Paga Poste, e il Nodo chiede all'Ente i conti postali (transferType "
+                    "POSTAL)."))
 
     def __init__(self, method: str, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if method != "CASH":
+            del self.fields["poste"]
         self.fields["psp"].choices = [
             (p.id, gettext("%(psp)s — commissione %(fee)s")
              % {"psp": p.name, "fee": euro(p.fee_cents)})

@@ -6,6 +6,7 @@ like the rest of the UI.
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 
 from django.db import models
@@ -24,6 +25,18 @@ class Station(models.Model):
     broker_id = models.CharField("idBrokerPA", max_length=35)
     station_id = models.CharField("idStation", max_length=35)
     endpoint_url = models.URLField(_("indirizzo paForNode"), blank=True)
+    # The station's configuration on pagoPA: which primitives the Node calls.
+    version = models.PositiveSmallIntegerField(
+        _("versione primitive"), choices=[(1, "V1 (paGetPayment, paSendRT)"),
+                                          (2, "V2 (paGetPaymentV2, paSendRTV2)")], default=2)
+    # Switches of the simulator (failure modes the tester asks for).
+    stand_in = models.BooleanField(
+        _("stazione irraggiungibile (Stand-In)"), default=False,
+        help_text=_("Il Nodo non chiama l'Ente: incassa con i dati di ACA e consegna le "
+                    "ricevute quando la stazione torna raggiungibile."))
+    check_position_ko = models.BooleanField(
+        _("checkPosition KO"), default=False,
+        help_text=_("Checkout rifiuta i carrelli con avvisi di questo Ente (HTTP 422)."))
 
     class Meta:
         verbose_name = _("stazione")
@@ -53,6 +66,10 @@ class Cart(models.Model):
     email = models.CharField(max_length=256, blank=True)
     id_cart = models.CharField(max_length=210, blank=True)
     method = models.CharField(max_length=10, blank=True)
+    all_ccp = models.BooleanField(default=False)  # allCCP: activate with transferType POSTAL
+    # What verify answered when the cart was shown ({noticeNumber: cents}): the amount
+    # the payer saw, compared with the one the Ente answers at activation.
+    verified_amounts = models.JSONField(default=dict, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -74,16 +91,24 @@ class Payment(models.Model):
     token = models.CharField("paymentToken", max_length=35, unique=True)
     cart = models.ForeignKey(Cart, on_delete=models.CASCADE, null=True, blank=True,
                              related_name="payments")
-    channel = models.CharField(max_length=12)  # "checkout" | "sportello"
+    channel = models.CharField(max_length=12)  # "checkout" | "sportello" | "poste"
     ec_fiscal_code = models.CharField(max_length=11)
     notice_number = models.CharField(max_length=18)
     amount_cents = models.PositiveBigIntegerField()
     fee_cents = models.PositiveBigIntegerField(default=0)
     psp = models.CharField(max_length=35)
     method = models.CharField(max_length=10)
+    # What the Node recorded at activation (its own copy, never asked again): the raw
+    # paGetPayment answer below, the primitive's version, the transferType it asked for,
+    # the amount the payer was shown at verify, and whether it was served in Stand-In.
+    version = models.PositiveSmallIntegerField(default=2)
+    transfer_type = models.CharField(max_length=6, blank=True)
+    verified_amount_cents = models.PositiveBigIntegerField(null=True, blank=True)
+    stand_in = models.BooleanField(default=False)
+    paid_at = models.DateTimeField(null=True, blank=True)
     scenario = models.CharField(max_length=12, default="ok")
     delay_seconds = models.PositiveIntegerField(default=0)
-    get_payment_xml = models.TextField(_("risposta paGetPaymentV2"))
+    get_payment_xml = models.TextField(_("risposta paGetPayment"), blank=True)
     status = models.CharField(max_length=10, choices=Status.choices,
                               default=Status.ACTIVATED)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -123,7 +148,22 @@ class ReceiptDelivery(models.Model):
 
 
 class AcaPosition(models.Model):
-    """What the simulated ACA (central archive of notices) holds for one IUV."""
+    """What the simulated ACA (central archive of notices) holds for one IUV.
+
+    As pagopa-aca-service over GPD: the position is keyed by (Ente, IUV); amount 0
+    invalidates it, and only a position in DRAFT/PUBLISHED/VALID/EXPIRED may be changed
+    (INVALID and PAID are final: 409). Here DRAFT/PUBLISHED never occur (ACA publishes
+    at once) and EXPIRED is VALID past its expiration with ``switch_to_expired``.
+    """
+
+    class Status(models.TextChoices):
+        VALID = "VALID", "VALID"
+        INVALID = "INVALID", "INVALID"
+        PAID = "PAID", "PAID"
+        EXPIRED = "EXPIRED", "EXPIRED"  # computed, never stored
+
+    #: States ACA accepts an update in (AcaUtils.isInvalidStatusForExecuteOperation).
+    UPDATABLE = frozenset({Status.VALID, Status.EXPIRED})
 
     pa_fiscal_code = models.CharField(max_length=11)
     iuv = models.CharField(max_length=35)
@@ -135,6 +175,9 @@ class AcaPosition(models.Model):
     expiration_date = models.CharField(max_length=40)
     switch_to_expired = models.BooleanField(default=False)
     pay_stand_in = models.BooleanField(default=True)
+    iban = models.CharField(max_length=27, blank=True)
+    postal_iban = models.CharField(max_length=27, blank=True)
+    state = models.CharField(max_length=8, choices=Status.choices, default=Status.VALID)
     body = models.JSONField()
     updates = models.PositiveIntegerField(default=1)
     updated_at = models.DateTimeField(auto_now=True)
@@ -149,4 +192,21 @@ class AcaPosition(models.Model):
 
     @property
     def status(self) -> str:
-        return "VALID" if self.amount_cents else "INVALID"
+        """GPD's status now: a VALID position past its expiration with
+        ``switchToExpired`` is EXPIRED (GPD's scheduler does that on its own)."""
+        if self.state == self.Status.VALID and self.switch_to_expired and self.expired():
+            return self.Status.EXPIRED
+        return self.state
+
+    def expired(self) -> bool:
+        try:
+            expires = dt.datetime.fromisoformat(self.expiration_date)
+        except ValueError:
+            return False
+        if timezone.is_naive(expires):
+            expires = timezone.make_aware(expires)
+        return expires < timezone.now()
+
+    @property
+    def payable_in_stand_in(self) -> bool:
+        return self.status == self.Status.VALID and self.pay_stand_in

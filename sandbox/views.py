@@ -19,9 +19,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 from pagopa.qr import InvalidQrPayload, parse_qr_payload
 from sandbox import node
 from sandbox.carts import CartError, cart_from_json
-from sandbox.catalog import METHODS, psp
+from sandbox.catalog import METHODS, POSTE_PSP, psp
 from sandbox.forms import MethodForm, NoticeForm, PayForm
-from sandbox.models import AcaPosition, Cart, Payment, ReceiptDelivery
+from sandbox.models import AcaPosition, Cart, Payment, ReceiptDelivery, Station
 
 
 def enabled(view):
@@ -44,6 +44,7 @@ def overview(request):
     return render(request, "sandbox/overview.html", {
         "payments": Payment.objects.prefetch_related("deliveries")[:30],
         "pending": ReceiptDelivery.objects.filter(status=ReceiptDelivery.Status.PENDING).count(),
+        "stations": Station.objects.all(),  # the switches in force (set in the admin)
     })
 
 
@@ -58,6 +59,9 @@ def carts(request, version: int):
         cart = cart_from_json(json.loads(request.body or b"null"), version, settings.SITE_URL)
     except (ValueError, CartError) as exc:
         return _problem(400, "Formally invalid input", str(exc))
+    refusal = node.check_position(cart.notices)
+    if refusal:  # as pagopa-ecommerce-payment-requests-service after checkPosition
+        return _problem(422, "Unprocessable request", refusal)
     cart.save()
     response = HttpResponse(status=302)
     response["Location"] = request.build_absolute_uri(
@@ -93,6 +97,9 @@ def checkout(request, cart_id):
         cart.save(update_fields=["method"])
         return redirect("sandbox:checkout_psp", cart.id)
     rows, error = _verified(cart)
+    cart.verified_amounts = {row["notice"]["noticeNumber"]: row["info"].amount_cents
+                             for row in rows}
+    cart.save(update_fields=["verified_amounts"])
     total = sum(row["info"].amount_cents for row in rows)
     return render(request, "sandbox/checkout.html", {
         "cart": cart, "rows": rows, "error": error, "form": form, "total": total})
@@ -121,10 +128,14 @@ def checkout_cancel(request, cart_id):
 
 
 def _activate(notice: dict, data: dict, note: str, cart: Cart | None, channel: str,
-              fee_cents: int) -> Payment | str:
-    """paGetPaymentV2 for one notice; the Payment, or why the Ente said no."""
+              fee_cents: int, transfer_type: str | None = None,
+              verified_cents: int | None = None) -> Payment | str:
+    """paGetPayment(V2) for one notice; the Payment (the Node's record of the activation,
+    raw answer included), or why the Ente or the Node said no."""
     try:
-        response, raw = node.get_payment(notice["fiscalCode"], notice["noticeNumber"], note)
+        response, raw, station = node.get_payment(
+            notice["fiscalCode"], notice["noticeNumber"], note, transfer_type=transfer_type,
+            amount_cents=verified_cents)
     except node.NodeError as exc:
         return str(exc)
     if not response.ok:
@@ -134,7 +145,9 @@ def _activate(notice: dict, data: dict, note: str, cart: Cart | None, channel: s
         ec_fiscal_code=notice["fiscalCode"], notice_number=notice["noticeNumber"],
         amount_cents=response.data.amount_cents, fee_cents=fee_cents, psp=data["psp"],
         method=cart.method if cart else "CASH", scenario=data["scenario"],
-        delay_seconds=data.get("delay_seconds") or 0, get_payment_xml=raw.decode())
+        delay_seconds=data.get("delay_seconds") or 0, get_payment_xml=raw.decode(),
+        version=2 if station.stand_in else station.version, stand_in=station.stand_in,
+        transfer_type=transfer_type or "", verified_amount_cents=verified_cents)
 
 
 def _pay_cart(cart: Cart, data: dict) -> HttpResponseRedirect:
@@ -146,7 +159,9 @@ def _pay_cart(cart: Cart, data: dict) -> HttpResponseRedirect:
     payments = []
     for index, notice in enumerate(cart.notices):
         result = _activate(notice, data, cart.id_cart, cart, "checkout",
-                           chosen.fee_cents if index == 0 else 0)
+                           chosen.fee_cents if index == 0 else 0,
+                           transfer_type="POSTAL" if cart.all_ccp else None,
+                           verified_cents=cart.verified_amounts.get(notice["noticeNumber"]))
         if isinstance(result, str):
             cart.status = Cart.Status.ERROR
             cart.save(update_fields=["status"])
@@ -226,8 +241,14 @@ def counter_pay(request):
     data = form.cleaned_data
     if data["scenario"] == "cancel":
         return render(request, "sandbox/counter_done.html", {"cancelled": True})
+    poste = data.get("poste")
+    if poste:  # a Bollettino Postale PA at the post office: Poste's PSP, POSTAL transfers
+        data = {**data, "psp": POSTE_PSP}
     chosen = psp(data["psp"])
-    result = _activate(notice, data, "", None, "sportello", chosen.fee_cents)
+    verified = request.POST.get("verified_amount", "")
+    result = _activate(notice, data, "", None, "poste" if poste else "sportello",
+                       chosen.fee_cents, transfer_type="POSTAL" if poste else None,
+                       verified_cents=int(verified) if verified.isdigit() else None)
     if isinstance(result, str):
         return render(request, "sandbox/counter_done.html", {"error": result})
     if data["scenario"] == "refuse":
@@ -256,7 +277,9 @@ ACA_REQUIRED = ("paFiscalCode", "entityType", "entityFiscalCode", "entityFullNam
 @require_POST
 @enabled
 def aca_create_position(request):
-    """``POST /aca/v1/paCreatePosition``: create, update or (amount 0) invalidate."""
+    """``POST /aca/v1/paCreatePosition`` with pagopa-aca-service's rules: create, update
+    or (amount 0) invalidate; a position that is no longer VALID/EXPIRED answers 409, and
+    amount 0 for a position ACA never had answers 422."""
     try:
         body = json.loads(request.body or b"null")
     except ValueError:
@@ -268,26 +291,35 @@ def aca_create_position(request):
     if not isinstance(amount, int) or isinstance(amount, bool) or amount < 0:
         return _problem(400, "Formally invalid input", "amount must be cents >= 0")
     key = {"pa_fiscal_code": str(body["paFiscalCode"]), "iuv": str(body["iuv"])}
-    current = AcaPosition.objects.filter(**key).first()
-    if current is None and amount == 0:
-        return _problem(400, "Formally invalid input",
-                        "Non è possibile censire una posizione con un importo uguale a zero")
-    values = {
-        "nav": str(body.get("nav") or ""), "amount_cents": amount,
-        "description": str(body["description"])[:255],
-        "entity_fiscal_code": str(body["entityFiscalCode"])[:16],
-        "entity_full_name": str(body["entityFullName"])[:255],
-        "expiration_date": str(body["expirationDate"])[:40],
-        "switch_to_expired": bool(body.get("switchToExpired")),
-        "pay_stand_in": bool(body.get("payStandIn", True)), "body": body,
-    }
-    if current is None:
-        current = AcaPosition.objects.create(**key, **values)
-    else:
-        for name, value in values.items():
-            setattr(current, name, value)
-        current.updates += 1
-        current.save()
+    with transaction.atomic():
+        current = AcaPosition.objects.select_for_update().filter(**key).first()
+        if current is None and amount == 0:
+            return _problem(422, "Unprocessable request",
+                            "Can not perform the requested action on debit position")
+        if current is not None and current.status not in AcaPosition.UPDATABLE:
+            return _problem(409, "Unauthorized action",
+                            f"Unauthorized action on debt position with iuv: {key['iuv']}")
+        values = {
+            "nav": str(body.get("nav") or "3" + key["iuv"])[:18], "amount_cents": amount,
+            "description": str(body["description"])[:255],
+            "entity_fiscal_code": str(body["entityFiscalCode"])[:16],
+            "entity_full_name": str(body["entityFullName"])[:255],
+            "expiration_date": str(body["expirationDate"])[:40],
+            "switch_to_expired": bool(body.get("switchToExpired")),
+            "pay_stand_in": bool(body.get("payStandIn", True)),
+            "iban": str(body.get("iban") or "")[:27],
+            "postal_iban": str(body.get("postalIban") or "")[:27], "body": body,
+            "state": AcaPosition.Status.INVALID if amount == 0 else AcaPosition.Status.VALID,
+        }
+        if current is None:
+            current = AcaPosition.objects.create(**key, **values)
+        else:
+            if amount == 0:  # GPD's invalidate changes the status only
+                values = {"state": values["state"], "body": body}
+            for name, value in values.items():
+                setattr(current, name, value)
+            current.updates += 1
+            current.save()
     return JsonResponse({**body, "status": current.status})
 
 

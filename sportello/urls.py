@@ -19,11 +19,13 @@ urlpatterns = [
     path("sandbox/", include("sandbox.urls")),
     path("", include("identity.urls")),
     path("<slug:ente>/logo", organization_views.logo, name="organization-logo"),
+    path("<slug:ente>/backoffice/", include("backoffice.urls")),
     path("<slug:ente>/", include("positions.urls")),
     path("<slug:ente>/", include("accounts.urls")),
     path("<slug:ente>/", include("identity.ente_urls")),
     path("<slug:ente>/", include("payments.urls")),
     path("<slug:ente>/", include("documents.urls")),
+    path("<slug:ente>/", include("organizations.urls")),
 ]
 
 if settings.DEBUG:
@@ -31,7 +33,7 @@ if settings.DEBUG:
 
     urlpatterns = static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT) + urlpatterns
 
-handler400 = "sportello.views.bad_request"
-handler403 = "sportello.views.permission_denied"
-handler404 = "sportello.views.page_not_found"
-handler500 = "sportello.views.server_error"
+handler400 = "organizations.errors.bad_request"
+handler403 = "organizations.errors.permission_denied"
+handler404 = "organizations.errors.page_not_found"
+handler500 = "organizations.errors.server_error"

@@ -151,6 +151,80 @@ def validate_iban(value: str) -> None:
         ) from exc
 
 
+#: Poste Italiane's ABI: a postal current account's IBAN is IT kk C 07601 …
+POSTE_ABI = "07601"
+
+
+def validate_postal_iban(value: str) -> None:
+    """An IBAN of a postal current account (Bollettino Postale PA, allCCP)."""
+    validate_iban(value)
+    iban = normalize_iban(value)
+    if not (iban.startswith("IT") and iban[5:10] == POSTE_ABI):
+        raise ValidationError(
+            _("Non è l'IBAN di un conto corrente postale (Poste Italiane, ABI 07601)."),
+            code="postal_iban")
+
+
+# --- what pagoPA checks when an Ente is registered -------------------------------------
+
+#: Segregation codes are assigned by PagoPA S.p.A. from 00 to 45 (SACI 3.1.0+); these
+#: are reserved to centralised services (SACI, Tabella 1) and never an Ente's own.
+SEGREGATION_MAX = 45
+RESERVED_SEGREGATION_CODES = frozenset({"47", "81", "85", "96", "97", "98", "99"})
+
+
+def validate_ente_fiscal_code(value: str) -> None:
+    """An Ente's fiscal code: 11 digits with the right check digit (as pagoPA's registry)."""
+    if not re.fullmatch(r"\d{11}", value or ""):
+        raise ValidationError(_("Il codice fiscale dell'Ente ha 11 cifre."), code="length")
+    if not iva.is_valid(value):
+        raise ValidationError(
+            _("Il codice fiscale dell'Ente non è valido: la cifra di controllo non torna."),
+            code="checksum")
+
+
+def validate_segregation_code(value: str) -> None:
+    """Two digits from 00 to 45, never one of the codes reserved to central services."""
+    if not re.fullmatch(r"\d{2}", value or ""):
+        raise ValidationError(_("Il codice di segregazione ha 2 cifre."), code="length")
+    if value in RESERVED_SEGREGATION_CODES:
+        raise ValidationError(
+            _("Il codice di segregazione %(code)s è riservato a un servizio centralizzato "
+              "pagoPA: usa quello assegnato all'Ente."), params={"code": value},
+            code="reserved")
+    if int(value) > SEGREGATION_MAX:
+        raise ValidationError(
+            _("Il codice di segregazione va da 00 a 45: usa quello assegnato da PagoPA "
+              "S.p.A."), code="range")
+
+
+def validate_taxonomy_code(value: str) -> None:
+    """A pagoPA taxonomy code with its mandatory prefix (``9/0101002IM/``), present and
+    valid today in the taxonomy file named by ``PAGOPA_TAXONOMY_FILE`` when one is set."""
+    from django.conf import settings
+    from django.utils import timezone
+
+    from pagopa import taxonomy
+
+    code = taxonomy.parse(value)
+    if code is None:
+        raise ValidationError(
+            _("Codice di tassonomia pagoPA non valido: serve il prefisso, es. 9/0101002IM/ "
+              "(6/, 7/ o 8/ per escludere l'avvisatura digitale)."), code="taxonomy_format")
+    path = getattr(settings, "PAGOPA_TAXONOMY_FILE", "")
+    if not path:
+        return
+    entry = taxonomy.codes(path).get(code)
+    if entry is None:
+        raise ValidationError(
+            _("Il codice %(code)s non è nella tassonomia pagoPA in uso."),
+            params={"code": value}, code="taxonomy_unknown")
+    if not entry.valid_on(timezone.localdate()):
+        raise ValidationError(
+            _("Il codice %(code)s della tassonomia pagoPA non è valido oggi."),
+            params={"code": value}, code="taxonomy_expired")
+
+
 # --- text that goes into pagoPA messages and documents ---------------------------------
 
 # Not allowed anywhere: C0 controls except tab/LF/CR, DEL and the C1 controls, surrogates
@@ -192,3 +266,4 @@ def validate_xml_multiline_text(value: str) -> None:
     match = _NOT_XML_TEXT.search(value)
     if match:
         _refuse_bad_character(value, match)
+

@@ -1,15 +1,13 @@
-"""Health check, metrics and error pages: a person never sees a traceback."""
+"""Health check and metrics. The error pages are organizations.errors: they keep the Ente."""
 
 import logging
 
 from django.conf import settings
 from django.db import DatabaseError, connection
 from django.http import Http404, HttpResponse, JsonResponse
-from django.shortcuts import render
 from django.utils.crypto import constant_time_compare
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
-from django_guid import get_guid
 from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, generate_latest
 
 from sportello.health import backlog
@@ -63,26 +61,3 @@ def metrics(request):
     if not token or not constant_time_compare(given, f"Bearer {token}"):
         raise Http404
     return HttpResponse(generate_latest(REGISTRY), content_type=CONTENT_TYPE_LATEST)
-
-
-def _error(request, status: int) -> HttpResponse:
-    # The request id lets a citizen quote this error and staff find its log lines.
-    return render(request, "error.html", {"status": status, "request_id": get_guid()},
-                  status=status)
-
-
-def bad_request(request, exception=None):
-    return _error(request, 400)
-
-
-def permission_denied(request, exception=None):
-    return _error(request, 403)
-
-
-def page_not_found(request, exception=None):
-    return _error(request, 404)
-
-
-def server_error(request):
-    # No context processors that touch the database: the failure may be the database.
-    return _error(request, 500)

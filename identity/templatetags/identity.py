@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from django import template
 from django.urls import reverse
 
@@ -11,9 +13,11 @@ register = template.Library()
 
 
 @register.inclusion_tag("identity/_buttons.html")
-def identity_buttons(organization):
+def identity_buttons(organization, next_url: str = ""):
+    """``next_url``: a page of the same Ente to land on after the login (else the home)."""
     return {"organization": organization, "spid": registry.providers("spid"),
-            "cie": registry.providers("cie")}
+            "cie": registry.providers("cie"),
+            "next_query": f"&next={quote(next_url, safe='/')}" if next_url else ""}
 
 
 @register.simple_tag

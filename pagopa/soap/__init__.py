@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from pagopa.messages import Fault
 from pagopa.soap._build import (
+    build_demand_refusal,
     build_fault_response,
     build_get_payment_request,
     build_get_payment_response,
@@ -77,6 +78,7 @@ __all__ = [
     "SchemaFault",
     "SoapError",
     "SyntaxFault",
+    "build_demand_refusal",
     "build_fault_response",
     "build_get_payment_request",
     "build_get_payment_response",

@@ -234,6 +234,19 @@ def build_fault_response(operation: Operation, fault: Fault) -> bytes:
     return _envelope(root)
 
 
+#: paDemandPaymentNotice's response element (an operation the Ente does not serve).
+DEMAND_RESPONSE = "paDemandPaymentNoticeResponse"
+
+
+def build_demand_refusal(fault: Fault) -> bytes:
+    """KO paDemandPaymentNoticeResponse: a well-formed "no" to an operation we do not
+    serve, so the Node gets an answer and never an HTTP 500."""
+    root = _root(DEMAND_RESPONSE)
+    _add(root, "outcome", "KO")
+    _fault(root, fault)
+    return _envelope(root)
+
+
 def build_soap_fault(fault_string: str, fault_code: str = "soapenv:Client") -> bytes:
     """Envelope-level SOAP 1.1 Fault, only for requests whose operation is unknown.
 

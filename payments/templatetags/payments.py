@@ -3,6 +3,7 @@ lists): positions' Python code never imports payments."""
 
 from django import template
 
+from payments.labels import channel_label, payment_method_label
 from payments.models import PaymentAttempt
 from payments.status import (
     PaymentState,
@@ -52,3 +53,15 @@ def my_attempts(context, position):
         return []
     return list(PaymentAttempt.objects.filter(user=user, options__position=position)
                 .distinct().order_by("-created_at")[:20])
+
+
+@register.filter
+def payment_method(code: str) -> str:
+    """The receipt's paymentMethod in words (payments.labels)."""
+    return payment_method_label(code)
+
+
+@register.filter
+def payment_channel(code: str) -> str:
+    """The receipt's channelDescription in words (payments.labels)."""
+    return channel_label(code)

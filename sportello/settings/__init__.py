@@ -32,7 +32,7 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "t
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "sportello.apps.AdminConfig",  # django.contrib.admin, superusers only
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -47,14 +47,19 @@ INSTALLED_APPS = [
     "django_guid",
     "axes",
     "django_countries",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "sportello",
     "organizations",
+    "audit",
     "accounts",
     "catalog",
     "positions",
     "mail",
     "payments",
     "documents",
+    "backoffice",
     "sandbox",
     "identity",
     "scheduling",
@@ -64,6 +69,9 @@ INSTALLED_APPS = [
 # Upward wiring, by name: accounts asks positions whether a notice was issued to a codice
 # fiscale (the proof of a declared code) without importing it (docs/architecture.md).
 ACCOUNTS_NOTICE_CHECK = "positions.search.notice_issued"
+# And positions ask payments which options have a payment in progress (a live activation
+# or cart), which staff may not change meanwhile (positions.editing).
+POSITIONS_PAYMENT_IN_PROGRESS = "payments.status.options_in_progress"
 # Likewise /healthz and /metrics (the kit) count the email outbox's due emails.
 HEALTH_OUTBOX_DUE = "mail.outbox.due_count"
 
@@ -78,13 +86,32 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): the back office's second factor (backoffice/access.py).
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "sportello.middleware.PrivatePagesMiddleware",
+    # Inside CSP and the cache headers: the branded 405 page gets them like any page.
+    "organizations.errors.MethodNotAllowedMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
+
+# A stale form's POST (logged in or out in another tab) gets the Ente's "page expired".
+CSRF_FAILURE_VIEW = "organizations.errors.csrf_failure"
+# A GET on an address that only takes a form's POST goes to the page holding the form
+# (organizations.errors.MethodNotAllowedMiddleware), by URL name.
+FORM_PAGES = {
+    "payments:start": "positions:home",
+    "documents:bundle-create": "positions:home",
+    "positions:unfollow": "positions:followed",
+    "accounts:switch": "positions:home",
+    "accounts:logout": "positions:home",
+    "accounts:logout_all": "positions:home",
+    "identity_ente:spid_logout": "positions:home",
+    "identity_ente:cie_logout": "positions:home",
+}
 
 ROOT_URLCONF = "sportello.urls"
 WSGI_APPLICATION = "sportello.wsgi.application"
@@ -211,6 +238,11 @@ PAGOPA_CHECKOUT_VERSION = env_int("PAGOPA_CHECKOUT_VERSION", 2)
 # the built-in sandbox's ACA.
 PAGOPA_ACA_URL = env_str("PAGOPA_ACA_URL") or ""
 PAGOPA_ACA_KEY = env_str("PAGOPA_ACA_KEY") or ""
+# pagoPA's taxonomy of collection services as published (CSV of
+# https://api.platform.pagopa.it/taxonomy/service/v1/taxonomy?extension=csv): when set,
+# every taxonomy code of a service or transfer must be in it and valid today. Unset: the
+# shape and the mandatory prefix only (9/0101002IM/).
+PAGOPA_TAXONOMY_FILE = env_str("PAGOPA_TAXONOMY_FILE") or ""
 # Who may call /pagopa/paForNode: client addresses or networks (CIDR) and/or a shared
 # secret in a header. Both set: both must match. Production refuses to start without
 # one of them configured explicitly (see production.py).
@@ -240,8 +272,17 @@ IDENTITY_REQUEST_MINUTES = env_int("IDENTITY_REQUEST_MINUTES", 10)
 # The demo identity provider at /demo-idp/ (development only: production refuses it).
 DEMO_IDP_ENABLED = env_bool("DEMO_IDP_ENABLED", True)
 
-# Anonymous "Ricerca pratica": attempts per client address (django-ratelimit syntax).
-RICERCA_RATE = env_str("RICERCA_RATE") or "10/m"
+# Anonymous "Ricerca pratica" (django-ratelimit syntax). A front desk serves many people
+# from one address: past RICERCA_CHECK_RATE from an address, or RICERCA_FISCAL_CODE_CHECK_RATE
+# for one codice fiscale, each search asks for a human check (ALTCHA proof of work,
+# sportello.human_check) instead of refusing; RICERCA_RATE per address and
+# RICERCA_FISCAL_CODE_RATE per code are the hard limits (429) above that.
+RICERCA_CHECK_RATE = env_str("RICERCA_CHECK_RATE") or "10/m"
+RICERCA_RATE = env_str("RICERCA_RATE") or "60/m"
+RICERCA_FISCAL_CODE_CHECK_RATE = env_str("RICERCA_FISCAL_CODE_CHECK_RATE") or "5/10m"
+RICERCA_FISCAL_CODE_RATE = env_str("RICERCA_FISCAL_CODE_RATE") or "30/h"
+# Work asked of the browser by a human check (SHA-256 iterations per attempt).
+HUMAN_CHECK_COST = env_int("HUMAN_CHECK_COST", 5000)
 # *Scarica selezionati (ZIP)*: requests per account and per client address (django-ratelimit
 # syntax), and how many ZIPs one account may have waiting to be built at once. Each ZIP is
 # seconds of worker time: one payer must not fill the queue.
@@ -338,6 +379,8 @@ ADMIN_LOGIN_RATE = env_str("ADMIN_LOGIN_RATE") or "10/m"
 # Login lockout (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one email from
 # one address, that email is refused from that address for AXES_COOLOFF_MINUTES. Locking
 # the pair (not the email alone) keeps a stranger from locking a payer out everywhere.
+# The back office's second factor: the name the authenticator apps show for the account.
+OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER") or "Sportello"
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]

@@ -11,3 +11,4 @@ WHITENOISE_AUTOREFRESH = True
 # port where nothing listens (the discard port), never to a portal a developer may be
 # running on SITE_URL. ACA tests point it at the live server's sandbox.
 PAGOPA_ACA_URL = "http://127.0.0.1:9/aca/v1"
+HUMAN_CHECK_COST = 1  # the tests solve challenges in Python

@@ -25,7 +25,8 @@
   function cents() {
     if (rule === "unit_price") {
       var quantity = parseNumber(field.value);
-      return quantity === null ? null : Math.round(quantity * unitCents);
+      if (quantity === null || (data.amountWhole === "1" && quantity % 1 !== 0)) { return null; }
+      return Math.round(quantity * unitCents);
     }
     if (rule === "choice_price") {
       return Object.prototype.hasOwnProperty.call(prices, field.value) ? prices[field.value] : null;

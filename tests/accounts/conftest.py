@@ -16,11 +16,13 @@ PERSON = {
     "first_name": "Mario", "last_name": "Rossi", "address": "Via Roma 1", "nation": "IT",
     "city": "Roma", "province": "RM", "postal_code": "00100", "phone": "06 1234 5678",
     "email": "mario.rossi@example.it", "password1": PASSWORD, "password2": PASSWORD,
+    "privacy": "on",
 }
 COMPANY = {
     "company_name": "Rossi S.r.l.", "address": "Corso Italia 5", "nation": "IT",
     "city": "Milano", "province": "MI", "postal_code": "20121", "phone": "",
     "email": "amministrazione@rossi.example", "password1": PASSWORD, "password2": PASSWORD,
+    "privacy": "on",
 }
 PERSON_CF = "RSSMRA80E12H501I"
 COMPANY_CF = "12345670017"  # a valid partita IVA

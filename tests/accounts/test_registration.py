@@ -256,3 +256,21 @@ def test_a_failure_while_queueing_leaves_no_account(client, organization, monkey
     with pytest.raises(RuntimeError):
         register(client, organization)
     assert not User.objects.exists() and not OutgoingEmail.objects.exists()
+
+
+def test_the_privacy_notice_is_shown_and_must_be_acknowledged(client, organization):
+    from tests.accounts.conftest import PERSON
+
+    start(client, organization)
+    page = client.get(url("accounts:register_details", organization)).content.decode()
+    assert "<details class=\"privacy-notice" in page and "Titolare del trattamento" in page
+    assert 'name="privacy"' in page and "(obbligatorio)" in page
+    without = {k: v for k, v in PERSON.items() if k != "privacy"}
+    refused = client.post(url("accounts:register_details", organization), without)
+    assert refused.status_code == 200
+    from html import unescape
+
+    assert "conferma di aver letto l'informativa privacy" in unescape(refused.content.decode())
+    assert not User.objects.exists()
+    assert client.post(url("accounts:register_details", organization), PERSON).status_code == 302
+    assert User.objects.get().privacy_acknowledged_at is not None

@@ -5,7 +5,6 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.urls import reverse
 
 from catalog.models import Service, ServiceField, parse_euro_cents
 
@@ -108,60 +107,7 @@ def test_choice_prices_and_euro_parsing(organization):
             parse_euro_cents(bad)
 
 
-# --- the admin: an inline editor of rows --------------------------------------------
-
-def admin_payload(organization, **overrides):
-    data = {
-        "organization": organization.pk, "code": "diritti", "name": "Diritti di segreteria",
-        "description": "", "taxonomy_code": "9/0101005TS/", "active": "on",
-        "spontaneous_allowed": "on", "amount_rule": "unit_price", "unit_price_cents": "2,50",
-        "amount_field": "numero_copie", "causale_template": "Diritti: {numero_copie} copie",
-        "instructions": "<p>Ritiro in Comune</p><script>x</script>",
-        "form_fields-TOTAL_FORMS": "1", "form_fields-INITIAL_FORMS": "0",
-        "form_fields-MIN_NUM_FORMS": "0", "form_fields-MAX_NUM_FORMS": "1000",
-        "form_fields-0-name": "numero_copie", "form_fields-0-label": "Numero di copie",
-        "form_fields-0-kind": "number", "form_fields-0-required": "on",
-        "form_fields-0-position": "0", "form_fields-0-min_value": "1",
-    }
-    data.update(overrides)
-    return data
-
-
-@pytest.fixture
-def staff_client(client):
-    from accounts.models import User
-
-    client.force_login(User.objects.create_superuser("admin@example.it", "Password-lunga-1"))
-    return client
-
-
-def test_staff_define_a_service_with_fields_in_the_admin(staff_client, organization):
-    response = staff_client.post(reverse("admin:catalog_service_add"),
-                                 admin_payload(organization))
-    assert response.status_code == 302, response.content.decode()[:3000]
-    service = Service.objects.get(code="diritti")
-    assert service.unit_price_cents == 250
-    assert "<script>" not in service.instructions
-    assert list(service.form_fields.values_list("name", "kind")) == [("numero_copie", "number")]
-    # the change page shows the price back in euro
-    page = staff_client.get(reverse("admin:catalog_service_change", args=[service.pk]))
-    assert 'value="2,50"' in page.content.decode()
-
-
-@pytest.mark.parametrize("overrides, message", [
-    ({"causale_template": "Diritti {manca}"}, "usa campi che non esistono: manca"),
-    ({"form_fields-0-kind": "text"}, "deve essere un campo di tipo"),
-    ({"unit_price_cents": "due euro"}, "Importo non valido"),
-    ({"amount_rule": "choice_price", "form_fields-0-kind": "choice",
-      "form_fields-0-choices": "A\nB"}, "Indica un prezzo per ogni scelta"),
-])
-def test_admin_refuses_inconsistent_definitions(staff_client, organization, overrides,
-                                                message):
-    response = staff_client.post(reverse("admin:catalog_service_add"),
-                                 admin_payload(organization, **overrides))
-    assert response.status_code == 200
-    assert message in response.content.decode()
-    assert not Service.objects.filter(code="diritti").exists()
+# The editor (back office): tests/backoffice/test_services.py
 
 
 def test_demo_services_are_valid_and_seeding_twice_changes_nothing(db):
@@ -171,6 +117,7 @@ def test_demo_services_are_valid_and_seeding_twice_changes_nothing(db):
     call_command("seed_demo", verbosity=0)
     diritti = Service.objects.get(code="diritti-segreteria")
     assert diritti.amount_rule == "unit_price" and diritti.unit_price_cents == 250
+    assert (diritti.accounting_chapter, diritti.accounting_assessment) == ("3005", "2026/104")
     assert list(diritti.form_fields.values_list("name", flat=True)) == ["atto", "numero_copie"]
     assert diritti.compute_amount_cents({"numero_copie": Decimal(3)}) == 750
     pass_service = Service.objects.get(code="pass-disabili")

@@ -41,3 +41,12 @@ def test_iban():
     validate_iban("IT60 X054 2811 1010 0000 0123 456")
     with pytest.raises(ValidationError):
         validate_iban("IT60X0542811101000000123457")
+
+
+@pytest.mark.parametrize("typed, shown", [
+    ("laura bianchi", "Laura Bianchi"), ("D'ANGELO", "D'Angelo"), ("McDonald", "McDonald"),
+    ("  anna   maria ", "Anna Maria"), ("rossi-verdi", "Rossi-Verdi"), ("", "")])
+def test_names_in_proper_case(typed, shown):
+    from sportello.text import proper_case
+
+    assert proper_case(typed) == shown

@@ -86,3 +86,58 @@ def test_the_demo_payer_sees_his_positions_with_his_password(seeded, client):
     assert "Trasporto scolastico mese di Settembre" in page
     call_command("seed_demo", verbosity=0)  # still one verification, no error
     assert mario.fiscal_code_verifications.count() == 1
+
+
+def test_the_demo_staff_and_their_roles(seeded):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from organizations.models import StaffMembership
+
+    roles = dict(StaffMembership.objects.filter(organization=seeded)
+                 .values_list("user__email", "role"))
+    assert roles == {"operatore@comune-di-test.example": "operatore",
+                     "responsabile@comune-di-test.example": "responsabile"}
+    # Without --demo-second-factor (not `make run`): they enrol their own app.
+    assert not TOTPDevice.objects.exists()
+
+
+def test_make_run_gives_the_demo_staff_a_second_factor_a_newcomer_can_pass(client):
+    import base64
+
+    from django.urls import reverse
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from demo.management.commands import seed_demo
+
+    call_command("seed_demo", "--demo-second-factor", verbosity=0)
+    call_command("seed_demo", "--demo-second-factor", verbosity=0)  # idempotent
+    device = TOTPDevice.objects.get(user__email="operatore@comune-di-test.example")
+    assert base64.b32encode(device.bin_key).decode() == seed_demo.DEMO_TOTP_SECRET.replace(
+        " ", "")
+    login = reverse("backoffice:login", args=["comune-di-test"])
+    client.post(login, {"username": "operatore@comune-di-test.example",
+                        "password": seed_demo.DEMO_PASSWORD})
+    response = client.post(reverse("backoffice:second_factor", args=["comune-di-test"]),
+                           {"code": seed_demo.DEMO_BACKUP_CODE})
+    assert response["Location"] == reverse("backoffice:home", args=["comune-di-test"])
+    assert client.get(response["Location"]).status_code == 200
+
+
+def test_the_published_second_factor_is_refused_without_the_demo_idp(settings):
+    from django.core.management.base import CommandError
+
+    settings.DEMO_IDP_ENABLED = False
+    with pytest.raises(CommandError):
+        call_command("seed_demo", "--demo-second-factor", verbosity=0)
+
+
+def test_a_tari_with_a_single_payment_and_three_installments(seeded):
+    """Issue 11 item 1: the plans rule has a demo position, made by the staff service."""
+    from audit.models import AuditEntry
+
+    tari = PaymentPosition.objects.get(external_reference="TARI-2026-0001")
+    assert tari.status == PaymentPosition.Status.VALID
+    options = sorted((o.plan, o.installment_number, o.amount_cents, o.status)
+                     for o in tari.options.all())
+    assert options == [(0, None, 12000, "unpaid"), *((1, n, 4000, "unpaid") for n in (1, 2, 3))]
+    assert AuditEntry.objects.filter(action="position.created", position_id=tari.pk).exists()

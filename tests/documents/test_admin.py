@@ -46,13 +46,14 @@ def test_payers_cannot_use_the_admin_route(client, payer, make_position):
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
 
 
-def test_staff_without_view_permission_get_404(client, make_position):
+def test_staff_who_are_not_superusers_are_sent_to_the_admin_login(client, make_position):
     from accounts.models import User
 
     clerk = User.objects.create_user("clerk@comune.example", "Password-lunga-123",
                                      is_staff=True)
     client.force_login(clerk)
-    assert client.get(admin_notice_url(make_position())).status_code == 404
+    response = client.get(admin_notice_url(make_position()))
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]
 
 
 def test_paid_position_has_no_avviso(client, staff, make_position):

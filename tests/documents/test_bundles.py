@@ -284,7 +284,10 @@ def test_anonymous_is_sent_to_login(client, organization, options):
 
 def test_only_get_on_create_is_refused(client, organization, payer):
     client.force_login(payer)
-    assert client.get(create_url(organization)).status_code == 405
+    response = client.get(create_url(organization))
+    assert response.status_code == 302  # to Da Pagare, which holds the form; nothing made
+    assert response["Location"] == f"/{organization.slug}/pratiche/"
+    assert not DocumentBundle.objects.exists()
 
 
 def test_only_the_owner_sees_and_downloads(client, organization, options, payer, other_payer,

@@ -146,3 +146,14 @@ def test_naive_datetime_printed_as_given() -> None:
 def test_characters_missing_from_the_font_become_question_marks() -> None:
     info = make_receipt(debtor=make_debtor(full_name="Li 李 Wei"))
     assert "Li ? Wei" in all_text(render_receipt(info))
+
+
+def test_the_verification_address_prints_whole() -> None:
+    """A real token is long: every character of the address is on the page, so it can be
+    typed by someone who cannot scan the QR code."""
+    url = ("https://sportello.example.it/comune-di-prova/verifica/"
+           "eyJvIjoxLCJmIjoiODAwMDAxMjAwMTYiLCJyIjoiYjRkM2MwZmZlZTEyMzQ1Njc4OTAifQ:"
+           "1tQ2xZ:Hk2pQ7Hk2pQ7Hk2pQ7Hk2pQ7Hk2pQ7Hk2pQ7Hk2pQ7H" + "Ab3" * 25 + "/")
+    pdf = render_receipt(make_receipt(verification_url=url))
+    assert url in "".join(all_text(pdf).split())
+    assert "…" not in all_text(pdf).split("Verifica questa quietanza")[1]

@@ -74,6 +74,11 @@ def register(page, organization, fiscal_code, fields):
     assert page.locator("#id_province").input_value() == expected_province
     page.locator("#id_password1").fill(PASSWORD)
     page.locator("#id_password2").fill(PASSWORD)
+    # The privacy notice is there to read, and must be acknowledged.
+    page.locator("details.privacy-notice summary").click()
+    expect(page.locator("details.privacy-notice")).to_contain_text("Titolare del trattamento")
+    page.locator("label[for=id_privacy]").click()
+    assert page.locator("#id_privacy").is_checked()
     assert_accessible(page)
     page.get_by_role("button", name="Registrati").last.click()
     page.get_by_role("heading", name="Controlla la tua email").wait_for()

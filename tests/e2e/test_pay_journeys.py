@@ -138,3 +138,24 @@ def test_printed_notice_paid_at_the_sportello_psp(page, option, organization):
     text = page.locator("main").inner_text()
     assert "Pagata" in text and "Tabaccheria Sandbox" in text
     assert not page.js_errors, page.js_errors
+
+
+def test_paga_then_accedi_goes_on_to_checkout(page, site, make_position, payer):
+    """A visitor finds the position, presses Paga, logs in, confirms the amount once and is
+    on Checkout: no second search for the Paga button."""
+    make_position()
+    page.goto("/comune-di-prova/")
+    page.get_by_label("Codice Fiscale").fill("RSSMRA80E12H501I")
+    page.get_by_label("Riferimento Pratica / IUV").fill("TS-2026-09")
+    page.get_by_role("button", name="Trova pratica").click()
+    page.get_by_role("button", name=re.compile("^Paga")).first.click()
+    page.wait_for_url(re.compile(r"/accedi/\?next="))
+    page.locator("[name=username]").fill("mario.rossi@example.it")
+    page.locator("[name=password]").fill("Password-lunga-123")
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url(re.compile(r"/paga/conferma/\?option=\d+$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Conferma il pagamento")
+    expect(page.locator("main")).to_contain_text("22,00 €")
+    assert_accessible(page)
+    page.get_by_role("button", name="Vai al pagamento").click()
+    page.wait_for_url(re.compile(r"/sandbox/checkout/c/"))

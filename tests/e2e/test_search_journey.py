@@ -1,5 +1,7 @@
 """A visitor searches the manual's example position and sees it."""
 
+import re
+
 import pytest
 from django.core.management import call_command
 
@@ -43,3 +45,27 @@ def test_visitor_sees_a_clear_message_for_a_wrong_code(page, demo):
     assert "carattere di controllo" in page.locator(".invalid-feedback").first.inner_text()
     assert page.get_by_label("Codice Fiscale").input_value() == "RSSMRA80E12H501X"
     assert_accessible(page)
+
+
+def test_a_busy_desk_passes_the_human_check(page, demo, settings):
+    """Past the soft limit the search asks for ALTCHA's proof of work, solved in the
+    browser by the vendored widget under the strict CSP, and then searches."""
+    from playwright.sync_api import expect
+
+    settings.RICERCA_CHECK_RATE = "1/m"
+    page.goto("/comune-di-test/")
+    for _ in range(2):
+        page.get_by_label("Codice Fiscale").fill("RSSMRA80E12H501I")
+        page.get_by_label("Riferimento Pratica / IUV").fill("TS-2026-09")
+        page.get_by_role("button", name="Trova pratica").click()
+        page.wait_for_load_state()
+    widget = page.locator("altcha-widget")
+    expect(widget).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("checkbox", name=re.compile("robot|umano|human", re.I)).click(force=True)
+    expect(page.locator("input[name=altcha]")).to_have_count(1)
+    page.wait_for_function(
+        "() => { const i = document.querySelector('input[name=altcha]'); return i && i.value; }")
+    page.get_by_role("button", name="Trova pratica").click()
+    expect(page.locator("main")).to_contain_text("Trasporto scolastico mese di Settembre")
+    assert not page.js_errors, page.js_errors

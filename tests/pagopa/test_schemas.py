@@ -34,7 +34,7 @@ def test_shipped_xsd_compiles_with_relative_import() -> None:
 
 
 def test_wsdl_text_rewrites_only_the_address() -> None:
-    text = soap.wsdl_text("https://ente.example/pagopa/paForNode?x=1&y=2")
+    text = soap.wsdl_text("https://ente.example/pagopa/paForNode?x=1&y=2", not_served=())
     assert 'location="https://ente.example/pagopa/paForNode?x=1&amp;y=2"' in text
     original = soap.PA_FOR_NODE_WSDL.read_text(encoding="utf-8")
     assert text.replace("https://ente.example/pagopa/paForNode?x=1&amp;y=2",
@@ -42,6 +42,19 @@ def test_wsdl_text_rewrites_only_the_address() -> None:
     root = etree.fromstring(text.encode())
     address = root.find(".//{http://schemas.xmlsoap.org/wsdl/soap/}address")
     assert address.get("location") == "https://ente.example/pagopa/paForNode?x=1&y=2"
+
+
+def test_wsdl_text_leaves_out_what_is_not_served() -> None:
+    """paDemandPaymentNotice is not offered: its messages, portType and binding entries go,
+    the rest is the official text."""
+    text = soap.wsdl_text("https://ente.example/ws")
+    assert "paDemandPaymentNotice" not in text
+    root = etree.fromstring(text.encode())
+    wsdl = "{http://schemas.xmlsoap.org/wsdl/}"
+    operations = {o.get("name") for o in root.iter(f"{wsdl}operation")}
+    assert operations == {"paVerifyPaymentNotice", "paGetPayment", "paGetPaymentV2",
+                          "paSendRT", "paSendRTV2"}
+    assert len(root.findall(f"{wsdl}message")) == 10
 
 
 def test_wsdl_text_can_point_the_schema_import_elsewhere() -> None:

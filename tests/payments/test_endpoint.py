@@ -8,6 +8,7 @@ import datetime as dt
 import pytest
 import requests
 from django.db import OperationalError
+from lxml import etree
 
 from mail.models import OutgoingEmail
 from payments.models import Activation, Receipt
@@ -145,7 +146,7 @@ def test_unexpected_error_answers_system_error_without_details(node, option, mon
                                                                caplog):
     from payments import ec
 
-    def broken(option):
+    def broken(*args, **kwargs):
         raise RuntimeError("secret internal detail")
 
     monkeypatch.setattr(ec, "payment_info", broken)
@@ -267,6 +268,24 @@ def test_database_unavailable_means_an_error_the_node_retries(node, option, monk
 
 
 # --- the WSDL ------------------------------------------------------------------------
+
+def test_demand_payment_notice_is_not_served_and_never_a_500(node, organization, site):
+    """Issue 11 item 6: a Node using the official WSDL gets a readable KO, HTTP 200."""
+    result = node.call("paDemandPaymentNotice", **node.header(), idServizio="00001",
+                       idSoggettoServizio="00001",
+                       datiSpecificiServizioRequest=b"<servizio/>")
+    assert _fault(result) == "PAA_SEMANTICA"
+    assert result.fault.id == organization.fiscal_code
+    assert "not offered" in result.fault.description
+    raw = requests.post(f"{site}/pagopa/paForNode", timeout=5,
+                        data=etree.tostring(node.history.last_sent["envelope"]),
+                        headers={"Content-Type": "text/xml", "SOAPAction": "paDemandPaymentNotice"})
+    assert raw.status_code == 200 and b"<outcome>KO</outcome>" in raw.content
+    served = zeep.Client(f"{site}/pagopa/paForNode?wsdl")
+    assert "paDemandPaymentNotice" not in dir(served.service)
+    with pytest.raises(AttributeError):
+        served.service.paDemandPaymentNotice  # noqa: B018
+
 
 def test_wsdl_is_served_with_our_address_and_loads_in_zeep(site, option, organization):
     text = requests.get(f"{site}/pagopa/paForNode?wsdl", timeout=5).text

@@ -96,6 +96,30 @@ def test_position_page_shows_the_receipt(client, payer, option):
     assert "Ricevuta di pagamento" in page and receipt.receipt_id in page
     assert "Banca Sandbox" in page
     assert f"/comune-di-prova/ricevute/{receipt.pk}/quietanza.pdf" in page
+    assert "Carta di credito o di debito" in page and "creditCard" not in page
+
+
+@pytest.mark.parametrize("code, words", [
+    ("creditCard", "Carta di credito o di debito"), ("cash", "Contanti"),
+    ("BBT", "Bonifico bancario"), ("PPAL", "PayPal"), ("MYBK", "MyBank"),
+    ("qualcosa di nuovo", "qualcosa di nuovo"), ("", "")])
+def test_payment_methods_in_words(code, words):
+    from payments.labels import payment_method_label
+
+    assert payment_method_label(code) == words
+
+
+def test_the_quietanza_speaks_words_and_names_the_ente(option):
+    from documents.receipts import receipt_info_for
+
+    option.mark_paid()
+    receipt = make_receipt(option, channel_description="app", transfers=[
+        {"id_transfer": 1, "amount_cents": 2200, "iban": option.organization.iban,
+         "fiscal_code_pa": option.organization.fiscal_code}])
+    info = receipt_info_for(receipt, "https://example.it/v/")
+    assert info.payment_method == "Carta di credito o di debito"
+    assert info.channel == "App"
+    assert info.transfers[0].beneficiary_name == "Comune di Prova"
 
 
 def test_quietanza_download_only_for_who_may_see_the_position(client, payer, option,

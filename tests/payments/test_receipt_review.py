@@ -1,5 +1,6 @@
 """Issue 9, items 3 and 4: a receipt refused once and delivered again correct is applied
-(the earlier messages kept); staff apply flagged receipts after review, logged; a
+(the earlier messages kept); flagged receipts are applied after review only as the domain
+allows (the back office's pages: tests/backoffice/test_receipts.py); a
 receipt whose IUV is not the option's is flagged; every quietanza downloads."""
 
 from __future__ import annotations
@@ -8,14 +9,13 @@ import dataclasses
 import logging
 
 import pytest
-from django.contrib.admin.models import CHANGE, LogEntry
 from django.urls import reverse
 
 from mail import outbox
 from mail.models import OutgoingEmail
 from pagopa.messages import DebtorInfo, ReceiptInfo, TransferInfo
 from payments import receipts
-from payments.models import PaymentAttempt, Receipt
+from payments.models import Receipt
 from positions.models import PaymentOption, PaymentPosition
 from tests.payments.test_pages import make_receipt
 
@@ -148,95 +148,7 @@ def test_receipt_whose_iuv_is_not_the_options_is_flagged_and_not_applied(option,
     assert "receipt_flagged" in caplog.text and "flags=iuv" in caplog.text
 
 
-# --- apply after review (admin) -------------------------------------------------------------
-
-def changelist():
-    return reverse("admin:payments_receipt_changelist")
-
-
-def run_action(client, *receipts_):
-    return client.post(changelist(), {"action": "apply_after_review",
-                                      "_selected_action": [r.pk for r in receipts_]},
-                       follow=True)
-
-
-def test_staff_apply_a_flagged_amount_mismatch_receipt_after_review(admin_client,
-                                                                    admin_user, option,
-                                                                    caplog):
-    attempt = PaymentAttempt.objects.create(organization=option.organization,
-                                            amount_cents=option.amount_cents,
-                                            status=PaymentAttempt.Status.REDIRECTED)
-    attempt.options.set([option])
-    result = deliver(option, info_for(option, amount_cents=2000,
-                                      payment_note=attempt.id_cart), wrong_station=True)
-    receipt = result.receipt
-    assert set(receipt.flags) == {Flag.WRONG_STATION, Flag.AMOUNT_MISMATCH}
-    assert not receipt.applied
-
-    with caplog.at_level(logging.WARNING, logger="payments.receipts"):
-        page = run_action(admin_client, receipt).content.decode()
-
-    assert "1 ricevuta applicata dopo verifica." in page
-    receipt.refresh_from_db()
-    assert receipt.applied and receipt.reviewed_by == admin_user
-    assert receipt.reviewed_at is not None
-    assert set(receipt.flags) == {Flag.WRONG_STATION, Flag.AMOUNT_MISMATCH}  # evidence
-    assert status_of(option) == PaymentOption.Status.PAID
-    assert PaymentPosition.objects.get().status == PaymentPosition.Status.PAID
-    assert PaymentAttempt.objects.get().status == PaymentAttempt.Status.PAID
-    entry = LogEntry.objects.get(object_id=str(receipt.pk))
-    assert entry.action_flag == CHANGE and entry.user == admin_user
-    assert "Applicata dopo verifica" in entry.get_change_message()
-    assert f"Receipt {receipt.receipt_id}" in caplog.text and "applied after review" in caplog.text
-    assert OutgoingEmail.objects.count() == 1
-
-
-def test_plain_staff_cannot_apply_a_receipt_after_review(client, option):
-    """Applying pays a position: superusers only until staff are scoped to an Ente."""
-    from django.contrib.auth.models import Permission
-
-    from accounts.models import User
-
-    staff = User.objects.create_user("impiegato@example.it", "Password-lunga-123",
-                                     is_staff=True)
-    staff.user_permissions.set(Permission.objects.all())
-    client.force_login(staff)
-    receipt = deliver(option, info_for(option), wrong_station=True).receipt
-    assert receipt.flags == [Flag.WRONG_STATION] and not receipt.applied
-
-    page = client.get(changelist()).content.decode()
-    assert 'value="mark_reviewed"' in page  # the changelist and its other action are there
-    assert 'value="apply_after_review"' not in page
-    run_action(client, receipt)
-
-    receipt.refresh_from_db()
-    assert not receipt.applied and receipt.reviewed_by is None
-    assert status_of(option) == PaymentOption.Status.UNPAID
-    assert not LogEntry.objects.exists()
-
-
-def test_review_is_refused_when_the_option_is_already_paid(admin_client, option):
-    deliver(option, info_for(option, receipt_id="1" * 32))
-    second = deliver(option, info_for(option, receipt_id="2" * 32)).receipt
-    assert second.flags == [Flag.ALREADY_PAID]
-
-    page = run_action(admin_client, second).content.decode()
-
-    assert "non applicata: L&#x27;avviso è già pagato con un&#x27;altra ricevuta." in page
-    second.refresh_from_db()
-    assert not second.applied and second.reviewed_at is None
-    assert not LogEntry.objects.exists()
-
-
-def test_review_is_refused_for_an_unknown_notice(admin_client, option):
-    receipt = deliver(option, info_for(option, notice_number="301999999999999999")).receipt
-    assert receipt.flags == [Flag.UNKNOWN_NOTICE]
-    page = run_action(admin_client, receipt).content.decode()
-    assert "non corrisponde ad alcun avviso" in page
-    receipt.refresh_from_db()
-    assert not receipt.applied and receipt.reviewed_at is None
-    assert status_of(option) == PaymentOption.Status.UNPAID
-
+# --- apply after review (the domain; the back office's pages: tests/backoffice) -----------
 
 @pytest.mark.parametrize(("change", "message"), [
     ("ko", "esito diverso da OK"), ("cancelled", "annullato"), ("applied", "già chiuso"),

@@ -195,8 +195,9 @@ def test_a_profile_edit_leaves_the_anagrafica_an_earlier_position_carries(
         "first_name": "Mario", "last_name": "Rossi", "address": "Via Nuova 2",
         "nation": "IT", "city": "Roma", "province": "RM", "postal_code": "00100"})
     assert profile.status_code == 302
+    # the same payment again: the form warns of the unpaid twin; confirmed, it is made
     client.post(url("positions:spontaneous_form", organization, spontaneous_service.code),
-                {"token": "0b7d5d0e-3c39-4d8a-9c55-0f7bd2f5a002"})
+                {"token": "0b7d5d0e-3c39-4d8a-9c55-0f7bd2f5a002", "confirm_duplicate": "1"})
     second = PaymentPosition.objects.exclude(pk=first.pk).get(service=spontaneous_service)
     first.refresh_from_db()
     assert Debtor.objects.values().get(pk=first.debtor_id) == before
@@ -277,7 +278,10 @@ def test_the_payer_removes_a_followed_position(client, organization, payer, sist
     assert client.get(url("positions:detail", organization, followed.pk)).status_code == 404
     # removing what is not followed is 404, and GET changes nothing
     assert client.post(url("positions:unfollow", organization, followed.pk)).status_code == 404
-    assert client.get(url("positions:unfollow", organization, followed.pk)).status_code == 405
+    # A GET changes nothing: it goes back to the list that holds the form.
+    response = client.get(url("positions:unfollow", organization, followed.pk))
+    assert response.status_code == 302
+    assert response["Location"] == url("positions:followed", organization)
 
 
 def test_someone_elses_follow_cannot_be_removed(client, organization, payer, sister,

@@ -140,6 +140,9 @@ def test_csv_export_of_the_filtered_rows(logged_in, organization, own_position, 
     assert rows[1][3] == "Pagamento pass 12345 del 01/01/2017"
     assert rows[1][5:8] == ["Pagata", "31/01/2017", "15/01/2017 10:00"]
     assert rows[1][-1] == "1,00"
+    option = paid_pass.options.get()
+    assert rows[1][9] == f'="{option.iuv}"' and rows[1][10] == f'="{option.notice_number}"'
+    assert rows[1][9].startswith('="0')  # the IUV's leading zero (segregation code 01) stays
 
 
 def test_csv_cells_never_run_as_formulas(logged_in, organization, payer, make_position):

@@ -152,3 +152,24 @@ def test_da_pagare_is_paginated_like_storico(logged_in, organization, many_posit
     second = main_html(logged_in.get(url, {"page": 2}))
     assert second.count("<form id=\"pay-row-") == 3
     assert f"Retta {HOME_PAGE_SIZE + 2}" in second
+
+
+def test_the_count_agrees_in_number(logged_in, organization, payer, own_position,
+                                    make_position):
+    assert "1 importo da pagare" in text_of(logged_in.get(home_url(organization)))
+    assert "ordinati" not in text_of(logged_in.get(home_url(organization)))
+    claim(payer, make_position(reference="TS-2", causale="Altro"))
+    assert "2 importi da pagare, ordinati per data di scadenza" in text_of(
+        logged_in.get(home_url(organization)))
+
+
+def test_names_typed_in_lower_case_are_shown_in_proper_case(logged_in, organization, payer,
+                                                            own_position):
+    own_position.debtor.full_name = "mario d'angelo-ROSSI"
+    own_position.debtor.save()
+    payer.first_name, payer.last_name = "laura", "BIANCHI"
+    payer.save()
+    page = text_of(logged_in.get(home_url(organization)))
+    assert "Mario D'Angelo-Rossi" in page and "Benvenuto, Laura Bianchi" in page
+    own_position.debtor.refresh_from_db()
+    assert own_position.debtor.full_name == "mario d'angelo-ROSSI"  # stored as typed

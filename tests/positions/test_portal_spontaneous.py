@@ -167,13 +167,32 @@ def test_field_errors_are_next_to_the_field_keeping_values(logged_in, organizati
     response = post(logged_in, organization, copies, atto="pratica 1", numero_copie="51")
     html = main_html(response)
     assert 'id="id_numero_copie_error"' in html
-    assert "minore o uguale a 50" in html
+    assert "Il valore massimo è 50." in html
     assert 'value="pratica 1"' in html and 'value="51"' in html
     assert not PaymentPosition.objects.exists()
 
 
+def test_a_count_of_copies_takes_whole_numbers_only(logged_in, organization, copies):
+    response = post(logged_in, organization, copies, atto="A", numero_copie="2,5")
+    assert "Scrivi un numero intero, ad esempio 3." in text_of(response)
+    assert 'inputmode="numeric"' in main_html(response)
+    assert not PaymentPosition.objects.exists()
+    assert post(logged_in, organization, copies, atto="A", numero_copie="3").status_code == 302
+    assert PaymentPosition.objects.get().options.get().amount_cents == 750
+
+
+def test_limits_are_written_the_italian_way(logged_in, organization, copies):
+    ServiceField.objects.filter(name="numero_copie").update(
+        min_value=Decimal("1000"), max_value=Decimal("2500.5"), whole_number=False)
+    low = text_of(post(logged_in, organization, copies, atto="A", numero_copie="999"))
+    assert "Il valore minimo è 1.000." in low
+    high = text_of(post(logged_in, organization, copies, atto="A", numero_copie="2600"))
+    assert "Il valore massimo è 2.500,50." in high
+
+
 def test_decimal_comma_quantity_is_rounded_to_the_cent(logged_in, organization, copies):
-    ServiceField.objects.filter(name="numero_copie").update(min_value=Decimal("0.5"))
+    ServiceField.objects.filter(name="numero_copie").update(min_value=Decimal("0.5"),
+                                                            whole_number=False)
     post(logged_in, organization, copies, atto="A", numero_copie="1,5")
     assert PaymentPosition.objects.get().options.get().amount_cents == 375
 
@@ -296,3 +315,83 @@ def test_simultaneous_clicks_on_salva_create_one_position(organization, copies, 
     assert statuses == [302] * len(clients)
     assert PaymentPosition.objects.count() == 1
     assert PositionClaim.objects.count() == 1
+
+
+# --- Back and Salva again; withdrawing a payment the payer created -------------------------
+
+def test_salva_again_after_back_warns_before_a_second_position(logged_in, organization, copies):
+    """Back re-fetches the form (pages are not cached), so it carries a new token: the
+    same service, causale and amount still unpaid is shown before a second one is made."""
+    assert post(logged_in, organization, copies, atto="A", numero_copie="2").status_code == 302
+    first = PaymentPosition.objects.get()
+    again = {"token": "0b4c7a52-3f0e-4b55-9d0b-6d3c6a8e2f11", "atto": "A", "numero_copie": "2"}
+    warned = logged_in.post(form_url(organization, copies), again)
+    assert warned.status_code == 200
+    text = text_of(warned)
+    assert "Hai già inserito il" in text and first.causale in text
+    assert 'name="confirm_duplicate" value="1"' in main_html(warned)
+    assert 'value="A"' in main_html(warned)  # nothing typed is lost
+    assert PaymentPosition.objects.count() == 1
+    confirmed = logged_in.post(form_url(organization, copies), {**again, "confirm_duplicate": "1"})
+    assert confirmed.status_code == 302
+    assert PaymentPosition.objects.count() == 2
+
+
+def test_a_different_payment_is_not_a_duplicate(logged_in, organization, copies):
+    post(logged_in, organization, copies, atto="A", numero_copie="2")
+    other = {"token": "0b4c7a52-3f0e-4b55-9d0b-6d3c6a8e2f11", "atto": "A", "numero_copie": "3"}
+    assert logged_in.post(form_url(organization, copies), other).status_code == 302
+    assert PaymentPosition.objects.count() == 2
+
+
+def test_the_payer_withdraws_an_unpaid_position_they_created(logged_in, organization, copies):
+    post(logged_in, organization, copies, atto="A", numero_copie="2")
+    position = PaymentPosition.objects.get()
+    detail = logged_in.get(reverse("positions:detail", args=[organization.slug, position.pk]))
+    withdraw_url = reverse("positions:withdraw", args=[organization.slug, position.pk])
+    assert withdraw_url in main_html(detail)
+    confirm = logged_in.get(withdraw_url)
+    assert "Eliminare questo pagamento?" in text_of(confirm)
+    assert position.options.get().status == "unpaid"  # a GET only asks
+    done = logged_in.post(withdraw_url)
+    assert done.status_code == 302
+    assert done["Location"] == reverse("positions:home", args=[organization.slug])
+    position.refresh_from_db()
+    assert position.status == "cancelled" and position.options.get().status == "cancelled"
+    home = text_of(logged_in.get(done["Location"]))
+    assert "Pagamento eliminato" in home and position.causale not in home.split("eliminato")[1]
+    assert logged_in.get(withdraw_url).status_code == 404  # nothing left to withdraw
+
+
+def test_positions_of_the_ente_or_paid_ones_cannot_be_withdrawn(
+        logged_in, organization, copies, make_position, payer):
+    from positions.spontaneous import withdraw_spontaneous_position
+    from tests.positions.conftest import claim
+
+    ente_position = claim(payer, make_position())
+    url = reverse("positions:withdraw", args=[organization.slug, ente_position.pk])
+    assert logged_in.get(url).status_code == 404
+    assert logged_in.post(url).status_code == 404
+    post(logged_in, organization, copies, atto="A", numero_copie="2")
+    mine = PaymentPosition.objects.get(origin="spontaneous")
+    option = mine.options.get()
+    option.mark_paid()
+    with pytest.raises(PaymentPosition.DoesNotExist):
+        withdraw_spontaneous_position(payer, organization, mine.pk)
+    assert logged_in.post(reverse("positions:withdraw",
+                                  args=[organization.slug, mine.pk])).status_code == 404
+
+
+def test_another_account_cannot_withdraw_my_position(client, logged_in, organization, copies,
+                                                     db):
+    from accounts.models import User
+
+    post(logged_in, organization, copies, atto="A", numero_copie="2")
+    position = PaymentPosition.objects.get()
+    stranger = User.objects.create_user("altro@example.it", "Password-lunga-123",
+                                        first_name="Anna", last_name="Verdi")
+    other = type(client)()
+    other.force_login(stranger)
+    url = reverse("positions:withdraw", args=[organization.slug, position.pk])
+    assert other.post(url).status_code == 404
+    assert position.options.get().status == "unpaid"

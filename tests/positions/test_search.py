@@ -1,4 +1,5 @@
 import re
+from urllib.parse import urlencode
 
 import pytest
 from django.test import override_settings
@@ -136,19 +137,102 @@ def test_a_search_while_logged_in_follows_the_position(
     assert not account_positions(payer, organization).exists()
 
 
-def test_paga_on_the_search_result_asks_to_log_in_then_returns(client, organization,
-                                                               position, payer):
+def test_paga_on_the_search_result_asks_to_log_in_then_goes_on(client, organization,
+                                                               position, payer, monkeypatch):
+    """*Paga* → *Accedi* → the amount to confirm → Checkout: no second search for Paga."""
+    from django.shortcuts import redirect
+
+    from payments import views as payment_views
+    from payments.models import PaymentAttempt
+
     search(client, organization)
     option = position.options.get()
     pay = reverse("payments:start", args=[organization.slug])
     response = client.post(pay, {"option": option.pk})
-    detail = reverse("positions:detail", args=[organization.slug, position.pk])
+    confirm = f"{reverse('payments:confirm', args=[organization.slug])}?option={option.pk}"
     login = reverse("accounts:login", args=[organization.slug])
     assert response.status_code == 302
-    assert response["Location"] == f"{login}?next={detail.replace('/', '%2F')}"
-    from payments.models import PaymentAttempt
-
+    assert response["Location"] == f"{login}?{urlencode({'next': confirm})}"
     assert not PaymentAttempt.objects.exists()  # nothing opened before login
-    response = client.post(f"{login}?next={detail}", {
-        "username": payer.email, "password": "Password-lunga-123", "next": detail})
-    assert response["Location"] == detail
+    response = client.post(f"{login}?{urlencode({'next': confirm})}", {
+        "username": payer.email, "password": "Password-lunga-123", "next": confirm})
+    assert response["Location"] == confirm
+    page = client.get(confirm)
+    text = page.content.decode()
+    assert "Conferma il pagamento" in text and "22,00 €" in text
+    assert f'name="option" value="{option.pk}"' in text and f'action="{pay}"' in text
+    assert not PaymentAttempt.objects.exists()  # the GET only shows
+    started = []
+    monkeypatch.setattr(payment_views, "start_checkout", lambda request, options: (
+        started.append(options) or redirect("https://checkout.example/c/1")))
+    response = client.post(pay, {"option": option.pk})
+    assert response["Location"] == "https://checkout.example/c/1"
+    assert [o.pk for o in started[0]] == [option.pk]
+
+
+def test_the_confirmation_of_something_not_payable_says_why(client, organization, position,
+                                                            payer):
+    client.force_login(payer)
+    option = position.options.get()
+    confirm = reverse("payments:confirm", args=[organization.slug])
+    response = client.get(f"{confirm}?option={option.pk}", follow=True)  # not this account's
+    assert response.redirect_chain[-1][0] == reverse("positions:home", args=[organization.slug])
+    assert "non è disponibile per il pagamento" in response.content.decode()
+
+
+# --- Shared offices: a human check past the soft limits, not a hard block -------------------
+
+def _solution(page: str) -> str:
+    """Solve the challenge the page carries, as the widget would (HUMAN_CHECK_COST is 1)."""
+    import html as html_lib
+    import json
+    import re
+
+    import altcha
+
+    raw = html_lib.unescape(re.search(r'<altcha-widget[^>]*challenge="([^"]+)"', page).group(1))
+    challenge = altcha.Challenge.from_dict(json.loads(raw))
+    return altcha.Payload(challenge=challenge,
+                          solution=altcha.solve_challenge(challenge)).to_base64()
+
+
+@override_settings(RICERCA_CHECK_RATE="2/m", RICERCA_RATE="50/m")
+def test_a_busy_address_gets_a_human_check_instead_of_a_block(client, organization, position):
+    for _ in range(2):
+        assert "Trasporto scolastico mese" in search(client, organization).content.decode()
+    asked = search(client, organization)
+    page = asked.content.decode()
+    assert asked.status_code == 200
+    assert "<altcha-widget" in page and "non essere un programma automatico" in page
+    assert "Trasporto scolastico mese" not in page  # nothing searched without the check
+    assert 'value="TS-2026-09"' in page  # what was typed is kept
+    payload = _solution(page)
+    url = reverse("positions:search", args=[organization.slug])
+    solved = client.post(url, {"fiscal_code": CF, "reference": "TS-2026-09", "altcha": payload})
+    assert "Trasporto scolastico mese" in solved.content.decode()
+    # a solution works once
+    again = client.post(url, {"fiscal_code": CF, "reference": "TS-2026-09", "altcha": payload})
+    assert "Trasporto scolastico mese" not in again.content.decode()
+    assert "Il controllo non è riuscito" in again.content.decode()
+    forged = client.post(url, {"fiscal_code": CF, "reference": "TS-2026-09", "altcha": "eyJ9"})
+    assert "<altcha-widget" in forged.content.decode()
+
+
+@override_settings(RICERCA_FISCAL_CODE_CHECK_RATE="2/m", RICERCA_FISCAL_CODE_RATE="3/m",
+                   RICERCA_CHECK_RATE="50/m")
+def test_one_codice_fiscale_is_limited_whatever_the_address(client, organization, position):
+    for number in range(2):
+        response = search(client, organization, REMOTE_ADDR=f"10.0.1.{number}")
+        assert "Trasporto scolastico mese" in response.content.decode()
+    checked = search(client, organization, REMOTE_ADDR="10.0.1.9")
+    assert "<altcha-widget" in checked.content.decode()
+    assert search(client, organization, REMOTE_ADDR="10.0.1.10").status_code == 429
+    # another codice fiscale from the same desk is not affected
+    other = search(client, organization, fiscal_code="BNCLRA85M41H501X", REMOTE_ADDR="10.0.1.9")
+    assert other.status_code == 200 and "<altcha-widget" not in other.content.decode()
+
+
+def test_the_default_limits_suit_a_front_desk():
+    from django.conf import settings
+
+    assert settings.RICERCA_CHECK_RATE == "10/m" and settings.RICERCA_RATE == "60/m"

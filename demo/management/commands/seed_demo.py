@@ -9,20 +9,33 @@ from __future__ import annotations
 from datetime import date, timedelta
 from pathlib import Path
 
+from django.conf import settings
 from django.core.files.base import ContentFile
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import FiscalCodeVerification, User
 from accounts.verification import record
 from catalog.models import Service, ServiceField
-from organizations.models import Organization
+from organizations.models import Organization, StaffMembership, StaffRole
+from positions.editing import DebtorSpec, create_staff_position
 from positions.models import Debtor, PaymentPosition
 from positions.services import OptionSpec, create_position
 
 DEMO_PASSWORD = "Sportello-demo-2026"  # noqa: S105 - published demo credential
+TARI_REFERENCE = "TARI-2026-0001"
 LOGO = Path(__file__).resolve().parents[2] / "comune-di-test.png"
+STAFF = [("operatore@comune-di-test.example", "Olga", "Operatrice", StaffRole.OPERATOR),
+         ("responsabile@comune-di-test.example", "Rita", "Responsabile", StaffRole.MANAGER)]
+# `make run` only (--demo-second-factor): a published second factor for the demo staff, so
+# a newcomer gets past the back office's login. The TOTP key, in base32 for an
+# authenticator app, is DEMO_TOTP_SECRET; the backup code works DEMO_BACKUP_USES times per
+# run (django-otp consumes a static code when used; every run puts them back).
+DEMO_TOTP_KEY = b"sportello-demo-totp!".hex()  # 20 bytes, as django-otp's own keys
+DEMO_TOTP_SECRET = "ONYG 64TU MVWG Y3ZN MRSW 23ZN ORXX I4BB"  # noqa: S105 - published, base32
+DEMO_BACKUP_CODE = "demo2026"
+DEMO_BACKUP_USES = 10
 
 ENTE = {
     "fiscal_code": "80000120016",
@@ -54,7 +67,20 @@ SERVICES = [
     ("diritti-segreteria", "Diritti di segreteria",
      "Diritti per il rilascio di certificati, copie e atti dell'ufficio tecnico.",
      True, "9/0101005TS/"),
+    ("tari", "TARI - Tassa sui rifiuti",
+     "Tassa sui rifiuti dell'anno in corso: in unica soluzione o in tre rate.",
+     False, "9/0101101IM/"),
 ]
+
+# The budget chapter (capitolo) and accounting assessment (accertamento) of each service:
+# plausible examples, shown by the service editor and exported with the receipts.
+ACCOUNTING = {
+    "trasporto-scolastico": ("3050", "2026/101"),
+    "pass-disabili": ("3010", "2026/102"),
+    "mensa-scolastica": ("3060", "2026/103"),
+    "diritti-segreteria": ("3005", "2026/104"),
+    "tari": ("1010", "2026/105"),
+}
 
 # How the spontaneous services are paid: amount rule, fields, causale and instructions.
 SPONTANEOUS = {
@@ -107,17 +133,35 @@ DEBTORS = [
 class Command(BaseCommand):
     help = "Load the demo Ente, services, debtors, positions and logins (idempotent)."
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--demo-second-factor", action="store_true",
+            help="Give the demo staff a published second factor (make run only; refused "
+                 "where the demo identity provider is off, as in production).")
+
     @transaction.atomic
     def handle(self, *args, **options):
+        second_factor = options.get("demo_second_factor", False)
+        if second_factor and not settings.DEMO_IDP_ENABLED:
+            raise CommandError("--demo-second-factor publishes a second factor: development "
+                               "only (DEMO_IDP_ENABLED is off here).")
         org = self._organization()
         services = self._services(org)
         debtors = self._debtors(org)
         created = self._positions(org, services, debtors)
+        created += self._tari(org, services)
         self._users(org)
+        self._staff(org, second_factor)
         self.stdout.write(self.style.SUCCESS(
             f"Demo data ready: {org.name} at /{org.slug}/ ({created} new positions)."))
         self.stdout.write("Demo logins (password " + DEMO_PASSWORD + "):")
-        self.stdout.write("  staff (admin at /admin/): admin@comune-di-test.example")
+        self.stdout.write("  superuser (admin at /admin/): admin@comune-di-test.example")
+        self.stdout.write(f"  back office at /{org.slug}/backoffice/: "
+                          + ", ".join(email for email, *_ in STAFF))
+        if second_factor:
+            self.stdout.write(f"    second factor: backup code {DEMO_BACKUP_CODE} (up to "
+                              f"{DEMO_BACKUP_USES} logins per run), or the code of an "
+                              f"authenticator app with the key {DEMO_TOTP_SECRET}")
         self.stdout.write("  payer: mario.rossi@example.it (codice fiscale RSSMRA80E12H501I)")
         self.stdout.write("Try Ricerca pratica with RSSMRA80E12H501I and reference TS-2026-09.")
 
@@ -135,6 +179,8 @@ class Command(BaseCommand):
                 organization=org, code=code,
                 defaults={"name": name, "description": description,
                           "spontaneous_allowed": spontaneous, "taxonomy_code": taxonomy,
+                          "accounting_chapter": ACCOUNTING[code][0],
+                          "accounting_assessment": ACCOUNTING[code][1],
                           **SPONTANEOUS.get(code, {}).get("rule", {})})
             for position, field in enumerate(SPONTANEOUS.get(code, {}).get("fields", [])):
                 ServiceField.objects.update_or_create(
@@ -191,6 +237,24 @@ class Command(BaseCommand):
         return created
 
     @staticmethod
+    def _tari(org, services) -> int:
+        """A TARI-like tax the Ente issued: 120 € at once or three installments of 40 €,
+        alternatives (SANP), unpaid; made by the back office's own service."""
+        if PaymentPosition.objects.filter(organization=org,
+                                          external_reference=TARI_REFERENCE).exists():
+            return 0
+        today = timezone.localdate()
+        due = today + timedelta(days=45)
+        create_staff_position(
+            organization=org, service=services["tari"], external_reference=TARI_REFERENCE,
+            debtor=DebtorSpec(**DEBTORS[0]),
+            causale=f"TARI {today.year} - utenza domestica Via Roma 10",
+            options=[OptionSpec(12000, due),
+                     *(OptionSpec(4000, due + timedelta(days=60 * n), installment_number=n + 1)
+                       for n in range(3))])
+        return 1
+
+    @staticmethod
     def _apply(position, final: str | None) -> None:
         """Bring a demo position to its state the way production does: a paid option is
         paid by a pagoPA receipt (so it has a quietanza), the others through the state
@@ -223,6 +287,29 @@ class Command(BaseCommand):
         # through the demo identity provider certify the same code.
         record(mario, FiscalCodeVerification.Method.STAFF, organization=org,
                evidence="seed_demo", verified_by=admin)
+
+    def _staff(self, org, second_factor: bool) -> None:
+        """The *operatore* and the *responsabile* of the demo Ente. Without
+        ``second_factor`` they enrol their own authenticator app at the first login."""
+        from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        for email, first_name, last_name, role in STAFF:
+            user = User.objects.filter(email=email).first()
+            if user is None:
+                user = User.objects.create_user(email, DEMO_PASSWORD, first_name=first_name,
+                                                last_name=last_name)
+            StaffMembership.objects.update_or_create(organization=org, user=user,
+                                                     defaults={"role": role})
+            if not second_factor:
+                continue
+            TOTPDevice.objects.update_or_create(
+                user=user, name="demo", defaults={"key": DEMO_TOTP_KEY, "confirmed": True})
+            backup, _ = StaticDevice.objects.get_or_create(user=user, name="demo-backup",
+                                                           defaults={"confirmed": True})
+            missing = DEMO_BACKUP_USES - backup.token_set.count()
+            StaticToken.objects.bulk_create(
+                [StaticToken(device=backup, token=DEMO_BACKUP_CODE) for _ in range(missing)])
 
 
 def pay_with_receipt(option, paid_at) -> None:

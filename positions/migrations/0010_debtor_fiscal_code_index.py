@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('organizations', '0002_payer_access_spid'),
-        ('positions', '0006_declared_debtor_per_position'),
+        ('positions', '0009_merge_staff_changes_notification_fee'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -1,0 +1,54 @@
+"""``log_action``: the one way to write the audit trail (pretix's pattern)."""
+
+from __future__ import annotations
+
+import ipaddress
+from typing import Any
+
+from django.db import models
+
+from audit.models import AuditEntry
+from sportello.clientip import client_ip
+
+
+def log_action(action: str, *, obj: models.Model | None = None, request=None, actor=None,
+               organization=None, position_id: int | None = None,
+               data: dict[str, Any] | None = None) -> AuditEntry:
+    """Record ``action`` (dotted, e.g. ``position.cancelled``) on ``obj``.
+
+    ``request`` supplies the actor, the address and the Ente when not given. Call it inside
+    the transaction of the change it records, so that both happen or neither does.
+    """
+    if request is not None:
+        user = getattr(request, "user", None)
+        if actor is None and user is not None and user.is_authenticated:
+            actor = user
+        if organization is None:
+            organization = getattr(request, "organization", None)
+    if organization is None and obj is not None:
+        organization = getattr(obj, "organization", None)
+    if position_id is None and obj is not None and obj._meta.label_lower == (
+            "positions.paymentposition"):
+        position_id = obj.pk
+    return AuditEntry.objects.create(
+        action=action,
+        organization=organization,
+        actor=actor,
+        actor_label=(getattr(actor, "email", "") or str(actor))[:200] if actor else "",
+        ip_address=_address(request),
+        object_type=obj._meta.label_lower if obj is not None else "",
+        object_id=str(obj.pk) if obj is not None else "",
+        object_repr=str(obj)[:200] if obj is not None else "",
+        position_id=position_id,
+        data=data or {},
+    )
+
+
+def _address(request) -> str | None:
+    if request is None:
+        return None
+    text = client_ip(request)
+    try:
+        return str(ipaddress.ip_address(text))
+    except ValueError:
+        return None

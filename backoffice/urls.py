@@ -1,0 +1,40 @@
+from django.urls import include, path
+
+from backoffice import (
+    audit_views,
+    ente_views,
+    login,
+    position_urls,
+    receipt_views,
+    service_views,
+    staff_views,
+    views,
+)
+
+app_name = "backoffice"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("accedi/", login.login, name="login"),
+    path("accedi/codice/", login.second_factor, name="second_factor"),
+    path("accedi/identita/", login.identity_login, name="identity_login"),
+    path("esci/", views.logout, name="logout"),
+    path("personale/", staff_views.staff_list, name="staff"),
+    path("personale/aggiungi/", staff_views.staff_add, name="staff_add"),
+    path("personale/<int:member>/ruolo/", staff_views.staff_role, name="staff_role"),
+    path("personale/<int:member>/rimuovi/", staff_views.staff_remove, name="staff_remove"),
+    path("registro/", audit_views.audit_list, name="audit"),
+    path("posizioni/", include(position_urls)),
+    # Receipts (bo-ente)
+    path("ricevute/", receipt_views.receipt_list, name="receipts"),
+    path("ricevute/da-verificare/", receipt_views.work_queue, name="receipt_queue"),
+    path("ricevute/<int:pk>/", receipt_views.receipt_detail, name="receipt"),
+    path("ricevute/<int:pk>/applica/", receipt_views.apply_after_review, name="receipt_apply"),
+    path("ricevute/<int:pk>/gestita/", receipt_views.mark_handled, name="receipt_handled"),
+    # Services (bo-ente)
+    path("servizi/", service_views.service_list, name="services"),
+    path("servizi/nuovo/", service_views.service_create, name="service_create"),
+    path("servizi/<int:pk>/", service_views.service_edit, name="service"),
+    # The Ente's settings (bo-ente)
+    path("ente/", ente_views.settings_page, name="ente"),
+]
