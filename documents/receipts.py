@@ -5,7 +5,6 @@ document. Every caller (the payer's download, the admin, the ZIP, the receipt em
 
 from __future__ import annotations
 
-import logging
 import re
 
 from django.conf import settings
@@ -15,7 +14,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from mail.outbox import queue_email
+from mail.outbox import queue_email, register_builder
 from payments.labels import channel_label, payment_method_label
 from payments.models import Receipt
 from payments.receipts import receipt_applied
@@ -24,8 +23,6 @@ from positions.models import PaymentOption
 from .data import EnteInfo, PartyInfo, QuietanzaInfo, ReceiptTransferInfo
 from .quietanza import render_receipt
 from .verification import receipt_verification_url
-
-log = logging.getLogger(__name__)
 
 _SAFE_IUV = re.compile(r"[A-Za-z0-9]{1,35}")
 
@@ -122,7 +119,9 @@ def receipt_recipients(receipt: Receipt, option: PaymentOption) -> list[str]:
 
 @receiver(receipt_applied, dispatch_uid="documents.receipt_email")
 def queue_receipt_email(sender, receipt: Receipt, option: PaymentOption, **kwargs) -> None:
-    """Mail the quietanza to the payer, in the transaction that applied the receipt."""
+    """Queue the receipt email in the transaction that applied the receipt; its quietanza
+    is a deferred attachment, rendered by the delivery job after commit (never while the
+    receipt holds the position's lock)."""
     recipients = receipt_recipients(receipt, option)
     if not recipients:
         return
@@ -135,16 +134,21 @@ def queue_receipt_email(sender, receipt: Receipt, option: PaymentOption, **kwarg
         text = render_to_string("payments/email/receipt.txt", context)
         subject = _("Ricevuta di pagamento: %(causale)s") % {
             "causale": option.position.causale}
-    queue_email(recipients, subject, text, attachments=_receipt_attachment(receipt),
-                organization=organization)
+    queue_email(recipients, subject, text, organization=organization,
+                deferred=[(QUIETANZA_ATTACHMENT, str(receipt.pk))])
 
 
-def _receipt_attachment(receipt: Receipt) -> list[tuple[str, bytes, str]]:
-    """The quietanza PDF; a rendering problem must never cost the receipt itself."""
-    try:
-        pdf = receipt_pdf(receipt)
-    except Exception:  # noqa: BLE001 - the email still goes, without the PDF
-        log.exception("Could not render the quietanza of receipt %s", receipt.pk)
-        return []
-    return [(receipt_filename(receipt.creditor_reference_id, receipt.pk), pdf,
-             "application/pdf")]
+QUIETANZA_ATTACHMENT = "documents.quietanza"
+
+
+def quietanza_attachment(receipt_pk: str) -> tuple[str, bytes, str] | None:
+    """The receipt email's PDF, built by the delivery job (``mail.outbox``)."""
+    receipt = (Receipt.objects.select_related("organization", "option__position__service")
+               .filter(pk=int(receipt_pk)).first())
+    if receipt is None:
+        return None
+    return (receipt_filename(receipt.creditor_reference_id, receipt.pk), receipt_pdf(receipt),
+            "application/pdf")
+
+
+register_builder(QUIETANZA_ATTACHMENT, quietanza_attachment)

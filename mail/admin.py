@@ -5,7 +5,7 @@ from mail.models import EmailAttachment, OutgoingEmail
 
 class AttachmentInline(admin.TabularInline):
     model = EmailAttachment
-    fields = ("filename", "content_type")
+    fields = ("filename", "content_type", "builder")
     readonly_fields = fields
     extra = 0
     can_delete = False

@@ -56,11 +56,18 @@ class OutgoingEmail(models.Model):
 
 
 class EmailAttachment(models.Model):
+    """A file of an email. Either its bytes, or a *deferred* attachment: ``builder`` names
+    a function registered with :func:`mail.outbox.register_builder` and ``builder_ref`` its
+    argument; the delivery job calls it (after the commit that queued the email, outside
+    any lock), stores the bytes and clears ``builder``, so a retry does not build again."""
+
     email = models.ForeignKey(OutgoingEmail, on_delete=models.CASCADE,
                               related_name="attachments")
-    filename = models.CharField(max_length=200)
-    content_type = models.CharField(max_length=100)
-    content = models.BinaryField()
+    filename = models.CharField(max_length=200, blank=True)
+    content_type = models.CharField(max_length=100, blank=True)
+    content = models.BinaryField(blank=True, default=b"")
+    builder = models.CharField(max_length=50, blank=True)
+    builder_ref = models.CharField(max_length=100, blank=True)
 
     def __str__(self) -> str:
         return self.filename

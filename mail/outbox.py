@@ -4,12 +4,17 @@
 of the change, and the delivery task is enqueued after commit. If SMTP is down the task
 records the failure and the email is retried with back-off (by the task itself where the
 job queue can defer, and by ``manage.py send_outbox`` in any case).
+
+Slow attachments (the quietanza PDF) are *deferred*: the caller names a builder that a
+higher app registered (:func:`register_builder`) and the delivery builds the file, after
+the commit and outside any lock. A builder that fails is a failed attempt like SMTP
+down: recorded, retried, never silently dropped.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -25,6 +30,16 @@ log = logging.getLogger(__name__)
 SEND_LEASE = timedelta(minutes=5)
 
 Attachment = tuple[str, bytes, str]  # filename, content, content type
+Deferred = tuple[str, str]  # builder name, its argument
+
+#: Attachment builders by name: ``builder(ref) -> Attachment | None`` (None: nothing to
+#: attach any more). Registered by the apps above mail when they load.
+_BUILDERS: dict[str, Callable[[str], Attachment | None]] = {}
+
+
+def register_builder(name: str, builder: Callable[[str], Attachment | None]) -> None:
+    """Let emails name ``builder`` for a deferred attachment (see :func:`queue_email`)."""
+    _BUILDERS[name] = builder
 
 
 def queue_email(
@@ -34,16 +49,22 @@ def queue_email(
     html: str = "",
     attachments: Iterable[Attachment] = (),
     organization=None,
+    deferred: Iterable[Deferred] = (),
 ) -> OutgoingEmail:
-    """Store the email and schedule its delivery once the transaction commits."""
+    """Store the email and schedule its delivery once the transaction commits.
+
+    ``deferred`` attachments are built by the delivery job, not here: the caller's
+    transaction stays short (a receipt holds row locks while it queues its email)."""
     recipients = [to] if isinstance(to, str) else list(to)
     email = OutgoingEmail.objects.create(
         organization=organization, to=", ".join(recipients), subject=subject[:200],
         body_text=text, body_html=html,
     )
     EmailAttachment.objects.bulk_create(
-        EmailAttachment(email=email, filename=name, content=content, content_type=ctype)
-        for name, content, ctype in attachments
+        [*(EmailAttachment(email=email, filename=name, content=content, content_type=ctype)
+           for name, content, ctype in attachments),
+         *(EmailAttachment(email=email, builder=builder, builder_ref=str(ref))
+           for builder, ref in deferred)]
     )
     transaction.on_commit(lambda: _enqueue(email.pk))
     return email
@@ -64,14 +85,20 @@ def deliver(email_id: int) -> bool:
     queued = OutgoingEmail.objects.filter(pk=email_id, status=OutgoingEmail.Status.QUEUED)
     if not outbox.claim(queued, timezone.now(), SEND_LEASE):
         return False
-    email = OutgoingEmail.objects.prefetch_related("attachments").get(pk=email_id)
+    email = OutgoingEmail.objects.get(pk=email_id)
+    try:
+        attachments = _attachments(email)
+    except Exception as exc:  # noqa: BLE001 - a builder's bug must not lose the email
+        log.exception("Could not build an attachment of email %s", email.pk)
+        _record_failure(email, exc)
+        return False
     message = EmailMultiAlternatives(
         subject=email.subject, body=email.body_text,
         from_email=settings.DEFAULT_FROM_EMAIL, to=email.recipients,
     )
     if email.body_html:
         message.attach_alternative(email.body_html, "text/html")
-    for attachment in email.attachments.all():
+    for attachment in attachments:
         message.attach(attachment.filename, bytes(attachment.content), attachment.content_type)
     try:
         message.send(fail_silently=False)
@@ -81,6 +108,22 @@ def deliver(email_id: int) -> bool:
     OutgoingEmail.objects.filter(pk=email.pk).update(
         status=OutgoingEmail.Status.SENT, sent_at=timezone.now(), last_error="")
     return True
+
+
+def _attachments(email: OutgoingEmail) -> list[EmailAttachment]:
+    """The email's files, building (once) and storing the deferred ones."""
+    ready = []
+    for attachment in email.attachments.order_by("pk"):
+        if attachment.builder:
+            built = _BUILDERS[attachment.builder](attachment.builder_ref)
+            if built is None:
+                attachment.delete()
+                continue
+            attachment.filename, content, attachment.content_type = built
+            attachment.content, attachment.builder = content, ""
+            attachment.save(update_fields=["filename", "content", "content_type", "builder"])
+        ready.append(attachment)
+    return ready
 
 
 def _record_failure(email: OutgoingEmail, exc: Exception) -> None:

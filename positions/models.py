@@ -81,6 +81,10 @@ class Debtor(models.Model):
                                     condition=models.Q(declared_by__isnull=True),
                                     name="positions_debtor_cf_unique"),
         ]
+        # Ricerca pratica and the Node's lookups name a codice fiscale without asking whose
+        # record it is: the partial unique index above cannot serve them (bench/RESULTS.md).
+        indexes = [models.Index(fields=["organization", "fiscal_code"],
+                                name="positions_debtor_org_cf")]
 
     def __str__(self) -> str:
         return f"{self.full_name} ({self.fiscal_code})"

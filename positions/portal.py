@@ -22,6 +22,7 @@ from positions.access import account_positions
 from positions.models import PaymentOption
 
 HISTORY_PAGE_SIZE = 25
+HOME_PAGE_SIZE = 25  # Da Pagare
 # Cells a spreadsheet would run as a formula (OWASP "CSV injection").
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 

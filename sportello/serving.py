@@ -13,6 +13,7 @@ whole requests at once and these limits are never reached.
 
 from __future__ import annotations
 
+import os
 import socket
 import sys
 import time
@@ -25,12 +26,25 @@ SEND_IDLE_SECONDS = 30.0
 WORKER_CLASS = "sportello.serving.ThreadWorker"
 
 
-def gunicorn_command(host: str, port: int, threads: int = 8) -> list[str]:
-    """The gunicorn command line of ``manage.py serve``: one process (the local-memory
-    cache holds the rate limits), threads, and the slow-client-proof worker."""
+def worker_count(requested: int, shared_cache: bool) -> int:
+    """gunicorn processes: ``requested`` if set, else one per core when the cache (rate
+    limits, lockout counters) is shared between processes, else one.
+
+    One process runs Python on one core at a time (the GIL): a second core serves requests
+    only through a second process. Without a shared cache, each process would count rate
+    limits on its own and let through N times the limit, so one is the safe default there.
+    """
+    if requested:
+        return requested
+    return max(os.cpu_count() or 1, 1) if shared_cache else 1
+
+
+def gunicorn_command(host: str, port: int, threads: int = 8, workers: int = 1) -> list[str]:
+    """The gunicorn command line of ``manage.py serve``: ``workers`` processes of
+    ``threads`` threads, with the slow-client-proof worker."""
     return [
         sys.executable, "-m", "gunicorn", "sportello.wsgi:application",
-        "--bind", f"{host}:{port}", "--workers", "1", "--threads", str(threads),
+        "--bind", f"{host}:{port}", "--workers", str(workers), "--threads", str(threads),
         "--worker-class", WORKER_CLASS, "--keep-alive", "5",
         "--access-logfile", "-", "--graceful-timeout", "5",
         # Smaller limits than gunicorn's defaults on the request line and headers.

@@ -140,7 +140,11 @@ if not env_str("DATABASE_URL"):
 DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'sportello.sqlite3'}",
-        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0),
+        # Persistent connections: a new PostgreSQL connection per request was the largest
+        # fixed cost of a Node call (bench/RESULTS.md); the health check replaces one that
+        # died (database restart, failover) before a request uses it.
+        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
+        conn_health_checks=env_bool("DATABASE_CONN_HEALTH_CHECKS", True),
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -155,6 +159,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 _cache_url = env_str("CACHE_URL")
+# gunicorn processes of `manage.py serve` (threads each): 0 = one per core when the cache is
+# shared (Redis), else one (the local-memory cache, hence the rate limits, is per process).
+WEB_WORKERS = env_int("WEB_WORKERS", 0)
 if _cache_url and _cache_url.startswith(("redis://", "rediss://")):
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
                           "LOCATION": _cache_url}}

@@ -27,6 +27,7 @@ USED_WITHOUT_IMPORT = {
     "argon2-cffi": "Django's Argon2PasswordHasher (PASSWORD_HASHERS)",
     "phonenumbers": "the parsing backend of django-phonenumber-field",
     "psycopg": "Django's PostgreSQL backend (DATABASE_URL=postgres://...)",
+    "redis": "Django's RedisCache (CACHE_URL=redis://...)",
 }
 
 

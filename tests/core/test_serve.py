@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from sportello.serving import gunicorn_command
+from sportello.serving import gunicorn_command, worker_count
 
 ROOT = Path(__file__).resolve().parents[2]
 HOST = "127.0.0.1"
@@ -62,6 +62,22 @@ def test_serve_uses_the_slow_client_worker():
     command = gunicorn_command(HOST, 8000)
     assert command[command.index("--worker-class") + 1] == "sportello.serving.ThreadWorker"
     assert command[command.index("--workers") + 1] == "1"
+
+
+def test_one_process_per_core_only_with_a_shared_cache(monkeypatch):
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    assert worker_count(0, shared_cache=True) == 2
+    assert worker_count(0, shared_cache=False) == 1  # rate limits would be per process
+    assert worker_count(3, shared_cache=True) == 3
+    command = gunicorn_command(HOST, 8000, workers=2)
+    assert command[command.index("--workers") + 1] == "2"
+
+
+def test_several_processes_without_a_shared_cache_are_refused():
+    from django.core.management import CommandError, call_command
+
+    with pytest.raises(CommandError, match="CACHE_URL"):
+        call_command("serve", workers=2)
 
 
 def test_ten_slow_clients_do_not_stop_a_normal_request(served):

@@ -11,6 +11,7 @@ import logging
 import pytest
 from django.urls import reverse
 
+from mail import outbox
 from mail.models import OutgoingEmail
 from pagopa.messages import DebtorInfo, ReceiptInfo, TransferInfo
 from payments import receipts
@@ -205,5 +206,6 @@ def test_the_receipt_email_attaches_it_under_a_safe_name(option):
     receipt = Receipt.objects.get()
     receipts.apply_after_review(receipt, None)
     email = OutgoingEmail.objects.get()
+    assert outbox.deliver(email.pk)  # the job builds the quietanza after commit
     names = list(email.attachments.values_list("filename", flat=True))
     assert names == [f"quietanza-{receipt.pk}.pdf"]

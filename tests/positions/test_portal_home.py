@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from catalog.models import Service
 from positions.models import PaymentOption
+from positions.portal import HOME_PAGE_SIZE
 from positions.services import OptionSpec
 from tests.positions.conftest import claim, main_html, text_of
 
@@ -136,8 +137,21 @@ def test_query_count_does_not_grow_with_rows(logged_in, organization, many_posit
     logged_in.get(url)  # the first page after login also saves the session
     ten = _queries(logged_in, url)
     many_positions(90, start=10)
-    assert main_html(logged_in.get(url)).count("<form id=\"pay-row-") == 100
+    assert main_html(logged_in.get(url)).count("<form id=\"pay-row-") == HOME_PAGE_SIZE
     assert _queries(logged_in, url) == ten
+
+
+def test_da_pagare_is_paginated_like_storico(logged_in, organization, many_positions):
+    """Issue 17: a page costs the same for 10 rows or 500, so rows come 25 at a time."""
+    many_positions(HOME_PAGE_SIZE + 3)
+    url = home_url(organization)
+    first = main_html(logged_in.get(url))
+    assert first.count("<form id=\"pay-row-") == HOME_PAGE_SIZE
+    assert "Retta 0" in first and f"Retta {HOME_PAGE_SIZE}" not in first  # soonest due first
+    assert "Pagina 1 di 2" in first and "?page=2" in first
+    second = main_html(logged_in.get(url, {"page": 2}))
+    assert second.count("<form id=\"pay-row-") == 3
+    assert f"Retta {HOME_PAGE_SIZE + 2}" in second
 
 
 def test_the_count_agrees_in_number(logged_in, organization, payer, own_position,

@@ -1,7 +1,8 @@
 """Serve the portal and run the job-queue worker, as one foreground command.
 
-Used by ``make run``. gunicorn runs one process with threads (the local-memory cache holds
-the rate limits) and a worker that cuts clients sending their request too slowly
+Used by ``make run``. gunicorn runs threaded processes: one per core when the cache is
+shared (``CACHE_URL`` Redis), else one (the local-memory cache holds the rate limits), with
+a worker that cuts clients sending their request too slowly
 (``sportello.serving``). Children are started in their own process group and stopped
 together on Ctrl-C or SIGTERM; if one of them dies, the other is stopped too, so nothing
 is left running half-way.
@@ -16,9 +17,9 @@ import sys
 import time
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
-from sportello.serving import gunicorn_command
+from sportello.serving import gunicorn_command, worker_count
 
 
 class Command(BaseCommand):
@@ -28,12 +29,21 @@ class Command(BaseCommand):
         parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
         parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
         parser.add_argument("--threads", type=int, default=8)
+        parser.add_argument("--workers", type=int, default=settings.WEB_WORKERS,
+                            help="gunicorn processes (default: WEB_WORKERS, else one per "
+                                 "core with a shared cache, else one)")
         parser.add_argument("--no-worker", action="store_true",
                             help="Serve only; run the worker elsewhere.")
 
-    def handle(self, *args, host, port, threads, no_worker, **options):
+    def handle(self, *args, host, port, threads, no_worker, workers=None, **options):
         python = sys.executable
-        commands = [gunicorn_command(host, port, threads)]
+        workers = settings.WEB_WORKERS if workers is None else workers
+        shared = "LocMemCache" not in settings.CACHES["default"]["BACKEND"]
+        if workers > 1 and not shared:
+            raise CommandError("Several gunicorn processes need a shared cache for the rate "
+                               "limits: set CACHE_URL=redis://… (or serve one process).")
+        workers = worker_count(workers, shared)
+        commands = [gunicorn_command(host, port, threads, workers)]
         if not no_worker:
             # One worker per queue (settings.TASK_QUEUES): emails and receipts on
             # "default" never wait behind the ZIPs being built on "bulk".
@@ -55,7 +65,8 @@ class Command(BaseCommand):
 
         signal.signal(signal.SIGTERM, stop)
         signal.signal(signal.SIGINT, stop)
-        self.stdout.write(f"Sportello at http://{host}:{port}/ (Ctrl-C to stop)")
+        self.stdout.write(f"Sportello at http://{host}:{port}/ ({workers} × {threads} threads; "
+                          "Ctrl-C to stop)")
         try:
             while not stopping and all(child.poll() is None for child in children):
                 time.sleep(0.2)
