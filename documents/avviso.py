@@ -45,6 +45,9 @@ class FIXED:
     DUE = "entro il"
     RATES = "Puoi pagare per intero o in {n} rate"
     ONLY_RATES = "Puoi pagare in {n} rate"
+    # Not in the guide, which has no model for a plan already partly paid: printing
+    # "Puoi pagare in 2 rate" above Rata 2 and Rata 3 would read as a plan of two.
+    REMAINING_RATES = "Restano da pagare {n} rate, dalla rata {first}"
     MANY_RATES = "Importi e scadenze sono riportati nel dettaglio di ogni singola rata."
     LEGAL = ("In fase di pagamento, se previsto dall’ente, l'importo potrebbe essere "
              "aggiornato automaticamente e subire variazioni in diminuzione (per sgravi, note "
@@ -97,6 +100,15 @@ def _plans(rates: Sequence[InstallmentInfo]) -> list[list[InstallmentInfo]]:
     for item in rates:
         groups.setdefault(item.plan, []).append(item)
     return list(groups.values())
+
+
+def _plan_note(plan: list[InstallmentInfo], template: str) -> str:
+    """The guide's "in N rate" for a whole plan; for a plan partly paid (its first printed
+    installment is not number 1), how many are left and from which one."""
+    first = plan[0].number
+    if first and first > 1:  # (a last single installment prints as the notice's payment)
+        return FIXED.REMAINING_RATES.format(n=len(plan), first=first)
+    return template.format(n=len(plan))
 
 
 def _per_band(count: int) -> int:
@@ -271,11 +283,11 @@ class _Notice:
     def _headline(self) -> tuple[int, object, list[str]]:
         """Amount, due date and the guide's AVVISO.RATE.INFO texts for module 3."""
         single, rates = self.info.single_payment, self.info.installments
-        counts = list(dict.fromkeys(len(plan) for plan in _plans(rates)))
+        template = FIXED.RATES if single is not None else FIXED.ONLY_RATES
+        notes = list(dict.fromkeys(_plan_note(plan, template) for plan in _plans(rates)))
         if single is not None:
-            notes = [FIXED.RATES.format(n=n) for n in counts]
             return single.amount_cents, single.due_date, notes
-        notes = [FIXED.ONLY_RATES.format(n=n) for n in counts] + [FIXED.MANY_RATES]
+        notes += [FIXED.MANY_RATES]
         # Several plans and no single payment: the first plan's total (each count above).
         return sum(r.amount_cents for r in _plans(rates)[0]), None, notes
 

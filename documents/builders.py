@@ -214,4 +214,5 @@ def _installment(option: PaymentOption, position: PaymentPosition) -> Installmen
         label=label,
         description=option.payment_description,
         plan=option.plan,
+        number=option.installment_number,
     )

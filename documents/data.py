@@ -95,6 +95,9 @@ class InstallmentInfo:
     plan: int = 1
     """The installment plan it belongs to (``PaymentOption.plan``): plans are alternatives
     and each is printed as its own group of installments."""
+    number: int | None = None
+    """The installment's number in its plan (None for the single payment): a plan whose
+    first printed installment is not 1 is partly paid, and the notice says so."""
 
     def __post_init__(self) -> None:
         if not _NOTICE_RE.fullmatch(self.notice_number):

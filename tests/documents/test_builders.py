@@ -218,3 +218,29 @@ def test_a_notice_printed_after_the_due_date_shows_todays_amount(make_position, 
         OptionSpec(2200, today + timedelta(days=2))])
     assert notice_info_for(overdue).single_payment.amount_cents == 2700
     assert notice_info_for(on_time).single_payment.amount_cents == 2200
+
+
+def test_a_partly_paid_plan_says_what_is_left_not_a_plan_of_two(make_position):
+    """Installment 1 paid: the notice prints Rata 2 and Rata 3 under "Restano da pagare 2
+    rate, dalla rata 2", never "Puoi pagare in 2 rate" (a plan of two, to the reader)."""
+    import pdfplumber
+
+    from documents.avviso import render_notice
+
+    position = make_position(causale="TARI 2026",
+                             installments=rates(4000, 4000, 4000, single=12000))
+    fresh = render_notice(notice_info_for(position))
+    with pdfplumber.open(io.BytesIO(fresh)) as pdf:
+        assert "Puoi pagare per intero o in 3 rate" in pdf.pages[0].extract_text()
+    position.options.get(installment_number=1).mark_paid()
+    after = render_notice(notice_info_for(PaymentPosition.objects.get(pk=position.pk)))
+    with pdfplumber.open(io.BytesIO(after)) as pdf:
+        text = pdf.pages[0].extract_text()
+    assert "Restano da pagare 2 rate, dalla rata 2" in text
+    assert "in 2 rate" not in text
+    position.options.get(installment_number=2).mark_paid()
+    last = render_notice(notice_info_for(PaymentPosition.objects.get(pk=position.pk)))
+    with pdfplumber.open(io.BytesIO(last)) as pdf:
+        text = pdf.pages[0].extract_text()
+    # The last one is printed as the notice's payment, named for what it is.
+    assert "TARI 2026 – rata 3 di 3" in text and " rate" not in text
