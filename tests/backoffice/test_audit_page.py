@@ -7,8 +7,6 @@ import datetime as dt
 import io
 
 import openpyxl
-from django.template import RequestContext, Template
-from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
@@ -77,20 +75,6 @@ def test_xlsx_export(manager_client, organization, operator):
     changed = next(r for r in rows if r[4] == "staff.role_changed")
     assert changed[1] == operator.email and changed[3] == "Ruolo cambiato"
     assert changed[7] == "role: operatore → responsabile"
-
-
-def test_history_include(organization, make_position, operator):
-    position = make_position()
-    log_action("position.updated", obj=position, actor=operator,
-               data={"before": {"importo": "22,00 €"}, "after": {"importo": "25,00 €"}})
-    request = RequestFactory().get("/")
-    html = Template('{% include "backoffice/includes/history.html" %}').render(RequestContext(
-        request, {"entries": AuditEntry.objects.filter(position_id=position.pk)}))
-    assert "Posizione modificata" in html and operator.email in html
-    assert "<del>22,00 €</del>" in html and "<ins>25,00 €</ins>" in html
-    empty = Template('{% include "backoffice/includes/history.html" %}').render(
-        RequestContext(request, {"entries": []}))
-    assert "Nessuna attività registrata" in empty
 
 
 def test_fiscal_code_verifications_are_audited(admin_client, admin_user, payer, organization,
