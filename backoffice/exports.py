@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import re
 import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -33,6 +32,8 @@ from django.core.paginator import Page, Paginator
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.text import slugify
+
+from positions.portal import spreadsheet_code, spreadsheet_safe
 
 PAGE_SIZE = 50
 FORMATS = ("csv", "xlsx")
@@ -46,8 +47,6 @@ DATE = "date"
 DATETIME = "datetime"
 
 EURO_FORMAT = '#,##0.00 "€"'
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-_DIGITS = re.compile(r"\d+")
 
 
 @dataclass(frozen=True)
@@ -115,12 +114,8 @@ def csv_cell(value, kind: str = TEXT) -> str:
         return f"{_local(value):%d/%m/%Y %H:%M}"
     if kind in (DATE, DATETIME) and isinstance(value, dt.date):
         return f"{value:%d/%m/%Y}"
-    text = str(value)
-    if kind == CODE and _DIGITS.fullmatch(text):
-        return f'="{text}"'
-    if text.startswith(_FORMULA_START):
-        return "'" + text
-    return text
+    # The payer's history export already writes cells Excel keeps as text: the same rules.
+    return spreadsheet_code(str(value)) if kind == CODE else spreadsheet_safe(value)
 
 
 def csv_response(stem: str, columns: Sequence[Column], rows: Iterable[Sequence]):
