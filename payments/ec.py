@@ -81,6 +81,7 @@ def payable_option(organization: Organization, notice_number: str,
               .first())
     if option is None:
         raise EcFault(FaultCode.PAGAMENTO_SCONOSCIUTO)
+    option.organization = organization  # already read by identify(): not a second query
     today = today or timezone.localdate()
     position = option.position
     status = PaymentOption.Status
