@@ -37,6 +37,7 @@ from audit.log import log_action
 from catalog.models import MAX_AMOUNT_CENTS, Service
 from organizations.models import Organization
 from pagopa.money import format_euro
+from positions import events
 from positions.models import Debtor, PaymentOption, PaymentPosition, Transfer
 from positions.services import (
     MAX_TRANSFERS,
@@ -379,8 +380,11 @@ def update_position(position: PaymentPosition, *, expected_version: int, causale
     for option, spec in zip(current, specs, strict=True):
         _apply_option(position, option, spec, old_causale, count_by_plan[option.plan], today)
     position.refresh_status()
+    after = snapshot(position)
     log_action("position.updated", obj=position, request=request, actor=actor,
-               data={"before": before, "after": snapshot(position)})
+               data={"before": before, "after": after})
+    if changes := events.changes_between(before, after):
+        events.position_changed.send(PaymentPosition, position=position, changes=changes)
     return position
 
 
@@ -449,6 +453,7 @@ def cancel_position(position: PaymentPosition, *, expected_version: int, reason:
     position.refresh_status()
     log_action("position.cancelled", obj=position, request=request, actor=actor,
                data={"reason": reason, "before": before, "after": snapshot(position)})
+    events.position_cancelled.send(PaymentPosition, position=position, reason=reason)
     return position
 
 
@@ -499,6 +504,10 @@ def reopen_position(position: PaymentPosition, *, expected_version: int,
         if option.status == PaymentOption.Status.EXPIRED:
             option.reopen()
     position.refresh_status()
+    after = snapshot(position)
     log_action("position.reopened", obj=position, request=request, actor=actor,
-               data={"before": before, "after": snapshot(position)})
+               data={"before": before, "after": after})
+    events.position_changed.send(PaymentPosition, position=position,
+                                 changes=events.changes_between(before, after)
+                                 | {events.REOPENED})
     return position

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Service
 from organizations.models import Organization
+from positions import events
 from sportello.validators import (
     validate_fiscal_code,
     validate_iban,
@@ -332,12 +333,14 @@ class PaymentOption(models.Model):
         for other in others:
             other.position = self.position
             other._move_to(self.Status.SUPERSEDED)
+        events.option_paid.send(PaymentOption, option=self)
 
     def cancel(self) -> None:
         self._move_to(self.Status.CANCELLED)
 
     def expire(self) -> None:
         self._move_to(self.Status.EXPIRED)
+        events.option_expired.send(PaymentOption, option=self)
 
     def reopen(self) -> None:
         """An expired option made payable again (e.g. the Ente moved the due date)."""

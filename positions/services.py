@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from catalog.models import Service
 from organizations.models import Organization
 from pagopa.identifiers import make_iuv, notice_number_for_iuv
+from positions import events
 from positions.models import (
     Debtor,
     InvalidTransition,
@@ -56,6 +57,7 @@ def create_position(
     external_reference: str = "",
     validity_date: date | None = None,
     switch_to_expired: bool = False,
+    origin: str = PaymentPosition.Origin.ENTE,
 ) -> PaymentPosition:
     """Create a position with its options and transfers, or nothing at all.
 
@@ -70,7 +72,7 @@ def create_position(
     position = PaymentPosition(
         organization=organization, debtor=debtor, service=service, causale=causale,
         external_reference=external_reference, validity_date=validity_date,
-        switch_to_expired=switch_to_expired,
+        switch_to_expired=switch_to_expired, origin=origin,
     )
     position.full_clean()
     position.save()
@@ -79,6 +81,8 @@ def create_position(
     for spec, plan, base in zip(options, plans, bases, strict=True):
         _create_option(position, spec, base, plan, installments=plans.count(plan))
     position.refresh_status()
+    events.positions_created.send(PaymentPosition, organization=organization,
+                                  position_ids=[position.pk], origin=origin)
     return position
 
 

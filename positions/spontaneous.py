@@ -108,10 +108,10 @@ def create_spontaneous_position(user, organization, form: SpontaneousForm) -> Pa
         position = create_position(
             organization=organization, debtor=debtor, service=service,
             causale=form.causale(), options=[OptionSpec(form.amount_cents, due)],
+            origin=PaymentPosition.Origin.SPONTANEOUS,
         )
         position.field_values = form.snapshot()
-        position.origin = PaymentPosition.Origin.SPONTANEOUS
-        position.save(update_fields=["field_values", "origin", "updated_at"])
+        position.save(update_fields=["field_values", "updated_at"])
         PositionClaim.objects.create(user=user, position=position,
                                      source=PositionClaim.Source.CREATED)
         submission.position = position

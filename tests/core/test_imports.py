@@ -31,6 +31,11 @@ LAYERS: list[set[str]] = [
     {"identity"},
     {"payments"},
     {"documents"},
+    # The Ente's machine doors and the citizen's reminders, above the domain they listen
+    # to (positions.events) and below the back office that shows them.
+    {"reconciliation", "reminders", "webhooks"},
+    {"appio"},
+    {"api"},
     {"backoffice"},
     {"sandbox"},
     {"scheduling"},
