@@ -25,7 +25,7 @@ from django.utils import timezone
 from sportello import outbox
 from webhooks import signing
 from webhooks.models import Attempt, Delivery, Event
-from webhooks.publish import enqueue
+from webhooks.publish import enqueue, iso
 from webhooks.targets import check_url
 
 log = logging.getLogger(__name__)
@@ -54,8 +54,7 @@ def _complete(event: Event) -> Event:
     event.data["receipt"] = None if receipt is None else {
         "iur": receipt.receipt_id, "psp_id": receipt.id_psp,
         "psp_name": receipt.psp_company_name,
-        "payment_date": (receipt.payment_date_time.isoformat()
-                         if receipt.payment_date_time else None),
+        "payment_date": iso(receipt.payment_date_time),
         "amount_cents": receipt.amount_cents, "fee_cents": receipt.fee_cents,
         "payment_method": receipt.payment_method, "stand_in": bool(receipt.stand_in)}
     # Only the first one writes; a concurrent delivery computed the same data.

@@ -8,6 +8,7 @@ retried with back-off for two days; every attempt is kept for the back office.
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 
 from django.db import models
@@ -80,7 +81,7 @@ class Event(models.Model):
     def envelope(self) -> dict:
         """The JSON body every receiver gets: the same bytes on every retry."""
         return {"id": str(self.public_id), "type": self.type,
-                "created_at": self.created_at.isoformat().replace("+00:00", "Z"),
+                "created_at": self.created_at.astimezone(dt.UTC).isoformat().replace("+00:00", "Z"),
                 "organization": self.organization.fiscal_code, "data": self.data}
 
 

@@ -8,6 +8,7 @@ so a rolled-back change tells nobody and a slow receiver never holds a lock.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 
 from django.db import transaction
@@ -49,6 +50,13 @@ def enqueue(delivery_id: int, run_after=None) -> None:
 
 
 # --- what the Ente's systems read --------------------------------------------------------
+
+def iso(moment: dt.datetime | None) -> str | None:
+    """A moment as the events write it: UTC, ISO 8601 with ``Z``."""
+    if moment is None:
+        return None
+    return moment.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
+
 
 def position_data(position: PaymentPosition) -> dict:
     debtor = position.debtor

@@ -8,7 +8,7 @@ from django.dispatch import receiver
 from positions import events
 from positions.models import PaymentOption
 from webhooks.models import EventType
-from webhooks.publish import option_data, position_data, publish
+from webhooks.publish import iso, option_data, position_data, publish
 
 
 @receiver(events.option_paid, dispatch_uid="webhooks.option_paid")
@@ -17,7 +17,7 @@ def option_paid(sender, option: PaymentOption, **kwargs) -> None:
     # The receipt (IUR, PSP, payment date) is read by the delivery after commit.
     publish(option.organization, EventType.PAID,
             {"position": position_data(position), "option": option_data(option),
-             "paid_at": option.paid_at.isoformat() if option.paid_at else None},
+             "paid_at": iso(option.paid_at)},
             receipt_option_id=option.pk)
 
 

@@ -10,6 +10,12 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
+from tests.payments.conftest import (  # noqa: F401 - the Node's side, for the payment test
+    node,
+    official_schemas,
+    site,
+    validate,
+)
 from webhooks import signing
 from webhooks.models import SUBSCRIBABLE, Endpoint
 
