@@ -212,3 +212,18 @@ def test_a_disallowed_target_is_checked_again_before_each_post(
     delivery = _ping(endpoint, django_capture_on_commit_callbacks)
     assert receiver.received == []
     assert "Destinazione non consentita" in Attempt.objects.get(delivery=delivery).error
+
+
+def test_the_readme_snippet_verifies_what_sportello_signs():
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    start = readme.index("**Verifying a delivery**")
+    code = readme[readme.index("```python", start) + 9:readme.index("```", readme.index(
+        "```python", start) + 9)]
+    namespace: dict = {}
+    exec(code, namespace)  # noqa: S102 - our own README
+    body = b'{"id":"e","type":"ping"}'
+    headers = signing.headers("whsec_abcdefghijklmnopqrstuvwxyz", "e", body)
+    assert namespace["verify"]("whsec_abcdefghijklmnopqrstuvwxyz", headers, body)
+    assert not namespace["verify"]("whsec_abcdefghijklmnopqrstuvwxyz", headers, body + b"x")
