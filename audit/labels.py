@@ -29,7 +29,7 @@ ACTION_LABELS = {
     "fiscal_code.verified": _("Codice fiscale verificato"),
     "webhook.created": _("Endpoint di notifica registrato"),
     "webhook.updated": _("Endpoint di notifica modificato"),
-    "webhook.secret_rotated": _("Segreto dell'endpoint cambiato"),
+    "webhook.rotated": _("Segreto dell'endpoint cambiato"),
     "webhook.ping": _("Notifica di prova inviata"),
     "webhook.retried": _("Notifica inviata di nuovo"),
 }

@@ -92,7 +92,7 @@ def rotate_secret(endpoint: Endpoint, *, secret: str = "", request=None) -> str:
     secret = clean_secret(secret) if secret else signing.new_secret()
     Endpoint.objects.filter(pk=endpoint.pk).update(secret=secret,
                                                    secret_changed_at=timezone.now())
-    log_action("webhook.secret_rotated", obj=endpoint, request=request,
+    log_action("webhook.rotated", obj=endpoint, request=request,
                data={"url": endpoint.url})
     return secret
 

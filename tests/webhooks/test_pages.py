@@ -79,7 +79,7 @@ def test_rotate_the_secret_then_deliveries_are_signed_with_the_new_one(
     assert receiver.received[-1].valid
     assert not signing.verify("whsec_test-secret-of-the-ente-0123456789",
                               receiver.received[-1].headers, receiver.received[-1].body)
-    assert AuditEntry.objects.filter(action="webhook.secret_rotated").exists()
+    assert AuditEntry.objects.filter(action="webhook.rotated").exists()
 
 
 def test_retry_now_after_the_receiver_came_back(
