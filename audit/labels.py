@@ -27,6 +27,11 @@ ACTION_LABELS = {
     "service.updated": _("Servizio modificato"),
     "organization.updated": _("Dati dell'Ente modificati"),
     "fiscal_code.verified": _("Codice fiscale verificato"),
+    "webhook.created": _("Endpoint di notifica registrato"),
+    "webhook.updated": _("Endpoint di notifica modificato"),
+    "webhook.rotated": _("Segreto dell'endpoint cambiato"),
+    "webhook.ping": _("Notifica di prova inviata"),
+    "webhook.retried": _("Notifica inviata di nuovo"),
 }
 
 

@@ -9,6 +9,7 @@ from backoffice import (
     service_views,
     staff_views,
     views,
+    webhook_views,
 )
 
 app_name = "backoffice"
@@ -37,4 +38,14 @@ urlpatterns = [
     path("servizi/<int:pk>/", service_views.service_edit, name="service"),
     # The Ente's settings (bo-ente)
     path("ente/", ente_views.settings_page, name="ente"),
+    # Notifications to the Ente's systems (webhooks)
+    path("notifiche/", webhook_views.endpoint_list, name="webhooks"),
+    path("notifiche/nuovo/", webhook_views.endpoint_create, name="webhook_create"),
+    path("notifiche/<int:pk>/", webhook_views.endpoint_detail, name="webhook"),
+    path("notifiche/<int:pk>/segreto/", webhook_views.endpoint_secret, name="webhook_secret"),
+    path("notifiche/<int:pk>/prova/", webhook_views.endpoint_ping, name="webhook_ping"),
+    path("notifiche/consegne/<int:pk>/", webhook_views.delivery_detail,
+         name="webhook_delivery"),
+    path("notifiche/consegne/<int:pk>/riprova/", webhook_views.delivery_retry,
+         name="webhook_retry"),
 ]
