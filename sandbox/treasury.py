@@ -10,6 +10,7 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from pagopa.camt_writer import Account, Credit, build_statement
+from sandbox.fdr_publish import FALLBACK_IBAN
 from sandbox.models import TreasuryCredit
 
 TREASURER_BIC = "TSRYITRRXXX"
@@ -22,8 +23,13 @@ def statement(day: dt.date, organization_id: str, owner_name: str = "",
     now = timezone.localtime(now or timezone.now())
     book = TreasuryCredit.objects.filter(organization_id=organization_id)
     credits = list(book.filter(booking_date=day).order_by("iban", "pk"))
+    by_account = [(iban, list(entries))
+                  for iban, entries in groupby(credits, key=lambda credit: credit.iban)]
+    if not by_account:  # camt.053 has at least one Stmt: the balances, no entries
+        known = book.filter(booking_date__lt=day).order_by("-booking_date", "-pk").first()
+        by_account = [(known.iban if known else FALLBACK_IBAN, [])]
     accounts = []
-    for iban, entries in groupby(credits, key=lambda credit: credit.iban):
+    for iban, entries in by_account:
         opening = (book.filter(iban=iban, booking_date__lt=day)
                    .aggregate(total=Sum("amount_cents"))["total"] or 0)
         accounts.append(Account(
