@@ -27,6 +27,8 @@ ACTION_LABELS = {
     "service.updated": _("Servizio modificato"),
     "organization.updated": _("Dati dell'Ente modificati"),
     "fiscal_code.verified": _("Codice fiscale verificato"),
+    "pay_link.issued": _("Link di pagamento creato"),
+    "pay_link.revoked": _("Link di pagamento revocato"),
 }
 
 
