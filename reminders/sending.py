@@ -173,13 +173,16 @@ def _queue(item: Planned, options: list[PaymentOption], address: str, link: str)
         "unsubscribe_link": optout.unsubscribe_url(organization, address),
         "total_cents": sum(o.amount_now_cents for o in options),
     }
+    words = {"day": due.strftime("%d/%m/%Y"), "ente": organization.name}
     with translation.override(settings.LANGUAGE_CODE):
         if item.kind == Reminder.Kind.BEFORE:
-            subject = _("Promemoria: pagamento in scadenza il %(day)s") % {
-                "day": due.strftime("%d/%m/%Y")}
+            subject = _("Promemoria: pagamento in scadenza il %(day)s") % words
+            context["intro"] = _("ti ricordiamo che il %(day)s scade un pagamento dovuto a "
+                                 "%(ente)s.") % words
         else:
-            subject = _("Promemoria: pagamento scaduto il %(day)s") % {
-                "day": due.strftime("%d/%m/%Y")}
+            subject = _("Promemoria: pagamento scaduto il %(day)s") % words
+            context["intro"] = _("il pagamento dovuto a %(ente)s con scadenza il %(day)s non "
+                                 "ci risulta ancora arrivato.") % words
         text = render_to_string("reminders/email/reminder.txt", context)
         html = render_to_string("reminders/email/reminder.html", context)
     queue_email(address, f"{subject} · {organization.name}", text, html,
