@@ -29,6 +29,7 @@ ACTION_LABELS = {
     "fiscal_code.verified": _("Codice fiscale verificato"),
     "pay_link.issued": _("Link di pagamento creato"),
     "pay_link.revoked": _("Link di pagamento revocato"),
+    "reminder_policy.updated": _("Promemoria del servizio modificati"),
 }
 
 
