@@ -32,6 +32,9 @@ ACTION_LABELS = {
     "webhook.rotated": _("Segreto dell'endpoint cambiato"),
     "webhook.ping": _("Notifica di prova inviata"),
     "webhook.retried": _("Notifica inviata di nuovo"),
+    "pay_link.issued": _("Link di pagamento creato"),
+    "pay_link.revoked": _("Link di pagamento revocato"),
+    "reminder_policy.updated": _("Promemoria del servizio modificati"),
 }
 
 

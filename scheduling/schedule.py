@@ -33,6 +33,7 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     "identity_fetch_metadata": ("identity_fetch_metadata",),
     "expire_positions": ("expire_positions",),
     "send_webhooks": ("send_webhooks",),
+    "send_reminders": ("send_reminders",),
 }
 
 

@@ -60,12 +60,19 @@ INSTALLED_APPS = [
     "payments",
     "documents",
     "webhooks",
+    "reminders",
     "backoffice",
     "sandbox",
     "identity",
     "scheduling",
     "demo",
 ]
+
+# Pay links and email reminders (see README, "Reminders and pay links"): a pay link opens
+# until the position's last due date plus this many days; requests per client address to
+# the pay-link and unsubscribe pages (django-ratelimit syntax).
+REMINDERS_PAY_LINK_DAYS_AFTER_DUE = env_int("REMINDERS_PAY_LINK_DAYS_AFTER_DUE", 60)
+REMINDERS_PAY_LINK_RATE = env_str("REMINDERS_PAY_LINK_RATE") or "30/m"
 
 # Upward wiring, by name: accounts asks positions whether a notice was issued to a codice
 # fiscale (the proof of a declared code) without importing it (docs/architecture.md).
@@ -366,6 +373,9 @@ SCHEDULE = {
     "expire_positions": env_int("SCHEDULE_EXPIRE_POSITIONS_SECONDS", 3600),
     # Webhook deliveries due (retries with back-off; the job queue sends the first try).
     "send_webhooks": env_int("SCHEDULE_SEND_WEBHOOKS_SECONDS", 60),
+    # Email reminders of due dates (reminders.sending): hourly, so a day missed by a
+    # stopped worker is caught up; each reminder goes once however often it runs.
+    "send_reminders": env_int("SCHEDULE_SEND_REMINDERS_SECONDS", 3600),
 }
 
 # Webhooks to the Ente's systems (webhooks/targets.py): private, loopback and reserved
