@@ -64,6 +64,10 @@ def watermark(organization: Organization) -> dt.datetime | None:
             .order_by("-watermark").values_list("watermark", flat=True).first())
 
 
+class _AlreadyStored(Exception):
+    """Another run stored this very revision while this one was fetching it."""
+
+
 @dataclass
 class _Outcome:
     stored: bool = False
@@ -174,12 +178,13 @@ def _finish(run: SyncRun, outcome: str, *, mark: dt.datetime | None,
 
 def _sync_flow(organization: Organization, fdr: api.FdrClient, ref: api.FlowRef,
                retries: int, sleep: Callable[[float], None]) -> _Outcome:
-    stored = (Flow.objects.filter(organization=organization, fdr=ref.fdr, psp_id=ref.psp_id)
-              .order_by("-revision").values_list("revision", flat=True).first())
-    if stored is not None and stored == ref.revision:
-        return _Outcome(ignored=False)  # already here: nothing to say, nothing counted
-    if stored is not None and stored > ref.revision:
-        reason = f"revisione {ref.revision} più vecchia di quella registrata ({stored})"
+    revisions = set(Flow.objects.filter(organization=organization, fdr=ref.fdr,
+                                        psp_id=ref.psp_id).values_list("revision", flat=True))
+    if ref.revision in revisions:
+        return _Outcome()  # already here: nothing to say, nothing counted
+    if revisions and max(revisions) > ref.revision:
+        reason = (f"revisione {ref.revision} più vecchia di quella registrata "
+                  f"({max(revisions)})")
         log.warning("FdR %s of %s: %s: ignored", ref.fdr, organization.slug, reason)
         return _Outcome(ignored=True, reason=reason)
     try:
@@ -198,7 +203,7 @@ def _sync_flow(organization: Organization, fdr: api.FdrClient, ref: api.FlowRef,
         return _refuse(organization, ref, mismatch)
     try:
         flow, count = _store(organization, ref, header, payments)
-    except IntegrityError:
+    except (IntegrityError, _AlreadyStored):
         # Stored meanwhile by another run: it counted it.
         return _Outcome()
     if flow is None:
@@ -240,11 +245,17 @@ def _store(organization: Organization, ref: api.FlowRef, header: api.Flow,
         rows.append(payment)
     total = sum(p.amount_cents for p in rows)
     with transaction.atomic():
-        previous = list(Flow.objects.select_for_update()
-                        .filter(organization=organization, fdr=ref.fdr, psp_id=ref.psp_id,
-                                status=Flow.Status.CURRENT))
-        if any(p.revision >= header.revision for p in previous):
+        same = Flow.objects.filter(organization=organization, fdr=ref.fdr,
+                                   psp_id=ref.psp_id)
+        # Lock the stored revisions, then read them again: a revision another run
+        # committed while this one waited is in the second read (a new snapshot).
+        list(same.select_for_update().values_list("pk", flat=True))
+        latest = same.order_by("-revision").values_list("revision", flat=True).first()
+        if latest == header.revision:
+            raise _AlreadyStored
+        if latest is not None and latest > header.revision:
             return None, 0
+        previous = list(same.filter(status=Flow.Status.CURRENT))
         flow = Flow.objects.create(
             organization=organization, fdr=header.fdr, revision=header.revision,
             psp_id=header.sender.psp_id, psp_name=header.sender.psp_name,

@@ -172,6 +172,34 @@ def test_an_older_revision_is_logged_and_ignored(organization, fake, client, opt
     assert list(Flow.objects.values_list("revision", "status")) == [(3, "current")]
 
 
+def test_revisions_relisted_are_silent_and_a_revision_stored_meanwhile_counts_once(
+        organization, fake, client, options):
+    a = options[0]
+    paid(a, "IUR-A")
+    rows = [payment(1, a.iuv, "IUR-A", a.amount_cents)]
+    for revision in (1, 2):
+        fake.publish(flow("F1", organization.fiscal_code, rows, psp_id=PSP,
+                          revision=revision, published=f"2026-11-28T0{revision}:00:00Z"),
+                     rows)
+    assert run(organization, client).flows_stored == 2
+    SyncRun.objects.all().delete()
+    again = run(organization, client)  # both listed again: both already here
+    assert again.outcome == SyncRun.Outcome.OK and not again.problems
+    # A run that fetched revision 3 while another stored it stores nothing.
+    from pagopa.fdr import Payments, parse_flow, parse_flow_ref, parse_payment
+    from tests.pagopa.test_fdr import canned
+
+    header = parse_flow(canned(flow("F1", organization.fiscal_code, rows, psp_id=PSP,
+                                    revision=3)))
+    ref = parse_flow_ref({"fdr": "F1", "pspId": PSP, "revision": 3})
+    fetched = Payments([parse_payment(canned(rows[0]))])
+    sync._store(organization, ref, header, fetched)
+    with pytest.raises(sync._AlreadyStored):
+        sync._store(organization, ref, header, fetched)
+    assert Flow.objects.filter(status="current").count() == 1
+    assert FlowPayment.objects.count() == 3
+
+
 def test_malformed_data_is_stored_for_review_garbage_is_refused(organization, fake, client,
                                                                 options, http_server):
     fake.strict = False
