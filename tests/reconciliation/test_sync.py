@@ -370,3 +370,17 @@ def test_command_and_schedule(organization, fake, http_server, settings, options
     with pytest.raises(SystemExit) as exit_:
         call_command("sync_fdr", "--retries", "0", stdout=StringIO(), stderr=StringIO())
     assert exit_.value.code == 1
+
+
+def test_the_worker_runs_it_and_a_failure_is_a_warning(organization, fake, http_server,
+                                                       settings, caplog, monkeypatch):
+    from reconciliation import sync as module
+    from scheduling.tasks import run_scheduled
+
+    settings.PAGOPA_FDR_URL = http_server.url
+    monkeypatch.setattr(module.time, "sleep", lambda seconds: None)
+    fake.broken["/fdrs"] = 503
+    run_scheduled.call("sync_fdr")
+    [record] = [r for r in caplog.records if r.name == "scheduling.tasks"]
+    assert record.levelname == "WARNING" and "the next run retries" in record.getMessage()
+    assert SyncRun.objects.get().outcome == SyncRun.Outcome.FAILED
