@@ -122,9 +122,18 @@ def sync_organization(organization: Organization, *, fdr: api.FdrClient | None =
     mark = since
     blocked = False
     for ref in refs:
-        outcome = _sync_flow(organization, fdr, ref, retries, sleep)
+        try:
+            outcome = _sync_flow(organization, fdr, ref, retries, sleep)
+        except Exception:  # a bug or the database: this flow waits, the run goes on
+            log.exception("FdR %s rev. %s of %s could not be stored", ref.fdr,
+                          ref.revision, organization.slug)
+            outcome = _Outcome(unavailable=True, reason=gettext("errore interno"))
         if outcome.unavailable:
             blocked = True
+            # publishedGt is strict: stop just before this flow, even if others
+            # published at the same instant were stored (they are skipped next time).
+            if ref.published is not None and mark is not None and mark >= ref.published:
+                mark = ref.published - dt.timedelta(microseconds=1)
         elif not blocked and ref.published is not None and (mark is None
                                                             or ref.published > mark):
             mark = ref.published
@@ -144,8 +153,8 @@ def sync_organization(organization: Organization, *, fdr: api.FdrClient | None =
     _settle_known_psps(organization)
     if blocked:
         return _finish(run, SyncRun.Outcome.FAILED, mark=mark,
-                       error="FdR non disponibile per alcuni flussi: saranno ripresi "
-                             "alla prossima sincronizzazione.")
+                       error=gettext("FdR non disponibile per alcuni flussi: saranno "
+                                     "ripresi alla prossima sincronizzazione."))
     partial = run.flows_refused or any(p for p in run.problems)
     return _finish(run, SyncRun.Outcome.PARTIAL if partial else SyncRun.Outcome.OK,
                    mark=mark)
@@ -183,8 +192,9 @@ def _sync_flow(organization: Organization, fdr: api.FdrClient, ref: api.FlowRef,
     if ref.revision in revisions:
         return _Outcome()  # already here: nothing to say, nothing counted
     if revisions and max(revisions) > ref.revision:
-        reason = (f"revisione {ref.revision} più vecchia di quella registrata "
-                  f"({max(revisions)})")
+        reason = gettext("revisione %(revision)s più vecchia di quella registrata "
+                         "(%(stored)s)") % {"revision": ref.revision,
+                                            "stored": max(revisions)}
         log.warning("FdR %s of %s: %s: ignored", ref.fdr, organization.slug, reason)
         return _Outcome(ignored=True, reason=reason)
     try:
@@ -207,7 +217,8 @@ def _sync_flow(organization: Organization, fdr: api.FdrClient, ref: api.FlowRef,
         # Stored meanwhile by another run: it counted it.
         return _Outcome()
     if flow is None:
-        return _Outcome(ignored=True, reason="revisione più vecchia di quella registrata")
+        return _Outcome(ignored=True,
+                        reason=gettext("revisione più vecchia di quella registrata"))
     matching.match_flow(flow)
     return _Outcome(stored=True, payments=count, flow=flow)
 
@@ -221,13 +232,14 @@ def _refuse(organization: Organization, ref: api.FlowRef, reason: str) -> _Outco
 def _header_mismatch(organization: Organization, ref: api.FlowRef,
                      header: api.Flow) -> str:
     if header.receiver.organization_id != organization.fiscal_code:
-        return (f"flusso per un altro Ente ({header.receiver.organization_id}, non "
-                f"{organization.fiscal_code})")
+        return gettext("flusso per un altro Ente (%(other)s, non %(ours)s)") % {
+            "other": header.receiver.organization_id, "ours": organization.fiscal_code}
     if header.fdr != ref.fdr or header.revision != ref.revision:
-        return (f"il flusso letto ({header.fdr} rev. {header.revision}) non è quello "
-                f"elencato")
+        return gettext("il flusso letto (%(fdr)s rev. %(revision)s) non è quello "
+                       "elencato") % {"fdr": header.fdr, "revision": header.revision}
     if header.sender.psp_id != ref.psp_id:
-        return f"PSP del flusso ({header.sender.psp_id}) diverso da quello elencato"
+        return gettext("PSP del flusso (%(psp)s) diverso da quello elencato") % {
+            "psp": header.sender.psp_id}
     return ""
 
 
@@ -239,7 +251,7 @@ def _store(organization: Organization, ref: api.FlowRef, header: api.Flow,
     rows: list[api.Payment] = []
     for payment in fetched.payments:
         if payment.index in seen:
-            problems.append({"index": payment.index, "reason": "indice ripetuto"})
+            problems.append({"index": payment.index, "reason": gettext("indice ripetuto")})
             continue
         seen.add(payment.index)
         rows.append(payment)

@@ -384,3 +384,40 @@ def test_the_worker_runs_it_and_a_failure_is_a_warning(organization, fake, http_
     [record] = [r for r in caplog.records if r.name == "scheduling.tasks"]
     assert record.levelname == "WARNING" and "the next run retries" in record.getMessage()
     assert SyncRun.objects.get().outcome == SyncRun.Outcome.FAILED
+
+
+def test_a_flow_missed_at_the_same_instant_as_a_stored_one_is_fetched_next_time(
+        organization, fake, client, options):
+    a, b = options[:2]
+    for name, option in (("F1", a), ("F2", b)):
+        rows = [payment(1, option.iuv, f"IUR-{name}", option.amount_cents)]
+        fake.publish(flow(name, organization.fiscal_code, rows, psp_id=PSP,
+                          published="2026-11-28T08:00:00Z"), rows)
+    fake.broken["/fdrs/F2/"] = 503
+    failed = run(organization, client)
+    assert failed.flows_stored == 1
+    assert failed.watermark < dt.datetime(2026, 11, 28, 8, tzinfo=dt.UTC)
+    fake.broken.clear()
+    assert run(organization, client).flows_stored == 1
+    assert Flow.objects.count() == 2
+
+
+def test_an_unexpected_error_on_one_flow_is_no_crash(organization, fake, client, options,
+                                                     monkeypatch, caplog):
+    a, b = options[:2]
+    for name, option in (("F1", a), ("F2", b)):
+        rows = [payment(1, option.iuv, f"IUR-{name}", option.amount_cents)]
+        fake.publish(flow(name, organization.fiscal_code, rows, psp_id=PSP), rows)
+    real = sync._store
+
+    def broken(organization, ref, header, fetched):
+        if ref.fdr == "F1":
+            raise RuntimeError("disk full")
+        return real(organization, ref, header, fetched)
+
+    monkeypatch.setattr(sync, "_store", broken)
+    result = run(organization, client)
+    assert result.outcome == SyncRun.Outcome.FAILED and result.flows_stored == 1
+    assert "disk full" in caplog.text
+    monkeypatch.setattr(sync, "_store", real)
+    assert run(organization, client).flows_stored == 1
