@@ -78,8 +78,9 @@ def rows_of_day(day: dt.date, organization: str | None = None
     """(PSP, Ente) → (Ente's name, rows) for the payments collected on ``day``."""
     groups: dict[tuple[str, str], tuple[str, list[Row]]] = {}
     payments = (Payment.objects.filter(status=Payment.Status.PAID, paid_at__date=day)
-                .order_by("paid_at", "pk"))
-    for payment in payments:
+                .only("token", "psp", "ec_fiscal_code", "stand_in", "paid_at",
+                      "get_payment_xml").order_by("paid_at", "pk"))
+    for payment in payments.iterator(chunk_size=1000):
         try:
             info = soap.parse_response(payment.get_payment_xml.encode()).data
             transfers = info.transfers
