@@ -24,6 +24,7 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -39,6 +40,7 @@ from reconciliation.models import Flow, FlowPayment, ReconciliationIssue, SyncRu
 
 log = logging.getLogger(__name__)
 Kind = ReconciliationIssue.Kind
+T = TypeVar("T")
 
 
 def base_url() -> str:
@@ -110,6 +112,18 @@ def sync_organization(organization: Organization, *, fdr: api.FdrClient | None =
     run = SyncRun.objects.create(organization=organization, published_after=since,
                                  watermark=None)
     try:
+        return _run(run, organization, fdr, since, retries, sleep, now)
+    except Exception:  # a bug or the database: recorded, and the next Ente goes on
+        log.exception("FdR sync of %s failed", organization.slug)
+        return _finish(run, SyncRun.Outcome.FAILED, mark=since,
+                       error=gettext("Errore interno: la prossima sincronizzazione "
+                                     "riprende dallo stesso punto."))
+
+
+def _run(run: SyncRun, organization: Organization, fdr: api.FdrClient,
+         since: dt.datetime | None, retries: int, sleep: Callable[[float], None],
+         now: dt.datetime | None) -> SyncRun:
+    try:
         refs = _with_retries(lambda: list(fdr.list_flows(organization.fiscal_code, since)),
                              retries, sleep)
     except api.FdrError as exc:
@@ -160,7 +174,8 @@ def sync_organization(organization: Organization, *, fdr: api.FdrClient | None =
                    mark=mark)
 
 
-def _with_retries(call, retries: int, sleep: Callable[[float], None]):
+def _with_retries(call: Callable[[], T], retries: int, sleep: Callable[[float], None]) -> T:
+    """``call()``, again after 1 s, 2 s… (at most 30) while FdR is unavailable."""
     for attempt in range(retries + 1):
         try:
             return call()

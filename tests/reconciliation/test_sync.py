@@ -421,3 +421,15 @@ def test_an_unexpected_error_on_one_flow_is_no_crash(organization, fake, client,
     assert "disk full" in caplog.text
     monkeypatch.setattr(sync, "_store", real)
     assert run(organization, client).flows_stored == 1
+
+
+def test_a_failure_outside_any_flow_is_recorded_not_raised(organization, fake, client,
+                                                           monkeypatch, caplog):
+    def broken(*args, **kwargs):
+        raise RuntimeError("database gone")
+
+    monkeypatch.setattr(sync.matching, "flag_unreported", broken)
+    result = run(organization, client)
+    assert result.outcome == SyncRun.Outcome.FAILED and "Errore interno" in result.error
+    assert "database gone" in caplog.text
+    assert sync.last_sync(organization) == result
