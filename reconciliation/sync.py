@@ -234,7 +234,6 @@ def _sync_flow(organization: Organization, fdr: api.FdrClient, ref: api.FlowRef,
     if flow is None:
         return _Outcome(ignored=True,
                         reason=gettext("revisione più vecchia di quella registrata"))
-    matching.match_flow(flow)
     return _Outcome(stored=True, payments=count, flow=flow)
 
 
@@ -260,7 +259,8 @@ def _header_mismatch(organization: Organization, ref: api.FlowRef,
 
 def _store(organization: Organization, ref: api.FlowRef, header: api.Flow,
            fetched: api.Payments) -> tuple[Flow | None, int]:
-    """Write the flow, its payments and its data issues in one transaction."""
+    """Write the flow, its payments (matched beforehand, outside the transaction) and
+    its issues in one transaction."""
     problems = [{"position": r.position, "reason": r.reason} for r in fetched.rejected]
     seen: set[int] = set()
     rows: list[api.Payment] = []
@@ -271,6 +271,11 @@ def _store(organization: Organization, ref: api.FlowRef, header: api.Flow,
         seen.add(payment.index)
         rows.append(payment)
     total = sum(p.amount_cents for p in rows)
+    now = timezone.now()
+    payments = [FlowPayment(index=p.index, iuv=p.iuv, iur=p.iur, id_transfer=p.id_transfer,
+                            amount_cents=p.amount_cents, pay_status=p.pay_status,
+                            pay_date=p.pay_date) for p in rows]
+    matching.match_in_memory(organization, payments, now)
     with transaction.atomic():
         same = Flow.objects.filter(organization=organization, fdr=ref.fdr,
                                    psp_id=ref.psp_id)
@@ -293,13 +298,14 @@ def _store(organization: Organization, ref: api.FlowRef, header: api.Flow,
             declared_count=header.declared_count,
             declared_amount_cents=header.declared_amount_cents,
             payments_count=len(rows), payments_amount_cents=total, problems=problems,
-            raw=header.raw, published_at=header.published or ref.published)
-        FlowPayment.objects.bulk_create(
-            [FlowPayment(flow=flow, index=p.index, iuv=p.iuv, iur=p.iur,
-                         id_transfer=p.id_transfer, amount_cents=p.amount_cents,
-                         pay_status=p.pay_status, pay_date=p.pay_date) for p in rows],
-            batch_size=1000)
-        issues = _flow_issues(organization, flow, problems)
+            raw=header.raw, published_at=header.published or ref.published,
+            matched_at=now)
+        for payment in payments:
+            payment.flow = flow
+        FlowPayment.objects.bulk_create(payments, batch_size=1000)
+        issues: list[ReconciliationIssue | None] = list(
+            matching.issues_of(organization, payments))
+        issues += _flow_issues(organization, flow, problems)
         for old in previous:
             issues.append(_supersede(organization, old, flow))
         ReconciliationIssue.objects.bulk_create([i for i in issues if i is not None],
