@@ -364,6 +364,12 @@ def test_command_and_schedule(organization, fake, http_server, settings, options
     out = StringIO()
     call_command("sync_fdr", "--organization", organization.slug, stdout=out)
     assert "comune-di-prova: ok, 1 listed, 1 stored, 1 payments" in out.getvalue()
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="Unknown Ente: nessuno"):
+        call_command("sync_fdr", "--organization", "nessuno", stdout=StringIO())
+    call_command("sync_fdr", "--organization", organization.fiscal_code, stdout=out)
+    assert SyncRun.objects.count() == 2
     assert COMMANDS["sync_fdr"] == ("sync_fdr",)
     assert configured()["sync_fdr"] == 3600
     fake.broken["/fdrs"] = 503
