@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "mail",
     "payments",
     "documents",
+    "reconciliation",
     "backoffice",
     "sandbox",
     "identity",
