@@ -1,0 +1,37 @@
+"""Flows and statements of the test Ente, made the way sync and upload store them."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from tests.backoffice.conftest import login_staff, make_staff  # noqa: F401
+from tests.reconciliation.camt import Entry, statement
+
+TODAY = dt.date(2026, 11, 28)
+
+
+@pytest.fixture
+def make_flow(organization):
+    from reconciliation.models import Flow
+
+    def make(fdr="2026-11-27PSPTESTXXX-S0001", amount_cents=12340, *, revision=1,
+             organization=organization, regulation_date=dt.date(2026, 11, 27), **fields):
+        fields.setdefault("declared_amount_cents", amount_cents)
+        fields.setdefault("payments_amount_cents", amount_cents)
+        return Flow.objects.create(organization=organization, fdr=fdr, revision=revision,
+                                   psp_id="PSPTESTXXX", psp_name="Banca di Prova",
+                                   regulation=f"IUR-{fdr}", regulation_date=regulation_date,
+                                   **fields)
+
+    return make
+
+
+def riversamento(fdr: str, amount: str, reference: str = "") -> Entry:
+    return Entry(amount, f"/PUR/LGPE-RIVERSAMENTO/URI/{fdr}", reference or f"B-{fdr}")
+
+
+@pytest.fixture
+def camt():
+    return statement
