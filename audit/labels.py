@@ -27,6 +27,11 @@ ACTION_LABELS = {
     "service.updated": _("Servizio modificato"),
     "organization.updated": _("Dati dell'Ente modificati"),
     "fiscal_code.verified": _("Codice fiscale verificato"),
+    "treasury.imported": _("Estratto conto del tesoriere importato"),
+    "reconciliation.issue_resolved": _("Anomalia di riconciliazione risolta"),
+    "reconciliation.issue_ignored": _("Anomalia di riconciliazione ignorata"),
+    "reconciliation.issue_noted": _("Nota su un'anomalia di riconciliazione"),
+    "reconciliation.issue_recovered": _("Avviso segnato pagato dalla riconciliazione"),
 }
 
 

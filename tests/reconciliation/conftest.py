@@ -12,12 +12,12 @@ from tests.reconciliation.camt import Entry, statement
 TODAY = dt.date(2026, 11, 28)
 
 
-@pytest.fixture
-def make_flow(organization):
+def flow_factory(default_organization):
+    """``make(fdr, amount_cents, ...)``: a flow as the sync stores it (totals agreeing)."""
     from reconciliation.models import Flow
 
     def make(fdr="2026-11-27PSPTESTXXX-S0001", amount_cents=12340, *, revision=1,
-             organization=organization, regulation_date=dt.date(2026, 11, 27), **fields):
+             organization=default_organization, regulation_date=dt.date(2026, 11, 27), **fields):
         fields.setdefault("declared_amount_cents", amount_cents)
         fields.setdefault("payments_amount_cents", amount_cents)
         return Flow.objects.create(organization=organization, fdr=fdr, revision=revision,
@@ -26,6 +26,11 @@ def make_flow(organization):
                                    **fields)
 
     return make
+
+
+@pytest.fixture
+def make_flow(organization):
+    return flow_factory(organization)
 
 
 def riversamento(fdr: str, amount: str, reference: str = "") -> Entry:
