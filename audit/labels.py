@@ -23,15 +23,15 @@ ACTION_LABELS = {
     "receipt.flagged": _("Ricevuta da verificare"),
     "receipt.applied_after_review": _("Ricevuta applicata dopo verifica"),
     "receipt.handled": _("Ricevuta gestita"),
+    "reconciliation.resolved": _("Anomalia di riconciliazione risolta"),
+    "reconciliation.note_added": _("Nota su anomalia di riconciliazione"),
+    "reconciliation.recovered": _("Avviso pagato da flusso di rendicontazione (senza ricevuta)"),
     "service.created": _("Servizio creato"),
     "service.updated": _("Servizio modificato"),
     "organization.updated": _("Dati dell'Ente modificati"),
     "fiscal_code.verified": _("Codice fiscale verificato"),
     "treasury.imported": _("Estratto conto del tesoriere importato"),
-    "reconciliation.issue_resolved": _("Anomalia di riconciliazione risolta"),
-    "reconciliation.issue_ignored": _("Anomalia di riconciliazione ignorata"),
-    "reconciliation.issue_noted": _("Nota su un'anomalia di riconciliazione"),
-    "reconciliation.issue_recovered": _("Avviso segnato pagato dalla riconciliazione"),
+    "reconciliation.ignored": _("Anomalia di riconciliazione ignorata"),
 }
 
 

@@ -21,7 +21,8 @@ from django.utils.translation import gettext as _
 from organizations.models import Organization
 from payments.models import AcaPush, Channel, Receipt
 from positions.models import PaymentOption
-from reconciliation.models import ReconciliationIssue, SyncRun
+from reconciliation import sync
+from reconciliation.models import ReconciliationIssue
 
 MONTHS = 12
 DUE = (PaymentOption.Status.UNPAID,)
@@ -118,8 +119,7 @@ def needing_action(organization: Organization, limit: int = 10) -> dict:
 def reconciliation_status(organization: Organization) -> dict:
     """The last FdR sync that finished (when flows were last fetched) and the open items
     of the reconciliation work queue."""
-    last = (SyncRun.objects.filter(organization=organization, finished_at__isnull=False)
-            .exclude(outcome=SyncRun.Outcome.RUNNING).order_by("-finished_at", "-pk").first())
+    last = sync.last_sync(organization)
     open_issues = ReconciliationIssue.objects.filter(
         organization=organization, state=ReconciliationIssue.State.OPEN).count()
     return {"last_sync": last, "reconciliation_open": open_issues}

@@ -156,14 +156,10 @@ def _act(request, pk: int, action: str):
     if not form.is_valid():
         return _issue_page(request, issue, bound=form, status=400)
     note = form.cleaned_data["note"]
+    act = {"note": queue_domain.add_note, "resolve": queue_domain.resolve,
+           "ignore": queue_domain.ignore, "recover": queue_domain.mark_recovered}[action]
     try:
-        if action == "note":
-            queue_domain.add_note(issue, request.user, note, request=request)
-        elif action == "recover":
-            queue_domain.recover(issue, request.user, note, request=request)
-        else:
-            queue_domain.close(issue, request.user, note, ignore=action == "ignore",
-                               request=request)
+        act(issue, request.user, note, request=request)
     except queue_domain.ActionRefused as refusal:
         return _issue_page(request, issue, bound=form, refusal=str(refusal), status=400)
     done = {"note": gettext("Nota aggiunta."), "resolve": gettext("Anomalia risolta."),

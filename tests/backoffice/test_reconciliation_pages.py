@@ -66,6 +66,7 @@ def test_resolve_needs_a_note_keeps_the_form_and_is_audited(operator_client, ope
     response = operator_client.post(target, {"resolve-note": "   "})
     assert response.status_code == 400
     assert "Scrivi una nota: come è stata risolta" in response.content.decode()
+    assert "resolve-note" in response.content.decode()
     issue.refresh_from_db()
     assert issue.state == "open"
     response = operator_client.post(target, {"resolve-note": "Ricevuta chiesta al PSP"})
@@ -73,10 +74,10 @@ def test_resolve_needs_a_note_keeps_the_form_and_is_audited(operator_client, ope
     issue.refresh_from_db()
     assert (issue.state, issue.resolved_by) == ("resolved", operator)
     assert "Ricevuta chiesta al PSP" in issue.notes
-    entry = AuditEntry.objects.get(action="reconciliation.issue_resolved")
+    entry = AuditEntry.objects.get(action="reconciliation.resolved")
     assert entry.actor == operator and entry.data["note"] == "Ricevuta chiesta al PSP"
     again = operator_client.post(target, {"resolve-note": "di nuovo"})
-    assert again.status_code == 400 and "già chiusa" in again.content.decode()
+    assert again.status_code == 400 and "già stata risolta" in again.content.decode()
 
 
 def test_ignore_with_reason_and_notes_are_audited(operator_client, organization, issue):
@@ -88,7 +89,7 @@ def test_ignore_with_reason_and_notes_are_audited(operator_client, organization,
     assert issue.state == "ignored"
     assert "Sentito il PSP" in issue.notes and "Ignorata: Pagamento di prova" in issue.notes
     assert set(AuditEntry.objects.values_list("action", flat=True)) == {
-        "reconciliation.issue_noted", "reconciliation.issue_ignored"}
+        "reconciliation.note_added", "reconciliation.ignored"}
     page = operator_client.get(url("reconciliation_issue", organization, issue.pk))
     assert "Ignorata" in page.content.decode()
 
@@ -99,6 +100,30 @@ def test_marking_paid_is_for_the_responsabile(operator_client, organization, iss
     assert response.status_code == 403
     assert "Segna pagato" not in operator_client.get(
         url("reconciliation_issue", organization, issue.pk)).content.decode()
+
+
+def test_the_responsabile_marks_paid_after_review(manager_client, manager, organization,
+                                                 make_position, make_flow):
+    option = make_position(reference="R").options.get()
+    flow = make_flow("F-7", 2200)
+    payment = FlowPayment.objects.create(flow=flow, index=1, iuv=option.iuv, iur="IUR-7",
+                                         id_transfer=1, amount_cents=2200, option=option,
+                                         pay_status="EXECUTED", match_state="senza_ricevuta")
+    issue = ReconciliationIssue.objects.create(organization=organization, kind=Kind.NO_RECEIPT,
+                                               key="senza-ricevuta:7", flow=flow,
+                                               payment=payment)
+    page = manager_client.get(url("reconciliation_issue", organization, issue.pk))
+    assert "Segna pagato" in page.content.decode()
+    target = url("reconciliation_issue_recover", organization, issue.pk)
+    refused = manager_client.post(target, {"recover-note": ""})
+    assert refused.status_code == 400 and "che cosa hai verificato" in refused.content.decode()
+    assert manager_client.post(target, {"recover-note": "Sentito il PSP: pagato"}).status_code \
+        == 302
+    option.refresh_from_db()
+    issue.refresh_from_db()
+    assert option.status == "paid" and issue.state == "resolved"
+    entry = AuditEntry.objects.get(action="reconciliation.recovered")
+    assert entry.actor == manager and entry.data["note"] == "Sentito il PSP: pagato"
 
 
 def test_actions_answer_only_post(operator_client, organization, issue):

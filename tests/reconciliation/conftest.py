@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 
 from tests.backoffice.conftest import login_staff, make_staff  # noqa: F401
+from tests.pagopa.conftest import http_server  # noqa: F401 - the fixture, over real HTTP
 from tests.reconciliation.camt import Entry, statement
 
 TODAY = dt.date(2026, 11, 28)

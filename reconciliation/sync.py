@@ -1,0 +1,314 @@
+"""Fetch the flows pagoPA published for each Ente since the last sync, store them once,
+then match their payments.
+
+Every network call happens outside any transaction or lock; each flow is written in its
+own short transaction, then matched in another. Bad input never stops the run:
+
+* a flow already stored (same Ente, flow id, revision, PSP) is skipped: no double count;
+* an older revision than the one stored is logged and ignored;
+* a newer revision supersedes the stored one (kept, marked superseded, its open issues
+  closed) and a *nuova revisione* issue shows the totals before and after;
+* garbage (not the schema, a flow for another Ente, a header that does not match the
+  list) is refused with its reason in the run's ``problems`` and the log;
+* data that parses but is wrong (a payment that does not, a duplicate index, totals that
+  do not add up, a PSP none of our receipts ever named) is stored and goes to the queue.
+
+The watermark (``publishedGt`` of the next run) moves to the latest publication stored,
+but never past a flow that could not be fetched because the service was unavailable.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext
+
+from organizations.models import Organization
+from pagopa import fdr as api
+from payments.models import Receipt
+from reconciliation import credits, matching
+from reconciliation.models import Flow, FlowPayment, ReconciliationIssue, SyncRun
+
+log = logging.getLogger(__name__)
+Kind = ReconciliationIssue.Kind
+
+
+def base_url() -> str:
+    return settings.PAGOPA_FDR_URL or f"{settings.SITE_URL}/sandbox/fdr-org/service/v1"
+
+
+def client() -> api.FdrClient:
+    return api.FdrClient(base_url(), settings.PAGOPA_FDR_KEY)
+
+
+def last_sync(organization: Organization) -> SyncRun | None:
+    """The Ente's latest finished sync (whatever its outcome), for the dashboard."""
+    return (SyncRun.objects.filter(organization=organization)
+            .exclude(outcome=SyncRun.Outcome.RUNNING).order_by("-started_at", "-pk")
+            .first())
+
+
+def watermark(organization: Organization) -> dt.datetime | None:
+    """``publishedGt`` for the Ente's next sync: None at the first one (the service then
+    lists from the start of the previous month)."""
+    return (SyncRun.objects.filter(organization=organization, watermark__isnull=False)
+            .exclude(outcome=SyncRun.Outcome.RUNNING)
+            .order_by("-watermark").values_list("watermark", flat=True).first())
+
+
+@dataclass
+class _Outcome:
+    stored: bool = False
+    ignored: bool = False
+    refused: bool = False
+    unavailable: bool = False
+    payments: int = 0
+    reason: str = ""
+    flow: Flow | None = None
+
+
+@dataclass
+class Result:
+    runs: list[SyncRun] = field(default_factory=list)
+
+    @property
+    def failed(self) -> bool:
+        return any(run.outcome == SyncRun.Outcome.FAILED for run in self.runs)
+
+
+def sync_all(organizations=None, *, fdr: api.FdrClient | None = None, retries: int = 2,
+             sleep: Callable[[float], None] = time.sleep) -> Result:
+    """Sync every Ente (or those given); a failure of one never stops the others."""
+    organizations = (Organization.objects.order_by("pk") if organizations is None
+                     else organizations)
+    fdr = fdr or client()
+    result = Result()
+    for organization in organizations:
+        result.runs.append(sync_organization(organization, fdr=fdr, retries=retries,
+                                             sleep=sleep))
+    return result
+
+
+def sync_organization(organization: Organization, *, fdr: api.FdrClient | None = None,
+                      retries: int = 2, sleep: Callable[[float], None] = time.sleep,
+                      now: dt.datetime | None = None) -> SyncRun:
+    """One run for one Ente: list, fetch, store, match; recorded as a :class:`SyncRun`."""
+    fdr = fdr or client()
+    since = watermark(organization)
+    run = SyncRun.objects.create(organization=organization, published_after=since,
+                                 watermark=None)
+    try:
+        refs = _with_retries(lambda: list(fdr.list_flows(organization.fiscal_code, since)),
+                             retries, sleep)
+    except api.FdrError as exc:
+        return _finish(run, SyncRun.Outcome.FAILED, error=f"{type(exc).__name__}: {exc}",
+                       mark=since)
+    run.flows_listed = len(refs)
+    # Oldest publication first, so the watermark can stop before the first failure.
+    refs.sort(key=lambda r: (r.published or dt.datetime.min.replace(tzinfo=dt.UTC),
+                             r.fdr, r.revision))
+    mark = since
+    blocked = False
+    for ref in refs:
+        outcome = _sync_flow(organization, fdr, ref, retries, sleep)
+        if outcome.unavailable:
+            blocked = True
+        elif not blocked and ref.published is not None and (mark is None
+                                                            or ref.published > mark):
+            mark = ref.published
+        if outcome.stored:
+            run.flows_stored += 1
+            run.payments_stored += outcome.payments
+        if outcome.ignored or outcome.refused or outcome.unavailable:
+            if outcome.ignored:
+                run.flows_ignored += 1
+            elif outcome.refused:
+                run.flows_refused += 1
+            if outcome.reason:
+                run.problems.append({"fdr": ref.fdr, "revision": ref.revision,
+                                     "psp": ref.psp_id, "reason": outcome.reason})
+    matching.rematch_unsettled(organization, now=now)
+    matching.flag_unreported(organization, now=now)
+    # The treasury's credits against the flows just stored (recon-pages).
+    credits.reconcile_treasury(organization)
+    if blocked:
+        return _finish(run, SyncRun.Outcome.FAILED, mark=mark,
+                       error="FdR non disponibile per alcuni flussi: saranno ripresi "
+                             "alla prossima sincronizzazione.")
+    partial = run.flows_refused or any(p for p in run.problems)
+    return _finish(run, SyncRun.Outcome.PARTIAL if partial else SyncRun.Outcome.OK,
+                   mark=mark)
+
+
+def _with_retries(call, retries: int, sleep: Callable[[float], None]):
+    for attempt in range(retries + 1):
+        try:
+            return call()
+        except api.FdrUnavailable:
+            if attempt == retries:
+                raise
+            sleep(min(2 ** attempt, 30))
+    raise AssertionError("unreachable")
+
+
+def _finish(run: SyncRun, outcome: str, *, mark: dt.datetime | None,
+            error: str = "") -> SyncRun:
+    run.outcome = outcome
+    run.finished_at = timezone.now()
+    run.watermark = mark
+    run.error = error
+    run.save()
+    level = logging.WARNING if outcome != SyncRun.Outcome.OK else logging.INFO
+    log.log(level, "FdR sync of %s: %s, %d listed, %d stored, %d ignored, %d refused%s",
+            run.organization.slug, outcome, run.flows_listed, run.flows_stored,
+            run.flows_ignored, run.flows_refused, f" ({error})" if error else "")
+    return run
+
+
+def _sync_flow(organization: Organization, fdr: api.FdrClient, ref: api.FlowRef,
+               retries: int, sleep: Callable[[float], None]) -> _Outcome:
+    stored = (Flow.objects.filter(organization=organization, fdr=ref.fdr, psp_id=ref.psp_id)
+              .order_by("-revision").values_list("revision", flat=True).first())
+    if stored is not None and stored == ref.revision:
+        return _Outcome(ignored=False)  # already here: nothing to say, nothing counted
+    if stored is not None and stored > ref.revision:
+        reason = f"revisione {ref.revision} più vecchia di quella registrata ({stored})"
+        log.warning("FdR %s of %s: %s: ignored", ref.fdr, organization.slug, reason)
+        return _Outcome(ignored=True, reason=reason)
+    try:
+        header = _with_retries(lambda: fdr.get_flow(organization.fiscal_code, ref.fdr,
+                                                    ref.revision, ref.psp_id),
+                               retries, sleep)
+        payments = _with_retries(lambda: fdr.fetch_payments(
+            organization.fiscal_code, ref.fdr, ref.revision, ref.psp_id), retries, sleep)
+    except api.FdrUnavailable as exc:
+        log.warning("FdR %s of %s unavailable: %s", ref.fdr, organization.slug, exc)
+        return _Outcome(unavailable=True, reason=str(exc))
+    except (api.FdrDataError, api.FdrRefused) as exc:
+        return _refuse(organization, ref, str(exc))
+    mismatch = _header_mismatch(organization, ref, header)
+    if mismatch:
+        return _refuse(organization, ref, mismatch)
+    try:
+        flow, count = _store(organization, ref, header, payments)
+    except IntegrityError:
+        # Stored meanwhile by another run: it counted it.
+        return _Outcome()
+    if flow is None:
+        return _Outcome(ignored=True, reason="revisione più vecchia di quella registrata")
+    matching.match_flow(flow)
+    return _Outcome(stored=True, payments=count, flow=flow)
+
+
+def _refuse(organization: Organization, ref: api.FlowRef, reason: str) -> _Outcome:
+    log.warning("FdR %s rev. %s (PSP %s) for %s refused: %s", ref.fdr, ref.revision,
+                ref.psp_id, organization.slug, reason)
+    return _Outcome(refused=True, reason=reason)
+
+
+def _header_mismatch(organization: Organization, ref: api.FlowRef,
+                     header: api.Flow) -> str:
+    if header.receiver.organization_id != organization.fiscal_code:
+        return (f"flusso per un altro Ente ({header.receiver.organization_id}, non "
+                f"{organization.fiscal_code})")
+    if header.fdr != ref.fdr or header.revision != ref.revision:
+        return (f"il flusso letto ({header.fdr} rev. {header.revision}) non è quello "
+                f"elencato")
+    if header.sender.psp_id != ref.psp_id:
+        return f"PSP del flusso ({header.sender.psp_id}) diverso da quello elencato"
+    return ""
+
+
+def _store(organization: Organization, ref: api.FlowRef, header: api.Flow,
+           fetched: api.Payments) -> tuple[Flow | None, int]:
+    """Write the flow, its payments and its data issues in one transaction."""
+    problems = [{"position": r.position, "reason": r.reason} for r in fetched.rejected]
+    seen: set[int] = set()
+    rows: list[api.Payment] = []
+    for payment in fetched.payments:
+        if payment.index in seen:
+            problems.append({"index": payment.index, "reason": "indice ripetuto"})
+            continue
+        seen.add(payment.index)
+        rows.append(payment)
+    total = sum(p.amount_cents for p in rows)
+    with transaction.atomic():
+        previous = list(Flow.objects.select_for_update()
+                        .filter(organization=organization, fdr=ref.fdr, psp_id=ref.psp_id,
+                                status=Flow.Status.CURRENT))
+        if any(p.revision >= header.revision for p in previous):
+            return None, 0
+        flow = Flow.objects.create(
+            organization=organization, fdr=header.fdr, revision=header.revision,
+            psp_id=header.sender.psp_id, psp_name=header.sender.psp_name,
+            flow_date=header.fdr_date or ref.flow_date, regulation=header.regulation,
+            regulation_date=header.regulation_date, bic=header.bic,
+            computed_count=header.computed_count,
+            computed_amount_cents=header.computed_amount_cents,
+            declared_count=header.declared_count,
+            declared_amount_cents=header.declared_amount_cents,
+            payments_count=len(rows), payments_amount_cents=total, problems=problems,
+            raw=header.raw, published_at=header.published or ref.published)
+        FlowPayment.objects.bulk_create(
+            [FlowPayment(flow=flow, index=p.index, iuv=p.iuv, iur=p.iur,
+                         id_transfer=p.id_transfer, amount_cents=p.amount_cents,
+                         pay_status=p.pay_status, pay_date=p.pay_date) for p in rows],
+            batch_size=1000)
+        issues = _flow_issues(organization, flow, problems)
+        for old in previous:
+            issues.append(_supersede(organization, old, flow))
+        ReconciliationIssue.objects.bulk_create([i for i in issues if i is not None],
+                                                ignore_conflicts=True)
+    return flow, len(rows)
+
+
+def _flow_issues(organization: Organization, flow: Flow,
+                 problems: list[dict]) -> list[ReconciliationIssue | None]:
+    issues: list[ReconciliationIssue | None] = []
+
+    def issue(kind: str, **detail) -> None:
+        issues.append(ReconciliationIssue(organization=organization, kind=kind,
+                                          key=f"{kind}:flow:{flow.pk}", flow=flow,
+                                          detail=detail))
+
+    if problems:
+        issue(Kind.MALFORMED, problems=problems[:100], count=len(problems))
+    if not flow.totals_agree:
+        issue(Kind.TOTAL_MISMATCH, declared_count=flow.declared_count,
+              declared_amount_cents=flow.declared_amount_cents,
+              payments_count=flow.payments_count,
+              payments_amount_cents=flow.payments_amount_cents)
+    if not Receipt.objects.filter(organization=organization, id_psp=flow.psp_id).exists():
+        issue(Kind.UNKNOWN_PSP, psp_id=flow.psp_id, psp_name=flow.psp_name)
+    return issues
+
+
+def _supersede(organization: Organization, old: Flow, new: Flow) -> ReconciliationIssue:
+    """``old`` stays, marked superseded; its open issues close (the new revision's own
+    are raised when it is matched) and one issue shows what changed."""
+    now = timezone.now()
+    Flow.objects.filter(pk=old.pk).update(status=Flow.Status.SUPERSEDED, superseded_by=new)
+    (ReconciliationIssue.objects
+     .filter(organization=organization, state=ReconciliationIssue.State.OPEN)
+     .filter(Q(flow_id=old.pk) | Q(payment__flow_id=old.pk))
+     .update(state=ReconciliationIssue.State.RESOLVED, resolved_at=now, updated_at=now,
+             notes=gettext("Chiusa: il flusso è stato sostituito dalla revisione "
+                           "%(revision)s.") % {"revision": new.revision}))
+    log.info("FdR %s (PSP %s) of %s: revision %d supersedes %d", new.fdr, new.psp_id,
+             organization.slug, new.revision, old.revision)
+    return ReconciliationIssue(
+        organization=organization, kind=Kind.NEW_REVISION,
+        key=f"{Kind.NEW_REVISION}:flow:{new.pk}", flow=new,
+        detail={"previous_flow_id": old.pk, "previous_revision": old.revision,
+                "revision": new.revision,
+                "previous_count": old.payments_count, "count": new.payments_count,
+                "previous_amount_cents": old.payments_amount_cents,
+                "amount_cents": new.payments_amount_cents})
