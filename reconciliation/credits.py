@@ -80,9 +80,10 @@ def import_statement(organization: Organization, file_name: str, data: bytes, us
                             % {"when": date_format(timezone.localtime(earlier.imported_at),
                                                    "SHORT_DATETIME_FORMAT")})
     parsed = parse_camt053(data)
-    if not is_account_of(organization, parsed.iban):
-        raise ImportRefused(_("Il conto %(iban)s dell'estratto non è un conto di accredito "
-                              "dell'Ente.") % {"iban": parsed.iban})
+    for iban in parsed.ibans:
+        if not is_account_of(organization, iban):
+            raise ImportRefused(_("Il conto %(iban)s dell'estratto non è un conto di "
+                                  "accredito dell'Ente.") % {"iban": iban})
     try:
         statement = _store(organization, file_name, data, digest, parsed, user, request)
     except IntegrityError:  # the same file, uploaded twice at once
@@ -95,21 +96,21 @@ def _store(organization, file_name, data, digest, parsed: Statement, user, reque
     with transaction.atomic():
         statement = TreasuryStatement.objects.create(
             organization=organization, file_name=file_name[:255], sha256=digest,
-            account_iban=_iban(parsed.iban), message_id=parsed.message_id,
+            account_iban=", ".join(parsed.ibans)[:400], message_id=parsed.message_id,
             version=parsed.version, statement_date=parsed.statement_date,
             duplicates=parsed.duplicates, skipped=parsed.skipped,
             raw=data.decode("utf-8", errors="replace"), imported_by=user)
         references = [c.reference for c in parsed.credits if c.reference]
         known = set(TreasuryCredit.objects.filter(
-            organization=organization, account_iban=statement.account_iban,
-            reference__in=references).values_list("reference", flat=True))
+            organization=organization, account_iban__in=parsed.ibans,
+            reference__in=references).values_list("account_iban", "reference"))
         new = [TreasuryCredit(
-            organization=organization, statement=statement, account_iban=statement.account_iban,
+            organization=organization, statement=statement, account_iban=c.iban,
             reference=c.reference, amount_cents=c.amount_cents, value_date=c.value_date,
             booking_date=c.booking_date, remittance=c.remittance, fdr=c.flow_id,
             state=(TreasuryCredit.State.NO_FLOW if c.flow_id
                    else TreasuryCredit.State.NOT_PAGOPA))
-            for c in parsed.credits if not (c.reference and c.reference in known)]
+            for c in parsed.credits if not (c.reference and (c.iban, c.reference) in known)]
         TreasuryCredit.objects.bulk_create(new)
         statement.credits_count = len(new)
         statement.credits_amount_cents = sum(c.amount_cents for c in new)

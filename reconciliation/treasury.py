@@ -35,6 +35,7 @@ class StatementError(ValueError):
 class Credit:
     """One booked credit of the account (an entry, or one transaction of a batch entry)."""
 
+    iban: str
     amount_cents: int
     value_date: dt.date | None
     booking_date: dt.date | None
@@ -47,7 +48,8 @@ class Credit:
 class Statement:
     version: str
     message_id: str
-    iban: str
+    #: The accounts the file reports (one ``Stmt`` each), in order.
+    ibans: tuple[str, ...]
     credits: tuple[Credit, ...]
     #: Entries left out because the same bank reference appeared earlier in the file.
     duplicates: int
@@ -64,6 +66,10 @@ def flow_id_of(remittance: str) -> str:
     """The flow id named by pagoPA's remittance convention, or ``""``."""
     found = FLOW_REMITTANCE.search(remittance or "")
     return found.group(1) if found else ""
+
+
+def _iban(value: str | None) -> str:
+    return "".join((value or "").split()).upper()
 
 
 def _date(text: str | None, what: str) -> dt.date | None:
@@ -120,15 +126,20 @@ def parse_camt053(data: bytes) -> Statement:
         raise StatementError(_("Il file non contiene alcun estratto conto (Stmt).")) from None
     except AttributeError:  # pycamt on a header without MsgId/CreDtTm
         raise StatementError(_("L'intestazione del file (GrpHdr) è incompleta.")) from None
-    ibans = {a.get("IBAN") for a in accounts if a.get("IBAN")}
-    if len(ibans) != 1:
-        raise StatementError(_("Il file deve riguardare un solo conto identificato da IBAN "
-                               "(trovati: %(n)s).") % {"n": len(ibans)})
+    ibans = tuple(dict.fromkeys(_iban(a.get("IBAN")) for a in accounts))
+    if not ibans or "" in ibans:
+        raise StatementError(_("Ogni estratto conto del file deve indicare l'IBAN del conto."))
     credits: list[Credit] = []
     seen: set[str] = set()
     duplicates = skipped = 0
     for number, row in enumerate(rows, start=1):
-        reference = (row.get("TransactionID") or "").strip()
+        end_to_end = (row.get("EndToEndId") or "").strip()
+        if end_to_end == "NOTPROVIDED":
+            end_to_end = ""
+        # The bank's own reference, else the SEPA credit's end-to-end id (pagoPA's
+        # riversamento carries the regulation id there): what makes a credit the same one
+        # in two overlapping statements.
+        reference = (row.get("TransactionID") or "").strip() or end_to_end
         what = reference or f"n. {number}"
         if (row.get("CreditDebitIndicator") != "CRDT"
                 or (row.get("ReversalIndicator") or "").lower() == "true"
@@ -137,9 +148,6 @@ def parse_camt053(data: bytes) -> Statement:
             continue
         if (row.get("Currency") or "EUR") != "EUR":
             raise StatementError(_("Il movimento %(ref)s non è in euro.") % {"ref": what})
-        end_to_end = (row.get("EndToEndId") or "").strip()
-        if reference and end_to_end and end_to_end not in (reference, "NOTPROVIDED"):
-            reference = f"{reference}/{end_to_end}"
         if reference:
             if reference in seen:
                 duplicates += 1
@@ -150,6 +158,7 @@ def parse_camt053(data: bytes) -> Statement:
             row.get("AdditionalRemittanceInformation"),
             row.get("AdditionalEntryInformation"))))[:1000]
         credits.append(Credit(
+            iban=_iban(row.get("AccountIBAN")),
             amount_cents=_cents(row.get("Amount"), what),
             value_date=_date(row.get("ValueDate"), what),
             booking_date=_date(row.get("BookingDate"), what),
@@ -158,5 +167,5 @@ def parse_camt053(data: bytes) -> Statement:
             reference=reference[:140],
         ))
     return Statement(version=f"camt.053.001.{version.group(1)}",
-                     message_id=(header.get("MessageID") or "")[:140], iban=ibans.pop(),
+                     message_id=(header.get("MessageID") or "")[:140], ibans=ibans,
                      credits=tuple(credits), duplicates=duplicates, skipped=skipped)

@@ -25,7 +25,8 @@ class TreasuryStatement(models.Model):
                                      related_name="treasury_statements", verbose_name=_("Ente"))
     file_name = models.CharField(_("nome del file"), max_length=255)
     sha256 = models.CharField(_("impronta SHA-256"), max_length=64, editable=False)
-    account_iban = models.CharField(_("IBAN del conto"), max_length=34)
+    # The accounts the file reports, comma-separated (one ``Stmt`` each).
+    account_iban = models.CharField(_("IBAN dei conti"), max_length=400)
     message_id = models.CharField(_("identificativo del messaggio"), max_length=140, blank=True)
     version = models.CharField(_("versione camt.053"), max_length=20)
     statement_date = models.DateField(_("data dell'estratto"), null=True, blank=True)

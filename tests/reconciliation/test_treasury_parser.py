@@ -19,7 +19,7 @@ def test_reads_booked_credits_of_every_version(version):
                                       Entry("10.00", "BONIFICO QUALSIASI", "BANK-2")],
                                      version=version))
     assert parsed.version == f"camt.053.001.{version}"
-    assert parsed.iban == "IT60X0542811101000000123456"
+    assert parsed.ibans == ("IT60X0542811101000000123456",)
     assert parsed.message_id == "MSG-1"
     first, second = parsed.credits
     assert first.amount_cents == 123450
@@ -70,7 +70,7 @@ def test_flow_id_of_the_remittance_convention():
     (statement([Entry("1.001", reference="X9")]), "Importo non valido"),
     (statement([Entry("1.00", reference="X9", currency="USD")]), "non è in euro"),
     (statement([Entry("1.00", reference="X9", value="27/11/2026")]), "Data non valida"),
-    (statement([Entry("1.00")], iban=""), "un solo conto"),
+    (statement([Entry("1.00")], iban=""), "IBAN del conto"),
 ])
 def test_malformed_files_are_refused_with_the_reason(data, message):
     with pytest.raises(StatementError, match=message):
