@@ -92,6 +92,15 @@ def test_flows_and_the_treasury_statement_against_the_receipts(
     expect(page.locator("#credits")).to_contain_text("Abbinato al flusso")
     assert_accessible(page)
     assert TreasuryCredit.objects.get().state == "abbinato"
+    # The same file again imports nothing, and says so next to the field.
+    page.get_by_role("link", name="Tesoreria").click()
+    page.get_by_label("Estratto conto camt.053 (XML)").set_input_files(str(statement))
+    page.get_by_role("button", name="Importa l'estratto conto").click()
+    expect(page.locator(".error-summary")).to_contain_text("già stato caricato")
+    assert_accessible(page)
+    assert TreasuryCredit.objects.count() == 1
+    page.js_errors.remove("Failed to load resource: the server responded with a status of 400 "
+                          "(Bad Request)")  # the refusal's own status, as intended
 
     # Two items in the work queue: the wrong amount and the receipt no flow reports.
     page.get_by_role("link", name="Anomalie da gestire").click()
@@ -142,4 +151,9 @@ def test_flows_and_the_treasury_statement_against_the_receipts(
         assert line[6:8] == ("3050", "2026/118")
         assert line[13] == flow_id and line[14] == midnight and line[15] == midnight
     assert by_iuv[options[2].iuv][13] in (None, "")  # the payment missing from the flow
+    # The dashboard: the last sync and what is left to do.
+    menu(page, "Cruscotto")
+    expect(page.locator("#reconciliation-status")).to_contain_text("1 anomalia da gestire")
+    expect(page.locator("#last-sync")).to_contain_text("Ultima sincronizzazione")
+    assert_accessible(page)
     assert not page.js_errors, page.js_errors
