@@ -10,7 +10,7 @@ decide, nothing is reopened by itself. STAND_IN (codice 4) is an executed paymen
 Node took in Stand-In: matched like EXECUTED (its receipt is flagged Stand-In).
 
 The lookups are one query per kind of row for a whole flow (chunked IN lists), and the
-results are written with ``bulk_update``: 10,000 payments in a few seconds (bench/).
+results are written with one UPDATE per 1,000 rows: 10,000 payments in a few seconds (bench/).
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -54,8 +54,10 @@ ISSUE_OF_STATE = {
 
 
 def _chunks(values: Sequence[Any]) -> Iterator[Sequence[Any]]:
-    for start in range(0, len(values), CHUNK):
-        yield values[start:start + CHUNK]
+    # PostgreSQL takes long IN lists well; SQLite has a cap on bound variables.
+    size = 10_000 if connection.vendor == "postgresql" else CHUNK
+    for start in range(0, len(values), size):
+        yield values[start:start + size]
 
 
 def payment_issue_key(kind: str, payment_id: int) -> str:
@@ -95,9 +97,7 @@ def match_payments(organization: Organization, payments: list[FlowPayment], *,
             payment=payment, receipt_id=payment.receipt_id,
             detail=_detail(payment)))
     with transaction.atomic():
-        FlowPayment.objects.bulk_update(
-            payments, ["receipt", "option", "transfer", "expected_amount_cents",
-                       "match_state", "matched_at"], batch_size=500)
+        _write_results(payments)
         ReconciliationIssue.objects.bulk_create(new_issues, ignore_conflicts=True,
                                                 batch_size=500)
         # A payment that agrees now (a late receipt) closes what it had raised; so does
@@ -121,6 +121,50 @@ def match_payments(organization: Organization, payments: list[FlowPayment], *,
         for flow in flows.values():
             flow.matched_at = now
     return counts
+
+
+_RESULT_FIELDS = ("receipt", "option", "transfer", "expected_amount_cents", "match_state",
+                  "matched_at")
+
+
+def _write_results(payments: list[FlowPayment]) -> None:
+    """What ``bulk_update`` does, without its cost.
+
+    Django's ``bulk_update`` builds a ``CASE WHEN pk=…`` per field and row: quadratic in
+    the batch, and 30 s of Python for 10,000 payments (bench/). On PostgreSQL one
+    ``UPDATE … FROM unnest(arrays)`` writes them all with one parameter per column; on
+    SQLite (3.33+) an ``UPDATE … FROM (VALUES …)`` per 900 rows.
+    """
+    fields = [FlowPayment._meta.get_field(name) for name in _RESULT_FIELDS]
+    quote = connection.ops.quote_name
+    table = quote(FlowPayment._meta.db_table)
+    # Ints, texts and NULLs as they are; ``matched_at`` is the one datetime (adapted for
+    # SQLite, which stores text).
+    adapt = connection.ops.adapt_datetimefield_value
+    columns = [[adapt(getattr(p, f.attname)) if f.attname == "matched_at"
+                else getattr(p, f.attname) for p in payments] for f in fields]
+    ids = [p.pk for p in payments]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            arrays = ", ".join(["%s::bigint[]"] + [f"%s::{f.db_type(connection)}[]"
+                                                   for f in fields])
+            names = ", ".join(["id"] + [quote(f.column) for f in fields])
+            sets = ", ".join(f"{quote(f.column)} = v.{quote(f.column)}" for f in fields)
+            # Names come from the model's meta; every value is a bound parameter.
+            sql = (f"UPDATE {table} SET {sets} FROM unnest({arrays}) AS v({names}) "  # noqa: S608
+                   f"WHERE {table}.id = v.id")
+            cursor.execute(sql, [ids, *columns])
+            return
+        sets = ", ".join(f"{quote(f.column)} = v.column{i}"
+                         for i, f in enumerate(fields, start=2))
+        width = len(fields) + 1
+        rows = list(zip(ids, *columns, strict=True))
+        for start in range(0, len(rows), CHUNK):
+            chunk = rows[start:start + CHUNK]
+            values = ", ".join(["(" + ", ".join(["%s"] * width) + ")"] * len(chunk))
+            sql = (f"UPDATE {table} SET {sets} FROM (VALUES {values}) AS v "  # noqa: S608
+                   f"WHERE {table}.id = v.column1")
+            cursor.execute(sql, [value for row in chunk for value in row])
 
 
 def _auto_note() -> str:

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -137,6 +137,7 @@ def sync_organization(organization: Organization, *, fdr: api.FdrClient | None =
                                      "psp": ref.psp_id, "reason": outcome.reason})
     matching.rematch_unsettled(organization, now=now)
     matching.flag_unreported(organization, now=now)
+    _settle_known_psps(organization)
     # The treasury's credits against the flows just stored (recon-pages).
     credits.reconcile_treasury(organization)
     if blocked:
@@ -289,6 +290,19 @@ def _flow_issues(organization: Organization, flow: Flow,
     if not Receipt.objects.filter(organization=organization, id_psp=flow.psp_id).exists():
         issue(Kind.UNKNOWN_PSP, psp_id=flow.psp_id, psp_name=flow.psp_name)
     return issues
+
+
+def _settle_known_psps(organization: Organization) -> None:
+    """A PSP asked about because none of our receipts named it is known once one does."""
+    (ReconciliationIssue.objects
+     .filter(organization=organization, kind=Kind.UNKNOWN_PSP,
+             state=ReconciliationIssue.State.OPEN)
+     .filter(Exists(Receipt.objects.filter(organization=organization,
+                                           id_psp=OuterRef("flow__psp_id"))))
+     .update(state=ReconciliationIssue.State.RESOLVED, resolved_at=timezone.now(),
+             updated_at=timezone.now(),
+             notes=gettext("Chiusa dalla riconciliazione: è arrivata una ricevuta di "
+                           "questo PSP.")))
 
 
 def _supersede(organization: Organization, old: Flow, new: Flow) -> ReconciliationIssue:

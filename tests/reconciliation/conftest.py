@@ -1,4 +1,6 @@
-"""Flows and statements of the test Ente, made the way sync and upload store them."""
+"""Flows and statements of the test Ente, made the way sync and upload store them; and
+fixtures borrowed from the folders that define them: a real local HTTP server, the live
+server as the site (sandbox included) and the sandbox's PSP-side FdR API."""
 
 from __future__ import annotations
 
@@ -8,6 +10,8 @@ import pytest
 
 from tests.backoffice.conftest import login_staff, make_staff  # noqa: F401
 from tests.pagopa.conftest import http_server  # noqa: F401 - the fixture, over real HTTP
+from tests.payments.conftest import site  # noqa: F401
+from tests.sandbox.conftest import psp_api  # noqa: F401
 from tests.reconciliation.camt import Entry, statement
 
 TODAY = dt.date(2026, 11, 28)
