@@ -238,11 +238,13 @@ def page(request):
     statement, switch the organisations' API failure modes."""
     today = timezone.localdate()
     action = request.POST.get("action") if request.method == "POST" else None
+    # Prefixes: three forms on one page, each field with its own id.
     publish_form = FdrPublishForm(request.POST if action == "publish" else None,
-                                  initial={"day": today})
+                                  initial={"day": today}, prefix="publish")
     statement_form = StatementForm(request.POST if action == "statement" else None,
-                                   initial={"day": today})
-    failure_form = FdrFailureForm(request.POST if action == "failure" else None)
+                                   initial={"day": today}, prefix="statement")
+    failure_form = FdrFailureForm(request.POST if action == "failure" else None,
+                                  prefix="failure")
     if action == "publish" and publish_form.is_valid():
         data = publish_form.cleaned_data
         report = fdr_publish.publish_day(data["day"], data["organization"] or None,

@@ -60,7 +60,7 @@ class FdrPublishForm(forms.Form):
     """The day a sandbox PSP reports, for which Ente, with which mishaps."""
 
     day = forms.DateField(label=_("Giorno dei pagamenti"),
-                          widget=forms.DateInput(attrs={"type": "date"}))
+                          widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
     organization = forms.RegexField(
         label=_("Codice fiscale dell'Ente (vuoto: tutti)"), regex=r"^[0-9]{11}$",
         required=False, error_messages={"invalid": _("Il codice fiscale di un Ente ha 11 "
@@ -77,7 +77,7 @@ class StatementForm(forms.Form):
     """The treasurer's statement of a day for one Ente."""
 
     day = forms.DateField(label=_("Giorno contabile"),
-                          widget=forms.DateInput(attrs={"type": "date"}))
+                          widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
     organization = forms.RegexField(
         label=_("Codice fiscale dell'Ente"), regex=r"^[0-9]{11}$",
         error_messages={"invalid": _("Il codice fiscale di un Ente ha 11 cifre.")})

@@ -181,13 +181,15 @@ def test_bad_query_parameters_answer_400(org_api, query):
 
 def test_failure_modes_of_the_organisations_api(org_api, psp_api, client):
     publish(psp_api, NAME, [payment(1)])
-    client.post("/sandbox/fdr/", {"action": "failure", "organization": EC, "failure": "401"})
+    client.post("/sandbox/fdr/", {"action": "failure", "failure-organization": EC,
+                                  "failure-failure": "401"})
     refused = org_api.call("GET", f"/organizations/{EC}/fdrs", valid=False)
     assert refused.status_code == 401 and "subscription key" in refused.json()["message"]
     Station.objects.filter(ec_fiscal_code=EC).update(fdr_failure="500")
     broken = org_api.call("GET", f"/organizations/{EC}/fdrs/{NAME}/revisions/1/psps/{PSP}")
     assert broken.status_code == 500 and broken.json()["appErrorCode"] == "FDR-0500"
-    client.post("/sandbox/fdr/", {"action": "failure", "organization": EC, "failure": ""})
+    client.post("/sandbox/fdr/", {"action": "failure", "failure-organization": EC,
+                                  "failure-failure": ""})
     assert org_api.call("GET", f"/organizations/{EC}/fdrs").json()["count"] == 1
 
 

@@ -179,8 +179,9 @@ def test_statement_of_a_day_is_valid_camt053_with_one_credit_per_flow(
         organization_id=EC, booking_date=today - dt.timedelta(days=3), amount_cents=10_000,
         remittance="/PUR/LGPE-RIVERSAMENTO/URI/x", regulation="R0", psp_id="SNDBXIT1",
         psp_name="Banca Sandbox", iban=IBAN)
-    response = client.post("/sandbox/fdr/", {"action": "statement", "day": today.isoformat(),
-                                             "organization": EC})
+    response = client.post("/sandbox/fdr/", {
+        "action": "statement", "statement-day": today.isoformat(),
+        "statement-organization": EC})
     assert response.status_code == 200 and response["Content-Type"] == "application/xml"
     assert f"camt053_{EC}_{today:%Y%m%d}.xml" in response["Content-Disposition"]
     document = etree.fromstring(response.content)
@@ -206,8 +207,8 @@ def test_statement_of_a_day_is_valid_camt053_with_one_credit_per_flow(
 
 @pytest.mark.django_db
 def test_statement_of_a_day_without_credits_is_still_a_valid_document(client, camt_schema):
-    response = client.post("/sandbox/fdr/", {"action": "statement", "day": "2026-11-27",
-                                             "organization": EC})
+    response = client.post("/sandbox/fdr/", {
+        "action": "statement", "statement-day": "2026-11-27", "statement-organization": EC})
     document = etree.fromstring(response.content)
     camt_schema.assertValid(document)
     assert document.findall(".//c:Ntry", NS) == []
@@ -224,9 +225,9 @@ def test_the_page_publishes_with_faults_and_lists_flows_and_credits(
     assert "<script" not in html and "style=" not in html  # CSP: nothing inline
     for fault in fdr_publish.FAULTS:
         assert f'value="{fault}"' in html
-    done = client.post("/sandbox/fdr/", {"action": "publish", "day": today.isoformat(),
-                                         "organization": EC, "faults": ["wrong_amount"]},
-                       follow=True)
+    done = client.post("/sandbox/fdr/", {
+        "action": "publish", "publish-day": today.isoformat(), "publish-organization": EC,
+        "publish-faults": ["wrong_amount"]}, follow=True)
     html = done.content.decode()
     assert "Flussi pubblicati: 2; accrediti in tesoreria: 2." in html
     flow = SandboxFlow.objects.get(psp_id="SNDBXIT1")
@@ -236,8 +237,8 @@ def test_the_page_publishes_with_faults_and_lists_flows_and_credits(
 
 @pytest.mark.django_db
 def test_the_page_keeps_what_was_typed_and_explains_in_italian(client):
-    response = client.post("/sandbox/fdr/", {"action": "publish", "day": "31/02/2026",
-                                             "organization": "123"})
+    response = client.post("/sandbox/fdr/", {
+        "action": "publish", "publish-day": "31/02/2026", "publish-organization": "123"})
     html = response.content.decode()
     assert response.status_code == 200
     assert "Il codice fiscale di un Ente ha 11 cifre." in html and 'value="123"' in html
