@@ -62,16 +62,18 @@ def test_flows_and_the_treasury_statement_against_the_receipts(
     payer.goto("/sandbox/fdr/")
     publish = payer.locator("form", has=payer.locator("input[value=publish]"))
     today = f"{timezone.localdate():%Y-%m-%d}"
-    publish.locator("input[name=day]").fill(today)
-    publish.locator("input[name=organization]").fill(organization.fiscal_code)
+    publish.get_by_label("Giorno dei pagamenti").fill(today)
+    publish.get_by_label("Codice fiscale dell'Ente (vuoto: tutti)").fill(
+        organization.fiscal_code)
     # Bootstrap Italia draws the checkbox on its label: the label takes the click.
     publish.locator("label", has_text="un pagamento manca dal flusso").click()
     publish.locator("label", has_text="un pagamento con l'importo sbagliato").click()
+    assert_accessible(payer)
     publish.get_by_role("button", name="Pubblica i flussi del giorno").click()
     expect(payer.get_by_role("status").first).to_contain_text("Flussi pubblicati: 1")
     treasury_form = payer.locator("form", has=payer.locator("input[value=statement]"))
-    treasury_form.locator("input[name=day]").fill(today)
-    treasury_form.locator("input[name=organization]").fill(organization.fiscal_code)
+    treasury_form.get_by_label("Giorno contabile").fill(today)
+    treasury_form.get_by_label("Codice fiscale dell'Ente").fill(organization.fiscal_code)
     with payer.expect_download() as download:
         treasury_form.get_by_role("button", name="Scarica l'estratto conto").click()
     statement = tmp_path / download.value.suggested_filename

@@ -8,13 +8,10 @@ import datetime as dt
 
 import pytest
 
-from tests.backoffice.conftest import login_staff, make_staff  # noqa: F401
 from tests.pagopa.conftest import http_server  # noqa: F401 - the fixture, over real HTTP
 from tests.payments.conftest import site  # noqa: F401
+from tests.reconciliation.camt import Entry
 from tests.sandbox.conftest import psp_api  # noqa: F401
-from tests.reconciliation.camt import Entry, statement
-
-TODAY = dt.date(2026, 11, 28)
 
 
 def flow_factory(default_organization):
@@ -40,8 +37,3 @@ def make_flow(organization):
 
 def riversamento(fdr: str, amount: str, reference: str = "") -> Entry:
     return Entry(amount, f"/PUR/LGPE-RIVERSAMENTO/URI/{fdr}", reference or f"B-{fdr}")
-
-
-@pytest.fixture
-def camt():
-    return statement
