@@ -49,7 +49,7 @@ class Outcome:
 
 
 def credit_days() -> int:
-    return int(getattr(settings, "RECONCILIATION_CREDIT_DAYS", 3))
+    return settings.RECONCILIATION_CREDIT_DAYS
 
 
 def _iban(value: str) -> str:
