@@ -19,7 +19,8 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Case, Exists, F, OuterRef, TextField, Value, When
+from django.db.models.functions import Concat
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -125,19 +126,16 @@ def _store(organization, file_name, data, digest, parsed: Statement, user, reque
     return statement
 
 
-def _open(organization, kind: str, key: str, *, detail: dict, **links) -> None:
-    ReconciliationIssue.objects.get_or_create(
-        organization=organization, key=key,
-        defaults={"kind": kind, "detail": detail, **links})
-
-
-def _close_by_itself(queryset, note: str) -> None:
-    """Issues whose cause went away: resolved by the system (no person), with the reason."""
+def _close_by_itself(queryset, note: str) -> int:
+    """Issues whose cause went away: resolved by the system (no person), the reason
+    appended to their notes; one UPDATE."""
     now = timezone.now()
-    for issue in queryset.filter(state=State.OPEN):
-        issue.state, issue.resolved_at = State.RESOLVED, now
-        issue.notes = _append(issue.notes, _("Sportello"), note, now)
-        issue.save(update_fields=["state", "resolved_at", "notes", "updated_at"])
+    line = _append("", _("Sportello"), note, now)
+    return queryset.filter(state=State.OPEN).update(
+        state=State.RESOLVED, resolved_at=now, updated_at=now,
+        notes=Case(When(notes="", then=Value(line)),
+                   default=Concat(F("notes"), Value("\n" + line), output_field=TextField()),
+                   output_field=TextField()))
 
 
 def _append(notes: str, who: str, text: str, when: dt.datetime) -> str:
@@ -151,54 +149,56 @@ def _flow_total(flow: Flow) -> int:
 
 
 def reconcile_treasury(organization: Organization, today: dt.date | None = None) -> Outcome:
-    """Match the Ente's pagoPA credits to the flows in force; queue what does not agree."""
+    """Match the Ente's pagoPA credits to the flows in force; queue what does not agree.
+
+    Set-based: a handful of queries whatever the number of credits (a big Ente's account
+    has thousands of entries a month), in one transaction that locks nothing but the
+    rows it writes."""
+    States = TreasuryCredit.State
     credits = list(TreasuryCredit.objects.filter(organization=organization).exclude(fdr="")
-                   .exclude(state=TreasuryCredit.State.MATCHED,
-                            flow__status=Flow.Status.CURRENT)
-                   .select_related("flow"))
+                   .exclude(state=States.MATCHED, flow__status=Flow.Status.CURRENT))
     flows: dict[str, Flow] = {}
     for flow in (Flow.objects.filter(organization=organization, status=Flow.Status.CURRENT,
                                      fdr__in={c.fdr for c in credits}).order_by("pk")):
         flows[flow.fdr] = flow
-    counts = {TreasuryCredit.State.MATCHED: 0, TreasuryCredit.State.AMOUNT_MISMATCH: 0,
-              TreasuryCredit.State.NO_FLOW: 0}
+    new_issues: list[ReconciliationIssue] = []
     for credit in credits:
-        with transaction.atomic():
-            state = _match(organization, credit, flows.get(credit.fdr))
-        counts[state] += 1
+        flow = flows.get(credit.fdr)
+        credit.flow = flow
+        if flow is None:
+            credit.state = States.NO_FLOW
+            new_issues.append(ReconciliationIssue(
+                organization=organization, kind=Kind.CREDIT_NO_FLOW, credit=credit,
+                key=f"accredito-senza-flusso:{credit.pk}",
+                detail={"fdr": credit.fdr, "amount_cents": credit.amount_cents}))
+        elif _flow_total(flow) == credit.amount_cents:
+            credit.state = States.MATCHED
+        else:
+            credit.state = States.AMOUNT_MISMATCH
+            new_issues.append(ReconciliationIssue(
+                organization=organization, kind=Kind.CREDIT_AMOUNT, credit=credit, flow=flow,
+                key=f"accredito-importo:{credit.pk}:{flow.pk}",
+                detail={"fdr": flow.fdr, "revision": flow.revision,
+                        "credit_cents": credit.amount_cents,
+                        "flow_cents": _flow_total(flow)}))
+    by_state = {state: [c for c in credits if c.state == state] for state in States.values}
+    issues = ReconciliationIssue.objects.filter(organization=organization)
+    with transaction.atomic():
+        TreasuryCredit.objects.bulk_update(credits, ["flow", "state"], batch_size=500)
+        ReconciliationIssue.objects.bulk_create(new_issues, ignore_conflicts=True,
+                                                batch_size=500)
+        _close_by_itself(issues.filter(credit__in=by_state[States.MATCHED],
+                                       kind__in=[Kind.CREDIT_NO_FLOW, Kind.CREDIT_AMOUNT]),
+                         _("Il flusso ora corrisponde all'accredito."))
+        _close_by_itself(issues.filter(credit__in=by_state[States.AMOUNT_MISMATCH],
+                                       kind=Kind.CREDIT_NO_FLOW),
+                         _("Il flusso dell'accredito è arrivato."))
+        _close_by_itself(issues.filter(kind=Kind.FLOW_NO_CREDIT,
+                                       flow__in=[c.flow for c in credits if c.flow]),
+                         _("Accredito del tesoriere ricevuto."))
     missing = _flows_without_credit(organization, today or timezone.localdate())
-    return Outcome(counts[TreasuryCredit.State.MATCHED],
-                   counts[TreasuryCredit.State.AMOUNT_MISMATCH],
-                   counts[TreasuryCredit.State.NO_FLOW], missing)
-
-
-def _match(organization, credit: TreasuryCredit, flow: Flow | None) -> str:
-    States = TreasuryCredit.State
-    if flow is None:
-        credit.flow, credit.state = None, States.NO_FLOW
-        _open(organization, Kind.CREDIT_NO_FLOW, f"accredito-senza-flusso:{credit.pk}",
-              credit=credit, detail={"fdr": credit.fdr, "amount_cents": credit.amount_cents})
-    elif _flow_total(flow) == credit.amount_cents:
-        credit.flow, credit.state = flow, States.MATCHED
-        _close_by_itself(ReconciliationIssue.objects.filter(
-            organization=organization, credit=credit,
-            kind__in=[Kind.CREDIT_NO_FLOW, Kind.CREDIT_AMOUNT]),
-            _("Il flusso %(fdr)s ora corrisponde all'accredito.") % {"fdr": flow.fdr})
-    else:
-        credit.flow, credit.state = flow, States.AMOUNT_MISMATCH
-        _close_by_itself(ReconciliationIssue.objects.filter(
-            organization=organization, credit=credit, kind=Kind.CREDIT_NO_FLOW),
-            _("Il flusso %(fdr)s è arrivato.") % {"fdr": flow.fdr})
-        _open(organization, Kind.CREDIT_AMOUNT, f"accredito-importo:{credit.pk}:{flow.pk}",
-              credit=credit, flow=flow,
-              detail={"fdr": flow.fdr, "revision": flow.revision,
-                      "credit_cents": credit.amount_cents, "flow_cents": _flow_total(flow)})
-    if flow is not None:
-        _close_by_itself(ReconciliationIssue.objects.filter(
-            organization=organization, flow=flow, kind=Kind.FLOW_NO_CREDIT),
-            _("Accredito del tesoriere ricevuto."))
-    credit.save(update_fields=["flow", "state"])
-    return credit.state
+    return Outcome(len(by_state[States.MATCHED]), len(by_state[States.AMOUNT_MISMATCH]),
+                   len(by_state[States.NO_FLOW]), missing)
 
 
 def _flows_without_credit(organization, today: dt.date) -> int:
@@ -209,11 +209,11 @@ def _flows_without_credit(organization, today: dt.date) -> int:
             .exclude(Exists(TreasuryCredit.objects.filter(flow=OuterRef("pk"))))
             .exclude(Exists(ReconciliationIssue.objects.filter(
                 organization=organization, flow=OuterRef("pk"), kind=Kind.FLOW_NO_CREDIT))))
-    count = 0
-    for flow in late:
-        _open(organization, Kind.FLOW_NO_CREDIT, f"flusso-senza-accredito:{flow.pk}", flow=flow,
-              detail={"fdr": flow.fdr, "revision": flow.revision,
-                      "regulation_date": flow.regulation_date.isoformat(),
-                      "flow_cents": _flow_total(flow)})
-        count += 1
-    return count
+    issues = [ReconciliationIssue(
+        organization=organization, kind=Kind.FLOW_NO_CREDIT, flow=flow,
+        key=f"flusso-senza-accredito:{flow.pk}",
+        detail={"fdr": flow.fdr, "revision": flow.revision,
+                "regulation_date": flow.regulation_date.isoformat(),
+                "flow_cents": _flow_total(flow)}) for flow in late]
+    ReconciliationIssue.objects.bulk_create(issues, ignore_conflicts=True, batch_size=500)
+    return len(issues)
