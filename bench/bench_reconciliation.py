@@ -1,4 +1,7 @@
-"""Match one flow of N payments (default 10,000) against N receipts and print the time.
+"""Match one flow of N payments (default 10,000) against N receipts and print the time:
+a new flow as the sync stores it (matched in memory, then inserted with its issues:
+``reconciliation.sync._store``), and the same payments matched again as each sync does
+for those that did not agree (``matching.match_flow``: one UPDATE).
 
 Run from the repository root against a scratch database it may fill (it migrates it,
 then adds an Ente of its own, N positions, receipts and one flow; run it again and it
@@ -110,9 +113,10 @@ def main() -> None:
     load = os.getloadavg()
     print(f"{platform.node()} {platform.processor() or platform.machine()} "
           f"{os.cpu_count()} CPUs, {connection.vendor}, load {load[0]:.1f}")
-    print(f"store {count} payments: {stored:.2f} s")
-    print(f"match {n} payments:   {matched:.2f} s  ({n / matched:,.0f}/s) {dict(counts)}, "
-          f"{issues} issues")
+    print(f"new flow, {count} payments matched and stored: {stored:.2f} s "
+          f"({n / stored:,.0f}/s), {issues} issues")
+    print(f"the same {n} matched again (UPDATE): {matched:.2f} s  ({n / matched:,.0f}/s) "
+          f"{dict(counts)}")
 
 
 if __name__ == "__main__":

@@ -70,32 +70,51 @@ def match_flow(flow: Flow, now: dt.datetime | None = None) -> dict[str, int]:
     return match_payments(flow.organization, payments, now=now, flows={flow.pk: flow})
 
 
-def match_payments(organization: Organization, payments: list[FlowPayment], *,
-                   now: dt.datetime | None = None,
-                   flows: dict[int, Flow] | None = None) -> dict[str, int]:
-    """Match ``payments`` (of current flows of ``organization``), raise their issues and
-    close the issues of those that now agree. One transaction, no lock held long."""
+def match_in_memory(organization: Organization, payments: list[FlowPayment],
+                    now: dt.datetime | None = None) -> dict[str, int]:
+    """Set the match fields of ``payments`` (saved or not) from our receipts, options
+    and transfers; writes nothing. Returns how many ended in each state.
+
+    A new flow's payments are matched this way before they are inserted (reads outside
+    any transaction, rows inserted already matched: no UPDATE); a receipt arriving in
+    between is caught by the sync's :func:`rematch_unsettled`."""
     now = now or timezone.now()
     iuvs = sorted({p.iuv for p in payments})
     receipts = _receipts(organization, iuvs)
     options = _options(organization, iuvs)
     transfers = _transfers([o[0] for o in options.values()])
     counts: dict[str, int] = {}
-    new_issues: list[ReconciliationIssue] = []
-    settled: list[int] = []
     for payment in payments:
         _match_one(payment, receipts, options, transfers)
         payment.matched_at = now
         counts[payment.match_state] = counts.get(payment.match_state, 0) + 1
+    return counts
+
+
+def issues_of(organization: Organization, payments: list[FlowPayment],
+              ) -> list[ReconciliationIssue]:
+    """The work-queue items of saved, matched ``payments`` (insert with
+    ``ignore_conflicts``: one per payment and kind, ever)."""
+    issues = []
+    for payment in payments:
         kind = ISSUE_OF_STATE.get(payment.match_state)
-        if kind is None:
-            settled.append(payment.pk)
-            continue
-        new_issues.append(ReconciliationIssue(
-            organization=organization, kind=kind,
-            key=payment_issue_key(kind, payment.pk), flow_id=payment.flow_id,
-            payment=payment, receipt_id=payment.receipt_id,
-            detail=_detail(payment)))
+        if kind is not None:
+            issues.append(ReconciliationIssue(
+                organization=organization, kind=kind,
+                key=payment_issue_key(kind, payment.pk), flow_id=payment.flow_id,
+                payment=payment, receipt_id=payment.receipt_id, detail=_detail(payment)))
+    return issues
+
+
+def match_payments(organization: Organization, payments: list[FlowPayment], *,
+                   now: dt.datetime | None = None,
+                   flows: dict[int, Flow] | None = None) -> dict[str, int]:
+    """Match stored ``payments`` (of current flows of ``organization``) again, raise
+    their issues and close the issues of those that now agree. One transaction, one
+    UPDATE for all the rows."""
+    now = now or timezone.now()
+    counts = match_in_memory(organization, payments, now)
+    new_issues = issues_of(organization, payments)
     with transaction.atomic():
         _write_results(payments)
         ReconciliationIssue.objects.bulk_create(new_issues, ignore_conflicts=True,

@@ -24,6 +24,7 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -39,6 +40,7 @@ from reconciliation.models import Flow, FlowPayment, ReconciliationIssue, SyncRu
 
 log = logging.getLogger(__name__)
 Kind = ReconciliationIssue.Kind
+T = TypeVar("T")
 
 
 def base_url() -> str:
@@ -62,6 +64,10 @@ def watermark(organization: Organization) -> dt.datetime | None:
     return (SyncRun.objects.filter(organization=organization, watermark__isnull=False)
             .exclude(outcome=SyncRun.Outcome.RUNNING)
             .order_by("-watermark").values_list("watermark", flat=True).first())
+
+
+class _AlreadyStored(Exception):
+    """Another run stored this very revision while this one was fetching it."""
 
 
 @dataclass
@@ -106,6 +112,18 @@ def sync_organization(organization: Organization, *, fdr: api.FdrClient | None =
     run = SyncRun.objects.create(organization=organization, published_after=since,
                                  watermark=None)
     try:
+        return _run(run, organization, fdr, since, retries, sleep, now)
+    except Exception:  # a bug or the database: recorded, and the next Ente goes on
+        log.exception("FdR sync of %s failed", organization.slug)
+        return _finish(run, SyncRun.Outcome.FAILED, mark=since,
+                       error=gettext("Errore interno: la prossima sincronizzazione "
+                                     "riprende dallo stesso punto."))
+
+
+def _run(run: SyncRun, organization: Organization, fdr: api.FdrClient,
+         since: dt.datetime | None, retries: int, sleep: Callable[[float], None],
+         now: dt.datetime | None) -> SyncRun:
+    try:
         refs = _with_retries(lambda: list(fdr.list_flows(organization.fiscal_code, since)),
                              retries, sleep)
     except api.FdrError as exc:
@@ -118,9 +136,18 @@ def sync_organization(organization: Organization, *, fdr: api.FdrClient | None =
     mark = since
     blocked = False
     for ref in refs:
-        outcome = _sync_flow(organization, fdr, ref, retries, sleep)
+        try:
+            outcome = _sync_flow(organization, fdr, ref, retries, sleep)
+        except Exception:  # a bug or the database: this flow waits, the run goes on
+            log.exception("FdR %s rev. %s of %s could not be stored", ref.fdr,
+                          ref.revision, organization.slug)
+            outcome = _Outcome(unavailable=True, reason=gettext("errore interno"))
         if outcome.unavailable:
             blocked = True
+            # publishedGt is strict: stop just before this flow, even if others
+            # published at the same instant were stored (they are skipped next time).
+            if ref.published is not None and mark is not None and mark >= ref.published:
+                mark = ref.published - dt.timedelta(microseconds=1)
         elif not blocked and ref.published is not None and (mark is None
                                                             or ref.published > mark):
             mark = ref.published
@@ -142,14 +169,15 @@ def sync_organization(organization: Organization, *, fdr: api.FdrClient | None =
     credits.reconcile_treasury(organization)
     if blocked:
         return _finish(run, SyncRun.Outcome.FAILED, mark=mark,
-                       error="FdR non disponibile per alcuni flussi: saranno ripresi "
-                             "alla prossima sincronizzazione.")
+                       error=gettext("FdR non disponibile per alcuni flussi: saranno "
+                                     "ripresi alla prossima sincronizzazione."))
     partial = run.flows_refused or any(p for p in run.problems)
     return _finish(run, SyncRun.Outcome.PARTIAL if partial else SyncRun.Outcome.OK,
                    mark=mark)
 
 
-def _with_retries(call, retries: int, sleep: Callable[[float], None]):
+def _with_retries(call: Callable[[], T], retries: int, sleep: Callable[[float], None]) -> T:
+    """``call()``, again after 1 s, 2 s… (at most 30) while FdR is unavailable."""
     for attempt in range(retries + 1):
         try:
             return call()
@@ -176,12 +204,14 @@ def _finish(run: SyncRun, outcome: str, *, mark: dt.datetime | None,
 
 def _sync_flow(organization: Organization, fdr: api.FdrClient, ref: api.FlowRef,
                retries: int, sleep: Callable[[float], None]) -> _Outcome:
-    stored = (Flow.objects.filter(organization=organization, fdr=ref.fdr, psp_id=ref.psp_id)
-              .order_by("-revision").values_list("revision", flat=True).first())
-    if stored is not None and stored == ref.revision:
-        return _Outcome(ignored=False)  # already here: nothing to say, nothing counted
-    if stored is not None and stored > ref.revision:
-        reason = f"revisione {ref.revision} più vecchia di quella registrata ({stored})"
+    revisions = set(Flow.objects.filter(organization=organization, fdr=ref.fdr,
+                                        psp_id=ref.psp_id).values_list("revision", flat=True))
+    if ref.revision in revisions:
+        return _Outcome()  # already here: nothing to say, nothing counted
+    if revisions and max(revisions) > ref.revision:
+        reason = gettext("revisione %(revision)s più vecchia di quella registrata "
+                         "(%(stored)s)") % {"revision": ref.revision,
+                                            "stored": max(revisions)}
         log.warning("FdR %s of %s: %s: ignored", ref.fdr, organization.slug, reason)
         return _Outcome(ignored=True, reason=reason)
     try:
@@ -200,12 +230,12 @@ def _sync_flow(organization: Organization, fdr: api.FdrClient, ref: api.FlowRef,
         return _refuse(organization, ref, mismatch)
     try:
         flow, count = _store(organization, ref, header, payments)
-    except IntegrityError:
+    except (IntegrityError, _AlreadyStored):
         # Stored meanwhile by another run: it counted it.
         return _Outcome()
     if flow is None:
-        return _Outcome(ignored=True, reason="revisione più vecchia di quella registrata")
-    matching.match_flow(flow)
+        return _Outcome(ignored=True,
+                        reason=gettext("revisione più vecchia di quella registrata"))
     return _Outcome(stored=True, payments=count, flow=flow)
 
 
@@ -218,35 +248,48 @@ def _refuse(organization: Organization, ref: api.FlowRef, reason: str) -> _Outco
 def _header_mismatch(organization: Organization, ref: api.FlowRef,
                      header: api.Flow) -> str:
     if header.receiver.organization_id != organization.fiscal_code:
-        return (f"flusso per un altro Ente ({header.receiver.organization_id}, non "
-                f"{organization.fiscal_code})")
+        return gettext("flusso per un altro Ente (%(other)s, non %(ours)s)") % {
+            "other": header.receiver.organization_id, "ours": organization.fiscal_code}
     if header.fdr != ref.fdr or header.revision != ref.revision:
-        return (f"il flusso letto ({header.fdr} rev. {header.revision}) non è quello "
-                f"elencato")
+        return gettext("il flusso letto (%(fdr)s rev. %(revision)s) non è quello "
+                       "elencato") % {"fdr": header.fdr, "revision": header.revision}
     if header.sender.psp_id != ref.psp_id:
-        return f"PSP del flusso ({header.sender.psp_id}) diverso da quello elencato"
+        return gettext("PSP del flusso (%(psp)s) diverso da quello elencato") % {
+            "psp": header.sender.psp_id}
     return ""
 
 
 def _store(organization: Organization, ref: api.FlowRef, header: api.Flow,
            fetched: api.Payments) -> tuple[Flow | None, int]:
-    """Write the flow, its payments and its data issues in one transaction."""
+    """Write the flow, its payments (matched beforehand, outside the transaction) and
+    its issues in one transaction."""
     problems = [{"position": r.position, "reason": r.reason} for r in fetched.rejected]
     seen: set[int] = set()
     rows: list[api.Payment] = []
     for payment in fetched.payments:
         if payment.index in seen:
-            problems.append({"index": payment.index, "reason": "indice ripetuto"})
+            problems.append({"index": payment.index, "reason": gettext("indice ripetuto")})
             continue
         seen.add(payment.index)
         rows.append(payment)
     total = sum(p.amount_cents for p in rows)
+    now = timezone.now()
+    payments = [FlowPayment(index=p.index, iuv=p.iuv, iur=p.iur, id_transfer=p.id_transfer,
+                            amount_cents=p.amount_cents, pay_status=p.pay_status,
+                            pay_date=p.pay_date) for p in rows]
+    matching.match_in_memory(organization, payments, now)
     with transaction.atomic():
-        previous = list(Flow.objects.select_for_update()
-                        .filter(organization=organization, fdr=ref.fdr, psp_id=ref.psp_id,
-                                status=Flow.Status.CURRENT))
-        if any(p.revision >= header.revision for p in previous):
+        same = Flow.objects.filter(organization=organization, fdr=ref.fdr,
+                                   psp_id=ref.psp_id)
+        # Lock the stored revisions, then read them again: a revision another run
+        # committed while this one waited is in the second read (a new snapshot).
+        list(same.select_for_update().values_list("pk", flat=True))
+        latest = same.order_by("-revision").values_list("revision", flat=True).first()
+        if latest == header.revision:
+            raise _AlreadyStored
+        if latest is not None and latest > header.revision:
             return None, 0
+        previous = list(same.filter(status=Flow.Status.CURRENT))
         flow = Flow.objects.create(
             organization=organization, fdr=header.fdr, revision=header.revision,
             psp_id=header.sender.psp_id, psp_name=header.sender.psp_name,
@@ -257,13 +300,14 @@ def _store(organization: Organization, ref: api.FlowRef, header: api.Flow,
             declared_count=header.declared_count,
             declared_amount_cents=header.declared_amount_cents,
             payments_count=len(rows), payments_amount_cents=total, problems=problems,
-            raw=header.raw, published_at=header.published or ref.published)
-        FlowPayment.objects.bulk_create(
-            [FlowPayment(flow=flow, index=p.index, iuv=p.iuv, iur=p.iur,
-                         id_transfer=p.id_transfer, amount_cents=p.amount_cents,
-                         pay_status=p.pay_status, pay_date=p.pay_date) for p in rows],
-            batch_size=1000)
-        issues = _flow_issues(organization, flow, problems)
+            raw=header.raw, published_at=header.published or ref.published,
+            matched_at=now)
+        for payment in payments:
+            payment.flow = flow
+        FlowPayment.objects.bulk_create(payments, batch_size=1000)
+        issues: list[ReconciliationIssue | None] = list(
+            matching.issues_of(organization, payments))
+        issues += _flow_issues(organization, flow, problems)
         for old in previous:
             issues.append(_supersede(organization, old, flow))
         ReconciliationIssue.objects.bulk_create([i for i in issues if i is not None],

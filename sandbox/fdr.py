@@ -18,9 +18,12 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Max, QuerySet, Sum
 from django.utils import timezone
 
+from pagopa.money import MAX_ST_AMOUNT_CENTS
 from sandbox.models import SandboxFlow, SandboxFlowPayment
 
 FDR_NAME = re.compile(r"[a-zA-Z0-9\-_]{1,35}")
+DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+MAX_COUNT = 2_147_483_647  # what the database keeps for an index or a count
 PAY_STATUSES = ("EXECUTED", "REVOKED", "STAND_IN", "STAND_IN_NO_RPT", "NO_RPT")
 SENDER_TYPES = ("LEGAL_PERSON", "ABI_CODE", "BIC_CODE")
 MAX_BATCH = 1000  # AddPaymentRequest / DeletePaymentRequest maxItems
@@ -56,7 +59,8 @@ def bad(message: str, path: str = "", code: str = "FDR-0702") -> FdrError:
 
 def _text(data: dict, key: str, path: str, max_length: int = 35, min_length: int = 1) -> str:
     value = data.get(key)
-    if not isinstance(value, str) or not min_length <= len(value) <= max_length:
+    if (not isinstance(value, str) or not min_length <= len(value) <= max_length
+            or not value.isprintable()):
         raise bad(f"{path}{key}: a string of {min_length} to {max_length} characters is "
                   "required", f"{path}{key}", "FDR-0700")
     return value
@@ -70,9 +74,10 @@ def cents(value: object, path: str) -> int:
         amount = Decimal(str(value))
     except InvalidOperation as exc:
         raise bad(f"{path}: not a number", path, "FDR-0700") from exc
-    if amount < 0 or amount != amount.quantize(Decimal("0.01")):
-        raise bad(f"{path}: a positive amount with at most two decimals is required", path,
-                  "FDR-0700")
+    if (not amount.is_finite() or amount < 0 or amount * 100 > MAX_ST_AMOUNT_CENTS
+            or amount != amount.quantize(Decimal("0.01"))):
+        raise bad(f"{path}: a positive amount up to 999999999.99 with at most two decimals "
+                  "is required", path, "FDR-0700")
     return int(amount * 100)
 
 
@@ -87,10 +92,11 @@ def instant(value: object, path: str) -> dt.datetime:
 
 
 def local_date(value: object, path: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(value) if isinstance(value, str) else None
-    except ValueError:
-        pass
+    if isinstance(value, str) and DATE.fullmatch(value):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            pass
     raise bad(f"{path}: a date (yyyy-MM-dd) is required", path, "FDR-0700")
 
 
@@ -122,7 +128,7 @@ def create(psp_id: str, fdr: str, body: object, *, day: dt.date | None = None,
         _text(receiver, key, "receiver.")
     _text(receiver, "organizationName", "receiver.", 140)
     tot = data.get("totPayments")
-    if isinstance(tot, bool) or not isinstance(tot, int) or tot < 1:
+    if isinstance(tot, bool) or not isinstance(tot, int) or not 1 <= tot <= MAX_COUNT:
         raise bad("totPayments: an integer >= 1 is required", "totPayments", "FDR-0700")
     now = now or timezone.now()
     values = {
@@ -184,7 +190,7 @@ def add_payments(psp_id: str, fdr: str, body: object) -> SandboxFlow:
 def _payment(item: object, path: str) -> SandboxFlowPayment:
     data = _object(item, path)
     index, transfer = data.get("index"), data.get("idTransfer")
-    if isinstance(index, bool) or not isinstance(index, int) or index < 1:
+    if isinstance(index, bool) or not isinstance(index, int) or not 1 <= index <= MAX_COUNT:
         raise bad(f"{path}.index: an integer >= 1 is required", f"{path}.index", "FDR-0700")
     if isinstance(transfer, bool) or not isinstance(transfer, int) or not 1 <= transfer <= 5:
         raise bad(f"{path}.idTransfer: 1 to 5", f"{path}.idTransfer", "FDR-0700")
@@ -201,7 +207,8 @@ def delete_payments(psp_id: str, fdr: str, body: object) -> SandboxFlow:
     """``PUT .../payments/del``: by index; an index not in the flow is an error."""
     indexes = _object(body, "").get("indexList")
     if (not isinstance(indexes, list) or not 1 <= len(indexes) <= MAX_BATCH
-            or any(isinstance(i, bool) or not isinstance(i, int) for i in indexes)):
+            or any(isinstance(i, bool) or not isinstance(i, int) or abs(i) > MAX_COUNT
+                   for i in indexes)):
         raise bad(f"indexList: 1 to {MAX_BATCH} integers are required", "indexList",
                   "FDR-0700")
     with transaction.atomic():

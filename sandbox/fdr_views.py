@@ -54,7 +54,8 @@ def _int(request, name: str, default: int, maximum: int | None = None) -> int:
     raw = request.GET.get(name)
     if raw is None:
         return default
-    if not raw.isdigit() or int(raw) < 1 or (maximum and int(raw) > maximum):
+    if (not raw.isascii() or not raw.isdigit() or len(raw) > 9 or int(raw) < 1
+            or (maximum and int(raw) > maximum)):
         raise fdr.bad(f"{name}: an integer from 1" + (f" to {maximum}" if maximum else ""),
                       name, "FDR-0700")
     return int(raw)

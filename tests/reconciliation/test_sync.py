@@ -172,6 +172,34 @@ def test_an_older_revision_is_logged_and_ignored(organization, fake, client, opt
     assert list(Flow.objects.values_list("revision", "status")) == [(3, "current")]
 
 
+def test_revisions_relisted_are_silent_and_a_revision_stored_meanwhile_counts_once(
+        organization, fake, client, options):
+    a = options[0]
+    paid(a, "IUR-A")
+    rows = [payment(1, a.iuv, "IUR-A", a.amount_cents)]
+    for revision in (1, 2):
+        fake.publish(flow("F1", organization.fiscal_code, rows, psp_id=PSP,
+                          revision=revision, published=f"2026-11-28T0{revision}:00:00Z"),
+                     rows)
+    assert run(organization, client).flows_stored == 2
+    SyncRun.objects.all().delete()
+    again = run(organization, client)  # both listed again: both already here
+    assert again.outcome == SyncRun.Outcome.OK and not again.problems
+    # A run that fetched revision 3 while another stored it stores nothing.
+    from pagopa.fdr import Payments, parse_flow, parse_flow_ref, parse_payment
+    from tests.pagopa.test_fdr import canned
+
+    header = parse_flow(canned(flow("F1", organization.fiscal_code, rows, psp_id=PSP,
+                                    revision=3)))
+    ref = parse_flow_ref({"fdr": "F1", "pspId": PSP, "revision": 3})
+    fetched = Payments([parse_payment(canned(rows[0]))])
+    sync._store(organization, ref, header, fetched)
+    with pytest.raises(sync._AlreadyStored):
+        sync._store(organization, ref, header, fetched)
+    assert Flow.objects.filter(status="current").count() == 1
+    assert FlowPayment.objects.count() == 3
+
+
 def test_malformed_data_is_stored_for_review_garbage_is_refused(organization, fake, client,
                                                                 options, http_server):
     fake.strict = False
@@ -336,9 +364,78 @@ def test_command_and_schedule(organization, fake, http_server, settings, options
     out = StringIO()
     call_command("sync_fdr", "--organization", organization.slug, stdout=out)
     assert "comune-di-prova: ok, 1 listed, 1 stored, 1 payments" in out.getvalue()
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="Unknown Ente: nessuno"):
+        call_command("sync_fdr", "--organization", "nessuno", stdout=StringIO())
+    call_command("sync_fdr", "--organization", organization.fiscal_code, stdout=out)
+    assert SyncRun.objects.count() == 2
     assert COMMANDS["sync_fdr"] == ("sync_fdr",)
     assert configured()["sync_fdr"] == 3600
     fake.broken["/fdrs"] = 503
     with pytest.raises(SystemExit) as exit_:
         call_command("sync_fdr", "--retries", "0", stdout=StringIO(), stderr=StringIO())
     assert exit_.value.code == 1
+
+
+def test_the_worker_runs_it_and_a_failure_is_a_warning(organization, fake, http_server,
+                                                       settings, caplog, monkeypatch):
+    from reconciliation import sync as module
+    from scheduling.tasks import run_scheduled
+
+    settings.PAGOPA_FDR_URL = http_server.url
+    monkeypatch.setattr(module.time, "sleep", lambda seconds: None)
+    fake.broken["/fdrs"] = 503
+    run_scheduled.call("sync_fdr")
+    [record] = [r for r in caplog.records if r.name == "scheduling.tasks"]
+    assert record.levelname == "WARNING" and "the next run retries" in record.getMessage()
+    assert SyncRun.objects.get().outcome == SyncRun.Outcome.FAILED
+
+
+def test_a_flow_missed_at_the_same_instant_as_a_stored_one_is_fetched_next_time(
+        organization, fake, client, options):
+    a, b = options[:2]
+    for name, option in (("F1", a), ("F2", b)):
+        rows = [payment(1, option.iuv, f"IUR-{name}", option.amount_cents)]
+        fake.publish(flow(name, organization.fiscal_code, rows, psp_id=PSP,
+                          published="2026-11-28T08:00:00Z"), rows)
+    fake.broken["/fdrs/F2/"] = 503
+    failed = run(organization, client)
+    assert failed.flows_stored == 1
+    assert failed.watermark < dt.datetime(2026, 11, 28, 8, tzinfo=dt.UTC)
+    fake.broken.clear()
+    assert run(organization, client).flows_stored == 1
+    assert Flow.objects.count() == 2
+
+
+def test_an_unexpected_error_on_one_flow_is_no_crash(organization, fake, client, options,
+                                                     monkeypatch, caplog):
+    a, b = options[:2]
+    for name, option in (("F1", a), ("F2", b)):
+        rows = [payment(1, option.iuv, f"IUR-{name}", option.amount_cents)]
+        fake.publish(flow(name, organization.fiscal_code, rows, psp_id=PSP), rows)
+    real = sync._store
+
+    def broken(organization, ref, header, fetched):
+        if ref.fdr == "F1":
+            raise RuntimeError("disk full")
+        return real(organization, ref, header, fetched)
+
+    monkeypatch.setattr(sync, "_store", broken)
+    result = run(organization, client)
+    assert result.outcome == SyncRun.Outcome.FAILED and result.flows_stored == 1
+    assert "disk full" in caplog.text
+    monkeypatch.setattr(sync, "_store", real)
+    assert run(organization, client).flows_stored == 1
+
+
+def test_a_failure_outside_any_flow_is_recorded_not_raised(organization, fake, client,
+                                                           monkeypatch, caplog):
+    def broken(*args, **kwargs):
+        raise RuntimeError("database gone")
+
+    monkeypatch.setattr(sync.matching, "flag_unreported", broken)
+    result = run(organization, client)
+    assert result.outcome == SyncRun.Outcome.FAILED and "Errore interno" in result.error
+    assert "database gone" in caplog.text
+    assert sync.last_sync(organization) == result

@@ -97,6 +97,10 @@ def test_publication_needs_the_declared_totals(psp_api):
     ({**header(), "totPayments": 0}, "totPayments"),
     ({**header(), "sumPayments": 1.234}, "sumPayments"),
     ({**header(), "regulationDate": "27/11/2026"}, "regulationDate"),
+    ({k: v for k, v in header().items() if k != "regulationDate"}, "regulationDate"),
+    ({**header(), "totPayments": 10**20}, "totPayments"),
+    ({**header(), "sumPayments": 10**12}, "sumPayments"),
+    ({**header(), "regulation": "SEPA\x00"}, "regulation"),
     ({**header(), "sender": {**header()["sender"], "pspId": "OTHERPSP"}}, "sender.pspId"),
     ({**header(), "receiver": {"id": EC}}, "receiver.organizationId"),
 ])
@@ -110,7 +114,8 @@ def test_a_malformed_flow_is_refused_with_the_reason(psp_api, body, path):
 
 @pytest.mark.parametrize("bad", [
     {"pay": -1}, {"pay": 1.001}, {"idTransfer": 6}, {"payStatus": "PAID"},
-    {"payDate": "yesterday"}, {"iuv": ""}, {"index": 0},
+    {"payDate": "yesterday"}, {"iuv": ""}, {"index": 0}, {"index": 10**20},
+    {"iur": "IUR\x00"}, {"pay": 1e300},
 ])
 def test_malformed_payments_are_refused_all_together(psp_api, bad):
     psp_api.call("POST", draft_path(), header())
@@ -173,7 +178,8 @@ def test_every_revision_is_listed_in_publication_order(psp_api, org_api):
     assert listed[0]["published"] <= listed[1]["published"]
 
 
-@pytest.mark.parametrize("query", [{"size": 1001}, {"page": 0}, {"publishedGt": "ieri"}])
+@pytest.mark.parametrize("query", [{"size": 1001}, {"page": 0}, {"publishedGt": "ieri"},
+                                   {"page": "9" * 30}, {"size": "١٢"}])
 def test_bad_query_parameters_answer_400(org_api, query):
     response = org_api.call("GET", f"/organizations/{EC}/fdrs", valid=False, **query)
     assert response.status_code == 400 and response.json()["httpStatusCode"] == 400

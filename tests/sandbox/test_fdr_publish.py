@@ -145,6 +145,22 @@ def test_faults_on_the_treasury_side(day_of_payments, today):
 
 
 @pytest.mark.django_db
+def test_a_flow_the_fdr_service_refuses_is_skipped_with_its_reason(day_of_payments, today,
+                                                                  monkeypatch):
+    name = f"{today:%Y-%m-%d}SNDBXIT1-0001"
+    # Another click got there first: it drafted the flow after this run chose the name.
+    monkeypatch.setattr(fdr_publish, "_next_name", lambda day, psp_id: (
+        f"{day:%Y-%m-%d}{psp_id}-0001", 1))
+    fdr_publish.fdr.create("SNDBXIT1", name, {**fdr_publish._header(
+        name, 1, today, fdr_publish.psp("SNDBXIT1"), EC, "Comune", timezone.now()),
+        "totPayments": 1, "sumPayments": 1})
+    report = fdr_publish.publish_day(today, EC)
+    assert report.skipped == [f"{name}: Reporting fdr [{name}] already exists in draft"]
+    assert [f.psp_id for f in report.flows] == ["SNDBXPY1"]
+    assert not TreasuryCredit.objects.filter(fdr=name).exists()
+
+
+@pytest.mark.django_db
 def test_unknown_fault_is_refused():
     with pytest.raises(ValueError, match="unknown faults"):
         fdr_publish.publish_day(dt.date(2026, 11, 27), faults=frozenset({"everything"}))
