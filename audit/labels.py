@@ -38,6 +38,8 @@ ACTION_LABELS = {
     "pay_link.issued": _("Link di pagamento creato"),
     "pay_link.revoked": _("Link di pagamento revocato"),
     "reminder_policy.updated": _("Promemoria del servizio modificati"),
+    "treasury.imported": _("Estratto conto del tesoriere importato"),
+    "reconciliation.ignored": _("Anomalia di riconciliazione ignorata"),
 }
 
 

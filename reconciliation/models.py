@@ -161,10 +161,16 @@ class ReconciliationIssue(models.Model):
         NEW_REVISION = "nuova_revisione", _("Nuova revisione del flusso")
         UNKNOWN_PSP = "psp_sconosciuto", _("PSP sconosciuto")
         MALFORMED = "dati_malformati", _("Dati del flusso non validi")
+        # The treasury's side (recon-pages): a credit and its flow disagree.
+        CREDIT_NO_FLOW = "accredito_senza_flusso", _("Accredito senza flusso")
+        CREDIT_AMOUNT = "accredito_importo_diverso", _("Accredito di importo diverso dal "
+                                                       "flusso")
+        FLOW_NO_CREDIT = "flusso_senza_accredito", _("Flusso senza accredito del tesoriere")
 
     class State(models.TextChoices):
         OPEN = "open", _("Da gestire")
         RESOLVED = "resolved", _("Risolta")
+        IGNORED = "ignored", _("Ignorata")
 
     organization = models.ForeignKey(Organization, on_delete=models.PROTECT,
                                      related_name="reconciliation_issues",
@@ -181,6 +187,9 @@ class ReconciliationIssue(models.Model):
     receipt = models.ForeignKey(Receipt, on_delete=models.PROTECT, null=True, blank=True,
                                 related_name="reconciliation_issues",
                                 verbose_name=_("ricevuta"))
+    credit = models.ForeignKey("reconciliation.TreasuryCredit", on_delete=models.CASCADE,
+                               null=True, blank=True, related_name="issues",
+                               verbose_name=_("accredito del tesoriere"))
     # The facts behind it (amounts, revisions before and after…), for the page.
     detail = models.JSONField(_("dettagli"), default=dict, blank=True)
     notes = models.TextField(_("note"), blank=True)
@@ -243,3 +252,7 @@ class SyncRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organization_id} {self.started_at:%Y-%m-%d %H:%M} {self.outcome}"
+
+
+# The treasury's records (recon-pages), registered with the app's models.
+from reconciliation.treasury_models import TreasuryCredit, TreasuryStatement  # noqa: E402,F401

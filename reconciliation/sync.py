@@ -35,7 +35,7 @@ from django.utils.translation import gettext
 from organizations.models import Organization
 from pagopa import fdr as api
 from payments.models import Receipt
-from reconciliation import matching
+from reconciliation import credits, matching
 from reconciliation.models import Flow, FlowPayment, ReconciliationIssue, SyncRun
 
 log = logging.getLogger(__name__)
@@ -165,6 +165,8 @@ def _run(run: SyncRun, organization: Organization, fdr: api.FdrClient,
     matching.rematch_unsettled(organization, now=now)
     matching.flag_unreported(organization, now=now)
     _settle_known_psps(organization)
+    # The treasury's credits against the flows just stored (recon-pages).
+    credits.reconcile_treasury(organization)
     if blocked:
         return _finish(run, SyncRun.Outcome.FAILED, mark=mark,
                        error=gettext("FdR non disponibile per alcuni flussi: saranno "

@@ -257,6 +257,9 @@ PAGOPA_FDR_KEY = env_str("PAGOPA_FDR_KEY") or ""
 RECONCILIATION_UNREPORTED_DAYS = env_int("RECONCILIATION_UNREPORTED_DAYS", 5)
 # Receipts older than this are not looked for in flows any more (nor at the first sync).
 RECONCILIATION_LOOKBACK_DAYS = env_int("RECONCILIATION_LOOKBACK_DAYS", 60)
+# A flow in force with no treasurer's credit this many days after its regulation date goes
+# to the work queue (the SEPA credit is booked D+1; 3 covers a weekend).
+RECONCILIATION_CREDIT_DAYS = env_int("RECONCILIATION_CREDIT_DAYS", 3)
 # pagoPA's taxonomy of collection services as published (CSV of
 # https://api.platform.pagopa.it/taxonomy/service/v1/taxonomy?extension=csv): when set,
 # every taxonomy code of a service or transfer must be in it and valid today. Unset: the
