@@ -3,6 +3,7 @@ from django.urls import include, path
 from backoffice import (
     audit_views,
     ente_views,
+    import_views,
     login,
     position_urls,
     receipt_views,
@@ -35,6 +36,17 @@ urlpatterns = [
     path("servizi/", service_views.service_list, name="services"),
     path("servizi/nuovo/", service_views.service_create, name="service_create"),
     path("servizi/<int:pk>/", service_views.service_edit, name="service"),
+    # File import of positions (issue 14)
+    path("importazione/", import_views.import_home, name="imports"),
+    path("importazione/modello.csv", import_views.import_template_file, {"fmt": "csv"},
+         name="import_template_csv"),
+    path("importazione/modello.xlsx", import_views.import_template_file, {"fmt": "xlsx"},
+         name="import_template_xlsx"),
+    path("importazione/<int:pk>/", import_views.import_run, name="import_run"),
+    path("importazione/<int:pk>/stato/", import_views.import_run_status,
+         name="import_run_status"),
+    path("importazione/<int:pk>/conferma/", import_views.import_confirm,
+         name="import_confirm"),
     # The Ente's settings (bo-ente)
     path("ente/", ente_views.settings_page, name="ente"),
 ]
