@@ -6,7 +6,7 @@ filled; the positions of its bench Ente are deleted first):
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/sportello_import_bench \\
         python bench/bench_import.py [--rows N] [--xlsx]
 It writes the file (the template's columns: 80% single payments, 20% plans of two
-installments; 20,000 debtors) to a temporary directory, then times, as the back office
+installments; 20,000 debtors, each with the same anagrafica on every row) to a temporary directory, then times, as the back office
 does them: the check (read, parse, dry run: nothing written) and the write (read, parse,
 check again, write in batches of 1,000). Peak memory is the process's maximum resident
 set (``ru_maxrss``), printed after each phase: it must not grow with N (streaming).
@@ -71,9 +71,10 @@ def write_file(path: Path, rows: int, service: str) -> int:
         out = csv.writer(handle, delimiter=";")
         out.writerow(COLUMNS)
         while written < rows:
-            code = codes[positions % len(codes)]
+            index = positions % len(codes)
+            code = codes[index]
             reference = f"BENCH-{positions:07d}"
-            base = [reference, code, "F", "Mario", f"Rossi {positions % 97}", "Via Roma 1",
+            base = [reference, code, "F", "Mario", f"Rossi {index % 97}", "Via Roma 1",
                     "00100", "Roma", "RM", "IT", "", service, "TARI 2026"]
             if positions % 5 == 4 and written + 2 <= rows:
                 out.writerow([*base, "60,25", f"{due:%d/%m/%Y}", "1", "", ""])

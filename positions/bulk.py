@@ -394,7 +394,8 @@ def _debtors(ctx: _Context, specs: list[DebtorSpec]) -> dict[str, Debtor]:
                 object_id=str(record.pk), object_repr=str(record)[:200],
                 data={"before": before, "after": after, "source": ctx.source}))
     if changed:
-        Debtor.objects.bulk_update(changed, list(_DEBTOR_UPDATABLE))
+        # Small batches: bulk_update's CASE … WHEN grows with the rows it covers.
+        Debtor.objects.bulk_update(changed, list(_DEBTOR_UPDATABLE), batch_size=100)
         AuditEntry.objects.bulk_create(entries)
     return held
 
