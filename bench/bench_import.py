@@ -4,10 +4,10 @@ PostgreSQL, with the peak memory of the process.
 Run from the repository root against a scratch PostgreSQL database (it is migrated and
 filled; the positions of its bench Ente are deleted first):
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/sportello_import_bench \\
-        python bench/bench_import.py [--rows N] [--xlsx]
+        python bench/bench_import.py [--rows N]
 It writes the file (the template's columns: 80% single payments, 20% plans of two
-installments; 20,000 debtors, each with the same anagrafica on every row) to a temporary directory, then times, as the back office
-does them: the check (read, parse, dry run: nothing written) and the write (read, parse,
+installments; 20,000 debtors, each with one anagrafica on every row) to a temporary
+directory, then times, as the back office does them: the check (read, parse, dry run: nothing written) and the write (read, parse,
 check again, write in batches of 1,000). Peak memory is the process's maximum resident
 set (``ru_maxrss``), printed after each phase: it must not grow with N (streaming).
 No assertions: figures for bench/RESULTS.md.
