@@ -8,7 +8,8 @@ filled; the positions of its bench Ente are deleted first):
 It writes the file (the template's columns: 80% single payments, 20% plans of two
 installments; 20,000 debtors, each with one anagrafica on every row) to a temporary
 directory, then times, as the back office does them: the check (read, parse, dry run:
-nothing written) and the write (read, parse, check again, write in batches of 1,000). Peak memory is the process's maximum resident
+nothing written) and the write (read, parse, check again, write in batches of 1,000).
+Peak memory is the process's maximum resident
 set (``ru_maxrss``), printed after each phase: it must not grow with N (streaming).
 No assertions: figures for bench/RESULTS.md.
 """
