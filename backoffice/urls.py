@@ -3,6 +3,7 @@ from django.urls import include, path
 from backoffice import (
     audit_views,
     ente_views,
+    import_views,
     login,
     position_urls,
     receipt_views,
@@ -61,6 +62,17 @@ urlpatterns = [
          name="reconciliation_statement"),
     path("riconciliazione/esporta/", reconciliation_views.accounting_export,
          name="reconciliation_export"),
+    # File import of positions (issue 14)
+    path("importazione/", import_views.import_home, name="imports"),
+    path("importazione/modello.csv", import_views.import_template_file, {"fmt": "csv"},
+         name="import_template_csv"),
+    path("importazione/modello.xlsx", import_views.import_template_file, {"fmt": "xlsx"},
+         name="import_template_xlsx"),
+    path("importazione/<int:pk>/", import_views.import_run, name="import_run"),
+    path("importazione/<int:pk>/stato/", import_views.import_run_status,
+         name="import_run_status"),
+    path("importazione/<int:pk>/conferma/", import_views.import_confirm,
+         name="import_confirm"),
     # The Ente's settings (bo-ente)
     path("ente/", ente_views.settings_page, name="ente"),
     # Notifications to the Ente's systems (webhooks)

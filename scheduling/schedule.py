@@ -35,6 +35,7 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     "expire_positions": ("expire_positions",),
     "send_webhooks": ("send_webhooks",),
     "send_reminders": ("send_reminders",),
+    "resume_imports": ("resume_imports",),
 }
 
 

@@ -7,6 +7,8 @@ everywhere. The checks come from maintained libraries (python-codicefiscale for 
 
 from __future__ import annotations
 
+import datetime
+import functools
 import re
 from dataclasses import dataclass
 
@@ -40,8 +42,39 @@ def normalize_fiscal_code(text: str) -> str:
     return _SEPARATORS.sub("", text or "").upper()
 
 
-def parse_fiscal_code(text: str) -> FiscalCode:
-    """Return the normalised code, or raise ValidationError with an Italian message."""
+_OMOCODIA = str.maketrans("LMNPQRSTUV", "0123456789")
+_MONTHS = "ABCDEHLMPRST"
+
+
+@functools.cache
+def _place_codes() -> frozenset[str]:
+    from codicefiscale.data import get_indexed_data
+
+    return frozenset(get_indexed_data()["codes"])
+
+
+def _quick_person_check(value: str) -> bool:
+    """Birth date and place code of a 16-character code that has the right shape and
+    check character: a real day, a known Belfiore code. The bulk import's check, since
+    python-codicefiscale's full decode (the place as it was on the birth date) costs
+    about 10 ms a code, 1,000 s for a file of 100,000 rows."""
+    year = int(value[6:8].translate(_OMOCODIA))
+    day = int(value[9:11].translate(_OMOCODIA))
+    day = day - 40 if day > 40 else day
+    try:
+        # 2000 is a leap year: 29 February of any year ends in 00..99 passes here.
+        datetime.date(2000 + year if year % 4 == 0 else 2001, _MONTHS.index(value[8]) + 1,
+                      day)
+    except ValueError:
+        return False
+    place = value[11] + value[12:15].translate(_OMOCODIA)
+    return place in _place_codes()
+
+
+def parse_fiscal_code(text: str, *, quick: bool = False) -> FiscalCode:
+    """Return the normalised code, or raise ValidationError with an Italian message.
+    ``quick``: the birth place is checked to exist, not to have existed on the birth
+    date (the bulk import: see ``_quick_person_check``)."""
     value = normalize_fiscal_code(text)
     if not value:
         raise ValidationError(_("Inserisci il codice fiscale."), code="required")
@@ -75,7 +108,7 @@ def parse_fiscal_code(text: str) -> FiscalCode:
               "Controlla di averlo scritto bene."),
             code="checksum",
         )
-    if not cf_lib.is_valid(value):
+    if not (_quick_person_check(value) if quick else cf_lib.is_valid(value)):
         raise ValidationError(
             _("Il codice fiscale non è valido: data o luogo di nascita inesistenti."),
             code="invalid",

@@ -392,6 +392,8 @@ SCHEDULE = {
     # Email reminders of due dates (reminders.sending): hourly, so a day missed by a
     # stopped worker is caught up; each reminder goes once however often it runs.
     "send_reminders": env_int("SCHEDULE_SEND_REMINDERS_SECONDS", 3600),
+    # File imports whose job stopped moving (a worker restarted) are queued again.
+    "resume_imports": env_int("SCHEDULE_RESUME_IMPORTS_SECONDS", 60),
 }
 
 # Webhooks to the Ente's systems (webhooks/targets.py): private, loopback and reserved
@@ -399,6 +401,10 @@ SCHEDULE = {
 WEBHOOKS_ALLOW_PRIVATE_TARGETS = env_bool("WEBHOOKS_ALLOW_PRIVATE_TARGETS", DEBUG)
 # Connect and read timeout of each POST, in seconds.
 WEBHOOKS_TIMEOUT_SECONDS = env_int("WEBHOOKS_TIMEOUT_SECONDS", 5)
+
+# The back office's file import: at most this many rows and bytes per file.
+IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 200_000)
+IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 64 * 1024 * 1024)
 
 FORM_RENDERER = "sportello.forms.FormRenderer"
 
