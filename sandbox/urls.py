@@ -1,6 +1,6 @@
 from django.urls import path
 
-from sandbox import views
+from sandbox import io, views
 
 app_name = "sandbox"
 urlpatterns = [
@@ -14,4 +14,11 @@ urlpatterns = [
     path("pagamenti/<str:token>/", views.payment, name="payment"),
     path("aca/v1/paCreatePosition", views.aca_create_position, name="aca_api"),
     path("aca/", views.aca, name="aca"),
+    path("io/api/v1/profiles", io.profiles, name="io_profiles"),
+    path("io/api/v1/messages", io.messages, name="io_messages"),
+    path("io/api/v1/messages/<str:fiscal_code>/<str:message_id>", io.message,
+         name="io_message"),
+    path("io/", io.inbox, name="io"),
+    path("io/<str:fiscal_code>/", io.inbox, name="io_inbox"),
+    path("io/messaggi/<str:message_id>/paga/", io.pay, name="io_pay"),
 ]
