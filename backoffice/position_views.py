@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from appio.models import IoMessage
 from audit.models import AuditEntry
 from backoffice.access import staff_required
 from backoffice.exports import (
@@ -130,7 +131,8 @@ def position_detail(request, pk: int):
     return render(request, "backoffice/positions/detail.html", _context(
         request, position=position, groups=[g for g in groups if g[1]], history=history,
         can_change=not closed, can_reopen=not closed and bool(editing.reopenable(position)),
-        can_print=any(o.is_payable for o in options), today=timezone.localdate()))
+        can_print=any(o.is_payable for o in options), today=timezone.localdate(),
+        io_messages=IoMessage.objects.filter(position=position)[:50]))
 
 
 def _editor_page(request, editor: PositionEditor, position=None, version=None):

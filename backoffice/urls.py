@@ -1,6 +1,7 @@
 from django.urls import include, path
 
 from backoffice import (
+    appio_views,
     audit_views,
     ente_views,
     login,
@@ -37,4 +38,7 @@ urlpatterns = [
     path("servizi/<int:pk>/", service_views.service_edit, name="service"),
     # The Ente's settings (bo-ente)
     path("ente/", ente_views.settings_page, name="ente"),
+    # App IO (issue 18): the keys, and who no channel reaches
+    path("app-io/", appio_views.io_settings, name="appio"),
+    path("irraggiungibili/", appio_views.unreachable_list, name="unreachable"),
 ]
