@@ -4,6 +4,12 @@ from __future__ import annotations
 
 import pytest
 
+from tests.backoffice.conftest import (  # noqa: F401 - fixtures
+    manager,
+    manager_client,
+    operator,
+    operator_client,
+)
 from tests.payments.conftest import site  # noqa: F401 - fixture
 
 KEY = "io-key-comune-di-prova-0001"

@@ -3,13 +3,11 @@ audited), the suspension alert, the messages on the position page."""
 
 from __future__ import annotations
 
-import pytest
 from django.utils import timezone
 
 from appio.models import IoConfig, IoMessage, IoServiceKey
 from audit.models import AuditEntry
-from tests.backoffice.conftest import login_staff, make_staff  # noqa: F401
-from tests.backoffice.conftest import manager, manager_client, operator, operator_client  # noqa: F401
+from tests.backoffice.conftest import login_staff, make_staff
 
 KEY = "chiave-segreta-di-io-1234"
 
