@@ -29,6 +29,8 @@ ACTION_LABELS = {
     "fiscal_code.verified": _("Codice fiscale verificato"),
     "appio.settings_changed": _("Impostazioni di App IO modificate"),
     "appio.sends_resumed": _("Invii in App IO ripresi"),
+    "pay_link.issued": _("Link di pagamento creato"),
+    "pay_link.revoked": _("Link di pagamento revocato"),
 }
 
 

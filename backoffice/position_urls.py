@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from backoffice import paylink_views
 from backoffice import position_views as views
 
 urlpatterns = [
@@ -12,4 +13,10 @@ urlpatterns = [
     path("<int:pk>/annulla/", views.position_cancel, name="position_cancel"),
     path("<int:pk>/riapri/", views.position_reopen, name="position_reopen"),
     path("<int:pk>/avviso.pdf", views.position_notice, name="position_notice"),
+    path("<int:pk>/link/", paylink_views.issue, name="position_pay_link"),
+    path("<int:pk>/link/revoca/", paylink_views.revoke, name="position_pay_link_revoke"),
+    path("<int:pk>/link/qr.svg", paylink_views.qr, {"kind": "svg"},
+         name="position_pay_link_qr"),
+    path("<int:pk>/link/qr.png", paylink_views.qr, {"kind": "png"},
+         name="position_pay_link_qr_png"),
 ]

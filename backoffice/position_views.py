@@ -42,6 +42,7 @@ from payments.status import option_payment_state
 from positions import editing
 from positions.models import PaymentOption, PaymentPosition
 from positions.services import option_label
+from reminders import paylinks
 
 
 def _context(request, **extra) -> dict:
@@ -128,10 +129,13 @@ def position_detail(request, pk: int):
     status = PaymentOption.Status
     closed = any(o.status in (status.PAID, status.SUPERSEDED, status.CANCELLED)
                  for o in options)
+    pay_link = paylinks.live_link(position)
     return render(request, "backoffice/positions/detail.html", _context(
         request, position=position, groups=[g for g in groups if g[1]], history=history,
         can_change=not closed, can_reopen=not closed and bool(editing.reopenable(position)),
         can_print=any(o.is_payable for o in options), today=timezone.localdate(),
+        pay_link=pay_link, pay_link_url=paylinks.url_of(pay_link) if pay_link else "",
+        pay_link_expires=paylinks.expires_on(position, pay_link) if pay_link else None,
         io_messages=IoMessage.objects.filter(position=position)[:50]))
 
 

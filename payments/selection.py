@@ -25,9 +25,12 @@ class PaymentSelectionForm(forms.Form):
         },
     )
 
-    def __init__(self, request, *args, **kwargs):
+    def __init__(self, request, *args, positions=None, **kwargs):
+        """``positions``: where the options may come from; by default what ``request``
+        may see (a pay link passes its one position: the signed link is the proof)."""
         super().__init__(*args, **kwargs)
         self.request = request
+        self.positions = positions
         self.fields["option"].choices = [(str(v), str(v)) for v in
                                          self.data.getlist("option")] if self.data else ()
 
@@ -39,7 +42,9 @@ class PaymentSelectionForm(forms.Form):
                 params={"max": MAX_CART}, code="too_many")
         options = list(
             PaymentOption.objects.filter(
-                pk__in=ids, position__in=visible_positions(self.request),
+                pk__in=ids,
+                position__in=(self.positions if self.positions is not None
+                              else visible_positions(self.request)),
                 status=PaymentOption.Status.UNPAID,
             ).select_related("position__service", "position__debtor", "organization")
         )

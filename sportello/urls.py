@@ -24,6 +24,8 @@ urlpatterns = [
     path("<slug:ente>/", include("accounts.urls")),
     path("<slug:ente>/", include("identity.ente_urls")),
     path("<slug:ente>/", include("payments.urls")),
+    # After payments: /<ente>/paga/conferma/ is theirs, /<ente>/paga/<token>/ ours.
+    path("<slug:ente>/", include("reminders.urls")),
     path("<slug:ente>/", include("documents.urls")),
     path("<slug:ente>/", include("organizations.urls")),
 ]

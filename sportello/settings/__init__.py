@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "mail",
     "payments",
     "documents",
+    "reminders",
     "appio",
     "backoffice",
     "sandbox",
@@ -66,6 +67,12 @@ INSTALLED_APPS = [
     "scheduling",
     "demo",
 ]
+
+# Pay links and email reminders (see README, "Reminders and pay links"): a pay link opens
+# until the position's last due date plus this many days; requests per client address to
+# the pay-link and unsubscribe pages (django-ratelimit syntax).
+REMINDERS_PAY_LINK_DAYS_AFTER_DUE = env_int("REMINDERS_PAY_LINK_DAYS_AFTER_DUE", 60)
+REMINDERS_PAY_LINK_RATE = env_str("REMINDERS_PAY_LINK_RATE") or "30/m"
 
 # Upward wiring, by name: accounts asks positions whether a notice was issued to a codice
 # fiscale (the proof of a declared code) without importing it (docs/architecture.md).

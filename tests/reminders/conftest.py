@@ -1,0 +1,1 @@
+from tests.payments.conftest import official_schemas, site, validate  # noqa: F401
