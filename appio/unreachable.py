@@ -25,7 +25,7 @@ def unreachable_on_io(organization: Organization) -> QuerySet[PaymentPosition]:
 
 def unreachable(organization: Organization) -> QuerySet[PaymentPosition]:
     """Still to pay, and neither IO nor email reaches the debtor."""
-    from reminders import unreachable_by_email
+    from reminders.sending import unreachable_by_email
 
     by_email = unreachable_by_email(organization).values("pk")
     return (unreachable_on_io(organization).filter(pk__in=by_email)
