@@ -31,6 +31,7 @@ ACTION_LABELS = {
     "appio.sends_resumed": _("Invii in App IO ripresi"),
     "pay_link.issued": _("Link di pagamento creato"),
     "pay_link.revoked": _("Link di pagamento revocato"),
+    "reminder_policy.updated": _("Promemoria del servizio modificati"),
 }
 
 

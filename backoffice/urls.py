@@ -7,6 +7,7 @@ from backoffice import (
     login,
     position_urls,
     receipt_views,
+    reminder_views,
     service_views,
     staff_views,
     views,
@@ -36,6 +37,8 @@ urlpatterns = [
     path("servizi/", service_views.service_list, name="services"),
     path("servizi/nuovo/", service_views.service_create, name="service_create"),
     path("servizi/<int:pk>/", service_views.service_edit, name="service"),
+    path("servizi/<int:pk>/promemoria/", reminder_views.service_reminders,
+         name="service_reminders"),
     # The Ente's settings (bo-ente)
     path("ente/", ente_views.settings_page, name="ente"),
     # App IO (issue 18): the keys, and who no channel reaches

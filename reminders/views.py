@@ -28,8 +28,9 @@ from reminders.paylinks import resolve
 from sportello.ratelimit import over_limit
 
 #: Only our own pages get the address (which holds the token): never Checkout or any
-#: other site. ``no-referrer`` would also make the browser send ``Origin: null`` on the
-#: page's own *Paga* POST, which the CSRF check rightly refuses.
+#: other site. Not ``no-referrer``: with it Chromium sends ``Origin: null`` on the page's
+#: own *Paga* POST, and Django's CSRF check refuses it (tried in the browser journey:
+#: "Origin checking failed - null does not match any trusted origins").
 REFERRER_POLICY = "same-origin"
 
 

@@ -375,6 +375,9 @@ SCHEDULE = {
     # production; off on one machine, where the demo IdP needs none and nothing outside
     # can be reached.
     "identity_fetch_metadata": env_int("SCHEDULE_IDENTITY_FETCH_METADATA_SECONDS", 0),
+    # Email reminders of due dates (reminders.sending): hourly, so a day missed by a
+    # stopped worker is caught up; each reminder goes once however often it runs.
+    "send_reminders": env_int("SCHEDULE_SEND_REMINDERS_SECONDS", 3600),
 }
 
 FORM_RENDERER = "sportello.forms.FormRenderer"

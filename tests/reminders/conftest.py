@@ -1,1 +1,1 @@
-from tests.payments.conftest import official_schemas, site, validate  # noqa: F401
+from tests.payments.conftest import node, official_schemas, site, validate  # noqa: F401

@@ -48,3 +48,19 @@ def test_without_csrf_token_paga_is_refused(make_position, site):
     response = strict.post(path, {"option": position.options.get().pk})
     assert response.status_code == 403
     assert not PaymentAttempt.objects.exists()
+
+
+def test_the_receipt_still_goes_after_unsubscribing_from_reminders(node, make_position,
+                                                                    debtor):
+    from mail.models import OutgoingEmail
+    from reminders import optout
+    from tests.payments.conftest import receipt_for
+
+    debtor.email = "mario.rossi@example.it"
+    debtor.save()
+    option = make_position().options.get()
+    optout.opt_out(option.organization, "Mario.Rossi@example.it")
+    node.get_payment(option.notice_number)
+    assert node.send_rt(receipt_for(option)).outcome == "OK"
+    assert list(OutgoingEmail.objects.values_list("to", flat=True)) == [
+        "mario.rossi@example.it"]
