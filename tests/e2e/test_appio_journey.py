@@ -62,3 +62,42 @@ def test_io_message_pay_button_pays_the_position(page, site, make_position, debt
     option.refresh_from_db()
     assert option.status == PaymentOption.Status.PAID
     assert not page.js_errors, page.js_errors
+
+
+def test_responsabile_enters_the_key_and_sees_what_io_did(page, live_server, settings,
+                                                          organization, service,
+                                                          make_position, debtor):
+    """The keys page, the IO messages on the position, the dashboard's alert after IO
+    refused the key, and the unreachable list: each one accessible."""
+    from organizations.models import StaffRole
+    from tests.backoffice.conftest import make_staff
+    from tests.e2e.test_backoffice_journey import staff_log_in
+
+    settings.SITE_URL = live_server.url
+    settings.PAGOPA_ACA_URL = ""
+    settings.APPIO_URL = ""
+    IoService.objects.create(name="Comune di Prova", key=KEY,
+                             organization_fiscal_code=organization.fiscal_code)
+    staff_log_in(page, make_staff(organization, "resp@example.it", StaffRole.MANAGER))
+    page.get_by_role("link", name="App IO").first.click()
+    assert_accessible(page)
+    page.locator("label[for=id_enabled]").click()  # Bootstrap Italia draws the box
+    assert page.get_by_label("Invia messaggi in App IO").is_checked()
+    page.get_by_label("Chiave del servizio IO dell'Ente").fill(KEY)
+    page.get_by_role("button", name="Salva").click()
+    assert "Impostazioni di App IO salvate" in page.locator("body").inner_text()
+    assert KEY not in page.content()
+    position = make_position()  # Mario has no IO profile in the sandbox
+    page.goto(f"/comune-di-prova/backoffice/posizioni/{position.pk}/")
+    assert "Cittadino non iscritto a IO" in page.locator("#io-messages").inner_text()
+    assert_accessible(page)
+    # IO refuses the key now: the Ente's sends stop, the dashboard says so.
+    IoService.objects.update(suspended=True)
+    IoProfile.objects.create(fiscal_code=debtor.fiscal_code)
+    make_position(reference="TS-2")
+    page.goto("/comune-di-prova/backoffice/")
+    assert "sospesi" in page.locator("#io-suspended").inner_text()
+    assert_accessible(page)
+    page.goto("/comune-di-prova/backoffice/irraggiungibili/")
+    assert_accessible(page)
+    assert not page.js_errors, page.js_errors
