@@ -34,6 +34,7 @@ from pagopa.appio import (
     IoRateLimited,
 )
 from positions.models import PaymentOption, PaymentPosition
+from reminders.paylinks import pay_link_url
 from sportello import outbox
 
 log = logging.getLogger(__name__)
@@ -135,8 +136,6 @@ def send(message_id: int, now: dt.datetime | None = None) -> dt.datetime | None:
     if not api_key:
         _finish(message, IoMessage.State.SKIPPED, now, error="Nessuna chiave IO leggibile")
         return None
-    from reminders.paylinks import pay_link_url
-
     body = build(message.kind, position, option, pay_link_url(position),
                  reminder=message.dedupe_key.split(":")[1] if message.kind == "reminder"
                  else "")

@@ -28,7 +28,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import requests
@@ -131,7 +131,6 @@ class Message:
     markdown: str
     due_date: dt.datetime | None = None
     payment_data: PaymentData | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
 
     def validate(self) -> None:
         if not _FISCAL_CODE.match(self.fiscal_code):
@@ -154,7 +153,7 @@ class Message:
             content["due_date"] = due.strftime("%Y-%m-%dT%H:%M:%S.000Z")
         if self.payment_data is not None:
             content["payment_data"] = self.payment_data.to_json()
-        return {"fiscal_code": self.fiscal_code, "content": content, **self.extra}
+        return {"fiscal_code": self.fiscal_code, "content": content}
 
 
 class IoClient:
