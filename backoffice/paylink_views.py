@@ -8,10 +8,10 @@ import io
 
 import segno
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST
 
 from backoffice.access import staff_required
 from positions.models import PaymentPosition
@@ -50,11 +50,13 @@ def revoke(request, pk: int):
 
 
 @staff_required()
-@require_GET
 def qr(request, pk: int, kind: str):
     """The live link as a QR code: SVG (sharp at any print size) or PNG (for word
     processors). Served as an image, so the page stays CSP-strict."""
-    link = paylinks.live_link(_position(request, pk))
+    position = _position(request, pk)  # another Ente's position: 404 whatever the method
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponseNotAllowed(["GET", "HEAD"])
+    link = paylinks.live_link(position)
     if link is None:
         raise Http404
     out = io.BytesIO()
