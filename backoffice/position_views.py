@@ -136,7 +136,9 @@ def position_detail(request, pk: int):
         can_print=any(o.is_payable for o in options), today=timezone.localdate(),
         pay_link=pay_link, pay_link_url=paylinks.url_of(pay_link) if pay_link else "",
         pay_link_expires=paylinks.expires_on(position, pay_link) if pay_link else None,
-        io_messages=IoMessage.objects.filter(position=position)[:50]))
+        io_messages=IoMessage.objects.filter(position=position)[:50],
+
+        reminders=position.reminders.order_by("created_at", "pk")))
 
 
 def _editor_page(request, editor: PositionEditor, position=None, version=None):

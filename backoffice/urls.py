@@ -11,6 +11,7 @@ from backoffice import (
     service_views,
     staff_views,
     views,
+    webhook_views,
 )
 
 app_name = "backoffice"
@@ -44,4 +45,14 @@ urlpatterns = [
     # App IO (issue 18): the keys, and who no channel reaches
     path("app-io/", appio_views.io_settings, name="appio"),
     path("irraggiungibili/", appio_views.unreachable_list, name="unreachable"),
+    # Notifications to the Ente's systems (webhooks)
+    path("notifiche/", webhook_views.endpoint_list, name="webhooks"),
+    path("notifiche/nuovo/", webhook_views.endpoint_create, name="webhook_create"),
+    path("notifiche/<int:pk>/", webhook_views.endpoint_detail, name="webhook"),
+    path("notifiche/<int:pk>/segreto/", webhook_views.endpoint_secret, name="webhook_secret"),
+    path("notifiche/<int:pk>/prova/", webhook_views.endpoint_ping, name="webhook_ping"),
+    path("notifiche/consegne/<int:pk>/", webhook_views.delivery_detail,
+         name="webhook_delivery"),
+    path("notifiche/consegne/<int:pk>/riprova/", webhook_views.delivery_retry,
+         name="webhook_retry"),
 ]

@@ -29,19 +29,16 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from accounts.models import User
 from mail.outbox import queue_email
-from positions.models import PaymentOption, PaymentPosition
+from positions.models import PaymentOption, PaymentPosition, PositionClaim
 from reminders import optout, paylinks
-from reminders.models import Reminder, ReminderPolicy
+from reminders.models import Reminder, ReminderOptOut, ReminderPolicy
 from reminders.signals import reminder_due
 
 log = logging.getLogger(__name__)
 
 #: Days after the due date during which the "after" reminder may still go (catch-up).
 AFTER_WINDOW_DAYS = 7
-#: At most this many positions are handled per transaction batch of one run.
-BATCH = 200
 
 
 @dataclass
@@ -100,23 +97,37 @@ def plan(on: date) -> list[Planned]:
         groups[key].options.append(option)
     planned = sorted(groups.values(), key=lambda p: (p.position.organization_id,
                                                      p.position.pk, p.kind))
-    for item in planned:
-        item.recipients = recipients_for(item.position)
+    for item, addresses in zip(planned, recipients_of([p.position for p in planned]),
+                               strict=True):
+        item.recipients = addresses
     return planned
 
 
 def recipients_for(position: PaymentPosition) -> list[str]:
     """Addresses that may get this position's reminders (unsubscribed ones left out)."""
-    addresses: list[str] = []
-    if position.debtor.email:
-        addresses.append(position.debtor.email.lower())
-    followers = (User.objects.filter(position_claims__position=position, is_active=True,
-                                     awaiting_activation=False, closed_at__isnull=True)
-                 .exclude(email="").values_list("email", flat=True))
-    addresses += [email.lower() for email in followers]
-    unique = list(dict.fromkeys(addresses))
-    refused = optout.opted_out(position.organization, unique)
-    return [email for email in unique if email not in refused]
+    return recipients_of([position])[0]
+
+
+def recipients_of(positions: list[PaymentPosition]) -> list[list[str]]:
+    """:func:`recipients_for` of many positions in three queries, whatever their number:
+    the debtor's email (already loaded), the followers' and the opt-outs."""
+    followers: dict[int, list[str]] = {}
+    claims = (PositionClaim.objects.filter(
+        position__in=[p.pk for p in positions], user__is_active=True,
+        user__awaiting_activation=False, user__closed_at__isnull=True)
+        .exclude(user__email="").order_by("pk").values_list("position_id", "user__email"))
+    for position_id, email in claims:
+        followers.setdefault(position_id, []).append(email.lower())
+    wanted = []
+    for position in positions:
+        own = [position.debtor.email.lower()] if position.debtor.email else []
+        wanted.append(list(dict.fromkeys(own + followers.get(position.pk, []))))
+    refused = set(ReminderOptOut.objects.filter(
+        organization_id__in={p.organization_id for p in positions},
+        email__in={e for addresses in wanted for e in addresses})
+        .values_list("organization_id", "email"))
+    return [[e for e in addresses if (position.organization_id, e) not in refused]
+            for position, addresses in zip(positions, wanted, strict=True)]
 
 
 def send(on: date | None = None) -> dict[str, int]:

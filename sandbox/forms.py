@@ -3,6 +3,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from sandbox.catalog import METHODS, SCENARIOS, psps_for
+from sandbox.fdr_publish import FAULTS
+from sandbox.models import Station
 from sandbox.templatetags.sandbox_tags import euro
 
 
@@ -52,3 +54,43 @@ class NoticeForm(forms.Form):
             self.add_error("fiscal_code", _("Il codice fiscale dell'Ente ha 11 cifre."))
         data["notice_number"], data["fiscal_code"] = notice, fiscal_code
         return data
+
+
+class FdrPublishForm(forms.Form):
+    """The day a sandbox PSP reports, for which Ente, with which mishaps."""
+
+    day = forms.DateField(label=_("Giorno dei pagamenti"),
+                          widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
+    organization = forms.RegexField(
+        label=_("Codice fiscale dell'Ente (vuoto: tutti)"), regex=r"^[0-9]{11}$",
+        required=False, error_messages={"invalid": _("Il codice fiscale di un Ente ha 11 "
+                                                     "cifre.")})
+    faults = forms.MultipleChoiceField(label=_("Anomalie da simulare"), required=False,
+                                       widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["faults"].choices = list(FAULTS.items())
+
+
+class StatementForm(forms.Form):
+    """The treasurer's statement of a day for one Ente."""
+
+    day = forms.DateField(label=_("Giorno contabile"),
+                          widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
+    organization = forms.RegexField(
+        label=_("Codice fiscale dell'Ente"), regex=r"^[0-9]{11}$",
+        error_messages={"invalid": _("Il codice fiscale di un Ente ha 11 cifre.")})
+
+
+class FdrFailureForm(forms.Form):
+    """A failure mode of the organisations' FdR API for one Ente."""
+
+    organization = forms.RegexField(
+        label=_("Codice fiscale dell'Ente"), regex=r"^[0-9]{11}$",
+        error_messages={"invalid": _("Il codice fiscale di un Ente ha 11 cifre.")})
+    failure = forms.ChoiceField(label=_("Risposta dell'API dei flussi"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["failure"].choices = Station._meta.get_field("fdr_failure").choices

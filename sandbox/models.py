@@ -37,6 +37,11 @@ class Station(models.Model):
     check_position_ko = models.BooleanField(
         _("checkPosition KO"), default=False,
         help_text=_("Checkout rifiuta i carrelli con avvisi di questo Ente (HTTP 422)."))
+    fdr_failure = models.CharField(
+        _("guasto API FdR per gli Enti"), max_length=3, blank=True,
+        choices=[("", _("nessuno")), ("401", _("401: chiave di sottoscrizione rifiutata")),
+                 ("500", _("500: errore interno"))],
+        help_text=_("Come risponde l'API dei flussi di rendicontazione a questo Ente."))
 
     class Meta:
         verbose_name = _("stazione")
@@ -285,3 +290,97 @@ class IoMessage(models.Model):
 
     def __str__(self) -> str:
         return self.id
+class SandboxFlow(models.Model):
+    """One revision of a reporting flow (FdR) as the sandbox's FdR service holds it.
+
+    Written through the PSP-side API (``sandbox.fdr``): created as a draft, filled with
+    payments, published; a PSP correcting a published flow creates the next revision and
+    the old one stays readable, as on pagoPA.
+    """
+
+    class Status(models.TextChoices):
+        CREATED = "CREATED", "CREATED"
+        INSERTED = "INSERTED", "INSERTED"
+        PUBLISHED = "PUBLISHED", "PUBLISHED"
+
+    fdr = models.CharField(_("identificativo flusso"), max_length=35)
+    psp_id = models.CharField(max_length=35)
+    revision = models.PositiveIntegerField(default=1)
+    organization_id = models.CharField(_("Ente"), max_length=35, db_index=True)
+    status = models.CharField(max_length=9, choices=Status.choices, default=Status.CREATED)
+    fdr_date = models.DateTimeField()
+    regulation = models.CharField(_("identificativo regolamento"), max_length=35)
+    regulation_date = models.DateField()
+    bic = models.CharField(max_length=35, blank=True)
+    sender = models.JSONField()
+    receiver = models.JSONField()
+    tot_payments = models.PositiveIntegerField()
+    sum_payments_cents = models.PositiveBigIntegerField()
+    #: The day of the payments a sandbox PSP reported (empty for flows sent by a client).
+    day = models.DateField(null=True, blank=True)
+    #: Fault: the organisations' API serves this flow's payments garbled.
+    malformed = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+    published_at = models.DateTimeField(null=True, blank=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [models.UniqueConstraint(fields=["psp_id", "fdr", "revision"],
+                                               name="sandbox_flow_unique_revision")]
+        verbose_name = _("flusso di rendicontazione")
+        verbose_name_plural = _("flussi di rendicontazione")
+
+    def __str__(self) -> str:
+        return f"{self.fdr} r{self.revision} ({self.status})"
+
+
+class SandboxFlowPayment(models.Model):
+    """One row of a flow: a transfer the PSP paid over to the Ente."""
+
+    flow = models.ForeignKey(SandboxFlow, on_delete=models.CASCADE, related_name="payments")
+    index = models.PositiveIntegerField()
+    iuv = models.CharField(max_length=35)
+    iur = models.CharField(max_length=35)
+    id_transfer = models.PositiveSmallIntegerField()
+    amount_cents = models.PositiveBigIntegerField()
+    pay_status = models.CharField(max_length=15)
+    pay_date = models.DateTimeField()
+
+    class Meta:
+        ordering = ["flow", "index"]
+        constraints = [models.UniqueConstraint(fields=["flow", "index"],
+                                               name="sandbox_flow_payment_unique_index")]
+
+    def __str__(self) -> str:
+        return f"{self.flow.fdr}#{self.index} {self.iuv}"
+
+
+class TreasuryCredit(models.Model):
+    """A SEPA credit the Ente's treasurer booked: what its camt.053 statement lists.
+
+    The treasurer's own record, written when a sandbox PSP pays a flow's total over (or
+    not, or twice, as the faults say); the statement is built from these, never from the
+    flows.
+    """
+
+    organization_id = models.CharField(_("Ente"), max_length=35, db_index=True)
+    booking_date = models.DateField(_("data contabile"), db_index=True)
+    amount_cents = models.PositiveBigIntegerField(_("importo"))
+    #: The flow the PSP says it pays (empty for a credit with no flow behind it).
+    fdr = models.CharField(_("identificativo flusso"), max_length=35, blank=True)
+    remittance = models.CharField(_("causale"), max_length=140)
+    regulation = models.CharField(_("identificativo regolamento"), max_length=35)
+    psp_id = models.CharField(max_length=35)
+    psp_name = models.CharField(max_length=70)
+    bic = models.CharField(max_length=11, blank=True)
+    iban = models.CharField(_("conto di accredito"), max_length=34)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["booking_date", "pk"]
+        verbose_name = _("accredito di tesoreria")
+        verbose_name_plural = _("accrediti di tesoreria")
+
+    def __str__(self) -> str:
+        return f"{self.booking_date} {self.amount_cents} {self.remittance}"

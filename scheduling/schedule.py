@@ -32,6 +32,8 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     "reconcile_payments": ("reconcile_payments",),
     "prune_db_task_results": ("prune_db_task_results", "--queue-name", "*"),
     "identity_fetch_metadata": ("identity_fetch_metadata",),
+    "expire_positions": ("expire_positions",),
+    "send_webhooks": ("send_webhooks",),
     "send_reminders": ("send_reminders",),
 }
 

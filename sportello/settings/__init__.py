@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "mail",
     "payments",
     "documents",
+    "webhooks",
     "reminders",
     "appio",
     "backoffice",
@@ -375,10 +376,20 @@ SCHEDULE = {
     # production; off on one machine, where the demo IdP needs none and nothing outside
     # can be reached.
     "identity_fetch_metadata": env_int("SCHEDULE_IDENTITY_FETCH_METADATA_SECONDS", 0),
+    # Options of positions that stop being payable at their due date (positions.expiry).
+    "expire_positions": env_int("SCHEDULE_EXPIRE_POSITIONS_SECONDS", 3600),
+    # Webhook deliveries due (retries with back-off; the job queue sends the first try).
+    "send_webhooks": env_int("SCHEDULE_SEND_WEBHOOKS_SECONDS", 60),
     # Email reminders of due dates (reminders.sending): hourly, so a day missed by a
     # stopped worker is caught up; each reminder goes once however often it runs.
     "send_reminders": env_int("SCHEDULE_SEND_REMINDERS_SECONDS", 3600),
 }
+
+# Webhooks to the Ente's systems (webhooks/targets.py): private, loopback and reserved
+# addresses (and http:// to loopback) only when this is on; production: off by default.
+WEBHOOKS_ALLOW_PRIVATE_TARGETS = env_bool("WEBHOOKS_ALLOW_PRIVATE_TARGETS", DEBUG)
+# Connect and read timeout of each POST, in seconds.
+WEBHOOKS_TIMEOUT_SECONDS = env_int("WEBHOOKS_TIMEOUT_SECONDS", 5)
 
 FORM_RENDERER = "sportello.forms.FormRenderer"
 

@@ -96,3 +96,7 @@ LOGGING = logging_config(json=env_bool("LOG_JSON", True), level=env_str("LOG_LEV
 # The identity providers renew their certificates: fetch their metadata daily.
 SCHEDULE = {**SCHEDULE, "identity_fetch_metadata": env_int(
     "SCHEDULE_IDENTITY_FETCH_METADATA_SECONDS", 86400)}
+
+# Webhooks never reach private, loopback or reserved addresses unless the operator says
+# so (an Ente whose systems live on its intranet): see webhooks/targets.py.
+WEBHOOKS_ALLOW_PRIVATE_TARGETS = env_bool("WEBHOOKS_ALLOW_PRIVATE_TARGETS", False)

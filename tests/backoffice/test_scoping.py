@@ -28,7 +28,7 @@ from tests.backoffice.conftest import login_staff, make_staff
 #: The doors: open to anyone by design (logout is POST-only and acts on one's own session).
 PUBLIC = {"login", "second_factor", "identity_login", "logout"}
 OUR_APPS = {"accounts", "audit", "catalog", "payments", "positions", "documents", "mail",
-            "organizations", "backoffice", "identity"}
+            "organizations", "backoffice", "identity", "webhooks"}
 NAME_HINTS = {"position": "positions.paymentposition", "option": "positions.paymentoption",
               "installment": "positions.paymentoption", "transfer": "positions.transfer",
               "receipt": "payments.receipt", "service": "catalog.service",
@@ -145,6 +145,13 @@ def other_entes_things(organization, make_position, service, debtor):
         payment_date_time=timezone.now())
     boss = make_staff(organization, "capo-a@example.it", StaffRole.MANAGER)
     log_action("position.created", obj=position, actor=boss)
+    from webhooks.models import Attempt, Delivery, Endpoint, Event
+
+    endpoint = Endpoint.objects.create(organization=organization, url="https://93.184.216.34/",
+                                       secret="s" * 30, events=["position.paid"])
+    event = Event.objects.create(organization=organization, type="ping")
+    Attempt.objects.create(delivery=Delivery.objects.create(event=event, endpoint=endpoint),
+                           status_code=500)
     return organization
 
 

@@ -72,3 +72,27 @@ def test_reminder_email_link_pays_without_login(page, inbox, settings, make_posi
     assert_accessible(page)
     main.get_by_role("link", name="Ricerca pratica").click()
     page.wait_for_url(re.compile(r"/comune-di-prova/$"))
+
+
+def test_staff_print_the_link_as_qr_and_revoke_it(page, live_server, settings, make_position,
+                                                  organization):
+    from organizations.models import StaffRole
+    from tests.backoffice.conftest import make_staff
+    from tests.e2e.test_backoffice_journey import staff_log_in
+
+    settings.SITE_URL = live_server.url
+    position = make_position()
+    staff_log_in(page, make_staff(organization, "operatore@example.it", StaffRole.OPERATOR))
+    page.goto(f"/comune-di-prova/backoffice/posizioni/{position.pk}/")
+    page.get_by_role("button", name="Crea il link di pagamento").click()
+    page.wait_for_url(re.compile(r"#pay-link$"))
+    link = page.locator("#pay-link-url").input_value()
+    assert link.startswith(f"{live_server.url}/comune-di-prova/paga/")
+    qr = page.get_by_role("img", name="Codice QR del link di pagamento")
+    assert qr.evaluate("img => img.complete && img.naturalWidth > 0")  # loaded under the CSP
+    assert_accessible(page)
+    assert not page.js_errors, page.js_errors
+    page.get_by_role("button", name="Revoca il link").click()
+    page.get_by_role("button", name="Crea il link di pagamento").wait_for()
+    page.goto(link)
+    assert "Link di pagamento non valido" in page.locator("main").inner_text()

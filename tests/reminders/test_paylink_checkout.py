@@ -39,7 +39,7 @@ def test_paga_through_the_link_pays_the_position(client, make_position, site):
     assert "Pagata" in body and 'name="option"' not in body
 
 
-def test_without_csrf_token_paga_is_refused(make_position, site):
+def test_without_csrf_token_paga_is_refused(make_position):
     from django.test import Client
 
     position = make_position()

@@ -277,3 +277,13 @@ def test_expired_options_are_not_reminded(position):
     sending.send(DUE + timedelta(days=1))
     assert not Reminder.objects.exists()
     assert PaymentOption.objects.get().status == "expired"
+
+
+def test_staff_see_the_reminders_on_the_position(position, client):
+    from tests.backoffice.conftest import login_staff, make_staff
+
+    sending.send(DUE - timedelta(days=7))
+    login_staff(client, make_staff(position.organization, "op@example.it"))
+    page = client.get(reverse("backoffice:position", args=[position.organization.slug,
+                                                            position.pk])).content.decode()
+    assert "prima della scadenza 20/12/2026 · email in coda" in page
