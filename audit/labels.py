@@ -23,6 +23,9 @@ ACTION_LABELS = {
     "receipt.flagged": _("Ricevuta da verificare"),
     "receipt.applied_after_review": _("Ricevuta applicata dopo verifica"),
     "receipt.handled": _("Ricevuta gestita"),
+    "reconciliation.resolved": _("Anomalia di riconciliazione risolta"),
+    "reconciliation.note_added": _("Nota su anomalia di riconciliazione"),
+    "reconciliation.recovered": _("Avviso pagato da flusso di rendicontazione (senza ricevuta)"),
     "service.created": _("Servizio creato"),
     "service.updated": _("Servizio modificato"),
     "organization.updated": _("Dati dell'Ente modificati"),
@@ -37,6 +40,8 @@ ACTION_LABELS = {
     "pay_link.issued": _("Link di pagamento creato"),
     "pay_link.revoked": _("Link di pagamento revocato"),
     "reminder_policy.updated": _("Promemoria del servizio modificati"),
+    "treasury.imported": _("Estratto conto del tesoriere importato"),
+    "reconciliation.ignored": _("Anomalia di riconciliazione ignorata"),
 }
 
 

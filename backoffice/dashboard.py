@@ -22,6 +22,8 @@ from appio.models import IoConfig
 from organizations.models import Organization
 from payments.models import AcaPush, Channel, Receipt
 from positions.models import PaymentOption
+from reconciliation import sync
+from reconciliation.models import ReconciliationIssue
 
 MONTHS = 12
 DUE = (PaymentOption.Status.UNPAID,)
@@ -117,6 +119,15 @@ def needing_action(organization: Organization, limit: int = 10) -> dict:
             "aca_failed_count": failed.count(), "aca_failed": failed[:limit]}
 
 
+def reconciliation_status(organization: Organization) -> dict:
+    """The last FdR sync that finished (when flows were last fetched) and the open items
+    of the reconciliation work queue."""
+    last = sync.last_sync(organization)
+    open_issues = ReconciliationIssue.objects.filter(
+        organization=organization, state=ReconciliationIssue.State.OPEN).count()
+    return {"last_sync": last, "reconciliation_open": open_issues}
+
+
 def chart_data(by_month: list[Row], by_service: list[Row], by_channel: list[Row]) -> dict:
     """What static/js/dashboard-charts.js draws (euro, not cents), read from json_script."""
     def series(rows):
@@ -137,4 +148,4 @@ def home_context(organization: Organization, today: dt.date | None = None) -> di
             "by_channel": by_channel, "due": due_totals(organization, today),
             "paid_today": paid_today(organization, today),
             "charts": chart_data(by_month, by_service, by_channel),
-            **needing_action(organization)}
+            **needing_action(organization), **reconciliation_status(organization)}

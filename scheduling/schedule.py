@@ -30,6 +30,7 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     "purge_document_bundles": ("purge_document_bundles",),
     "purge_unactivated_accounts": ("purge_unactivated_accounts",),
     "reconcile_payments": ("reconcile_payments",),
+    "sync_fdr": ("sync_fdr",),
     "prune_db_task_results": ("prune_db_task_results", "--queue-name", "*"),
     "identity_fetch_metadata": ("identity_fetch_metadata",),
     "expire_positions": ("expire_positions",),

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "documents",
     "webhooks",
     "reminders",
+    "reconciliation",
     "appio",
     "backoffice",
     "sandbox",
@@ -252,6 +253,18 @@ PAGOPA_ACA_KEY = env_str("PAGOPA_ACA_KEY") or ""
 # built-in sandbox's IO at SITE_URL/sandbox/io/api/v1. The keys are per Ente and service,
 # entered in the back office (stored encrypted), never in settings.
 APPIO_URL = env_str("APPIO_URL") or ""
+# FdR organisations' API (reporting flows), e.g.
+# https://api.platform.pagopa.it/fdr-org/service/v1; unset means the built-in sandbox's.
+PAGOPA_FDR_URL = env_str("PAGOPA_FDR_URL") or ""
+PAGOPA_FDR_KEY = env_str("PAGOPA_FDR_KEY") or ""
+# A receipt no current flow reports after this many days goes to the work queue (PSPs
+# publish a day's flow within a couple of working days: 5 covers a long weekend).
+RECONCILIATION_UNREPORTED_DAYS = env_int("RECONCILIATION_UNREPORTED_DAYS", 5)
+# Receipts older than this are not looked for in flows any more (nor at the first sync).
+RECONCILIATION_LOOKBACK_DAYS = env_int("RECONCILIATION_LOOKBACK_DAYS", 60)
+# A flow in force with no treasurer's credit this many days after its regulation date goes
+# to the work queue (the SEPA credit is booked D+1; 3 covers a weekend).
+RECONCILIATION_CREDIT_DAYS = env_int("RECONCILIATION_CREDIT_DAYS", 3)
 # pagoPA's taxonomy of collection services as published (CSV of
 # https://api.platform.pagopa.it/taxonomy/service/v1/taxonomy?extension=csv): when set,
 # every taxonomy code of a service or transfer must be in it and valid today. Unset: the
@@ -370,6 +383,9 @@ SCHEDULE = {
                                           3600),
     # Its report goes to the log (WARNING when there is something to look at).
     "reconcile_payments": env_int("SCHEDULE_RECONCILE_PAYMENTS_SECONDS", 86400),
+    # pagoPA's reporting flows (FdR) of every Ente, then matching; a failed run leaves
+    # the watermark where it was, so the next run fetches the same flows again.
+    "sync_fdr": env_int("SCHEDULE_SYNC_FDR_SECONDS", 3600),
     # Finished job rows older than 14 days (the schedule itself adds thousands a day).
     "prune_db_task_results": env_int("SCHEDULE_PRUNE_DB_TASK_RESULTS_SECONDS", 86400),
     # The SPID/CIE identity providers' metadata (they renew their certificates): daily in

@@ -28,7 +28,7 @@ from tests.backoffice.conftest import login_staff, make_staff
 #: The doors: open to anyone by design (logout is POST-only and acts on one's own session).
 PUBLIC = {"login", "second_factor", "identity_login", "logout"}
 OUR_APPS = {"accounts", "audit", "catalog", "payments", "positions", "documents", "mail",
-            "organizations", "backoffice", "identity", "webhooks"}
+            "organizations", "backoffice", "identity", "webhooks", "reconciliation"}
 NAME_HINTS = {"position": "positions.paymentposition", "option": "positions.paymentoption",
               "installment": "positions.paymentoption", "transfer": "positions.transfer",
               "receipt": "payments.receipt", "service": "catalog.service",
@@ -152,7 +152,25 @@ def other_entes_things(organization, make_position, service, debtor):
     event = Event.objects.create(organization=organization, type="ping")
     Attempt.objects.create(delivery=Delivery.objects.create(event=event, endpoint=endpoint),
                            status_code=500)
+    _reconciliation_things(organization)
     return organization
+
+
+def _reconciliation_things(organization) -> None:
+    """A flow with a payment, a statement with a credit, and an open issue."""
+    from reconciliation.models import Flow, FlowPayment, ReconciliationIssue
+    from reconciliation.treasury_models import TreasuryCredit, TreasuryStatement
+
+    flow = Flow.objects.create(organization=organization, fdr="F-A", revision=1, psp_id="P")
+    payment = FlowPayment.objects.create(flow=flow, index=1, iuv="1", iur="1", id_transfer=1,
+                                         amount_cents=1, pay_status="EXECUTED")
+    statement = TreasuryStatement.objects.create(organization=organization, file_name="a.xml",
+                                                 sha256="a", account_iban="IT", version="v",
+                                                 raw="")
+    credit = TreasuryCredit.objects.create(organization=organization, statement=statement,
+                                           account_iban="IT", amount_cents=1, fdr="F-A")
+    ReconciliationIssue.objects.create(organization=organization, kind="senza_ricevuta",
+                                       key="k", flow=flow, payment=payment, credit=credit)
 
 
 def test_the_walk_sees_the_patterns_and_the_things():

@@ -1,6 +1,9 @@
 """``/sandbox/fdr/`` in Chromium: the tester publishes the day's flows with a fault and
 sees them listed; a mistyped Ente is explained; axe-core finds no WCAG 2.1 A/AA
-violation and the strict CSP reports nothing (no inline script or style)."""
+violation and the strict CSP reports nothing (no inline script or style).
+
+It lives with the journeys so that it shares their one Chromium (the ``browser`` fixture
+of this folder's conftest); the sandbox tests lend it ``sandbox_payment``."""
 
 from pathlib import Path
 
@@ -9,8 +12,8 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from sandbox.models import SandboxFlow
-from tests.e2e.conftest import CHROMIUM, assert_accessible, browser, page  # noqa: F401
-from tests.sandbox.conftest import EC
+from tests.e2e.conftest import CHROMIUM, assert_accessible
+from tests.sandbox.conftest import EC, sandbox_payment  # noqa: F401
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True),
               pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Chromium not found")]
