@@ -33,6 +33,8 @@ ACTION_LABELS = {
     "service.updated": _("Servizio modificato"),
     "organization.updated": _("Dati dell'Ente modificati"),
     "fiscal_code.verified": _("Codice fiscale verificato"),
+    "appio.settings_changed": _("Impostazioni di App IO modificate"),
+    "appio.sends_resumed": _("Invii in App IO ripresi"),
     "webhook.created": _("Endpoint di notifica registrato"),
     "webhook.updated": _("Endpoint di notifica modificato"),
     "webhook.rotated": _("Segreto dell'endpoint cambiato"),

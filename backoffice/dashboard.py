@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from appio.models import IoConfig
 from organizations.models import Organization
 from payments.models import AcaPush, Channel, Receipt
 from positions.models import PaymentOption
@@ -111,7 +112,9 @@ def needing_action(organization: Organization, limit: int = 10) -> dict:
     failed = (AcaPush.objects.filter(option__organization=organization,
                                      status=AcaPush.Status.FAILED)
               .select_related("option__position").order_by("pending_since"))
-    return {"flagged_count": flagged.count(),
+    io_config = IoConfig.objects.filter(organization=organization).first()
+    return {"io_suspended": io_config if io_config and io_config.suspended_at else None,
+            "flagged_count": flagged.count(),
             "flagged": flagged.order_by("received_at")[:limit],
             "aca_failed_count": failed.count(), "aca_failed": failed[:limit]}
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from appio.models import IoMessage
 from audit.models import AuditEntry
 from backoffice.access import staff_required
 from backoffice.exports import (
@@ -135,6 +136,8 @@ def position_detail(request, pk: int):
         can_print=any(o.is_payable for o in options), today=timezone.localdate(),
         pay_link=pay_link, pay_link_url=paylinks.url_of(pay_link) if pay_link else "",
         pay_link_expires=paylinks.expires_on(position, pay_link) if pay_link else None,
+        io_messages=IoMessage.objects.filter(position=position)[:50],
+
         reminders=position.reminders.order_by("created_at", "pk")))
 
 

@@ -1,6 +1,7 @@
 from django.urls import include, path
 
 from backoffice import (
+    appio_views,
     audit_views,
     ente_views,
     import_views,
@@ -75,6 +76,9 @@ urlpatterns = [
          name="import_confirm"),
     # The Ente's settings (bo-ente)
     path("ente/", ente_views.settings_page, name="ente"),
+    # App IO (issue 18): the keys, and who no channel reaches
+    path("app-io/", appio_views.io_settings, name="appio"),
+    path("irraggiungibili/", appio_views.unreachable_list, name="unreachable"),
     # Notifications to the Ente's systems (webhooks)
     path("notifiche/", webhook_views.endpoint_list, name="webhooks"),
     path("notifiche/nuovo/", webhook_views.endpoint_create, name="webhook_create"),

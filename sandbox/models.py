@@ -217,6 +217,79 @@ class AcaPosition(models.Model):
         return self.status == self.Status.VALID and self.pay_stand_in
 
 
+class IoService(models.Model):
+    """An IO service known to the simulated IO: its subscription key and the switches a
+    tester flips to see how the portal copes (failure modes)."""
+
+    class Failure(models.TextChoices):
+        NONE = "", _("nessuno: risponde come IO")
+        PROFILE_NOT_FOUND = "profile_404", _("profilo non trovato (404) per ogni cittadino")
+        NOT_ALLOWED = "not_allowed", _("servizio non autorizzato (403) all'invio")
+        TOO_MANY = "429", _("troppe richieste (429 con Retry-After)")
+        ERROR = "500", _("errore interno (500)")
+
+    name = models.CharField(_("nome del servizio"), max_length=120)
+    organization_fiscal_code = models.CharField(_("codice fiscale Ente"), max_length=11)
+    key = models.CharField(_("chiave di sottoscrizione"), max_length=64, unique=True)
+    # APIM's own refusal of a known key (a suspended subscription): 403, not ProblemJson.
+    suspended = models.BooleanField(_("sottoscrizione sospesa (403 di APIM)"), default=False)
+    failure = models.CharField(_("modalità di errore"), max_length=12, blank=True,
+                               choices=Failure.choices, default=Failure.NONE)
+    retry_after_seconds = models.PositiveIntegerField(_("Retry-After (secondi)"), default=30)
+
+    class Meta:
+        verbose_name = _("servizio IO")
+        verbose_name_plural = _("servizi IO")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class IoProfile(models.Model):
+    """A citizen on the simulated IO; a fiscal code without a row has no profile."""
+
+    fiscal_code = models.CharField(_("codice fiscale"), max_length=16, unique=True)
+    full_name = models.CharField(_("nome"), max_length=120, blank=True)
+    blocked_services = models.ManyToManyField(
+        IoService, blank=True, related_name="blocked_by",
+        verbose_name=_("servizi bloccati dal cittadino"))
+
+    class Meta:
+        verbose_name = _("profilo IO")
+        verbose_name_plural = _("profili IO")
+        ordering = ["fiscal_code"]
+
+    def __str__(self) -> str:
+        return self.fiscal_code
+
+
+class IoMessage(models.Model):
+    """A message IO accepted, as IO stores it (its own copy of the payment data)."""
+
+    class Status(models.TextChoices):
+        PROCESSED = "PROCESSED", "PROCESSED"
+        REJECTED = "REJECTED", "REJECTED"
+
+    id = models.CharField(primary_key=True, max_length=26, editable=False)
+    service = models.ForeignKey(IoService, on_delete=models.CASCADE, related_name="messages")
+    fiscal_code = models.CharField(max_length=16, db_index=True)
+    subject = models.CharField(max_length=120)
+    markdown = models.TextField()
+    due_date = models.DateTimeField(null=True, blank=True)
+    amount_cents = models.PositiveBigIntegerField(null=True, blank=True)
+    notice_number = models.CharField(max_length=18, blank=True)
+    payee_fiscal_code = models.CharField(max_length=11, blank=True)
+    invalid_after_due_date = models.BooleanField(default=False)
+    status = models.CharField(max_length=10, choices=Status.choices,
+                              default=Status.PROCESSED)
+    body = models.JSONField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.id
 class SandboxFlow(models.Model):
     """One revision of a reporting flow (FdR) as the sandbox's FdR service holds it.
 

@@ -1,7 +1,7 @@
 from django.urls import path, re_path
 
 from sandbox import fdr_views as fv
-from sandbox import views
+from sandbox import io, views
 
 PSP = "fdr-psp/service/v1/"
 ORG = "fdr-org/service/v1/organizations/<str:organization_id>/fdrs"
@@ -18,6 +18,13 @@ urlpatterns = [
     path("pagamenti/<str:token>/", views.payment, name="payment"),
     path("aca/v1/paCreatePosition", views.aca_create_position, name="aca_api"),
     path("aca/", views.aca, name="aca"),
+    path("io/api/v1/profiles", io.profiles, name="io_profiles"),
+    path("io/api/v1/messages", io.messages, name="io_messages"),
+    path("io/api/v1/messages/<str:fiscal_code>/<str:message_id>", io.message,
+         name="io_message"),
+    path("io/", io.inbox, name="io"),
+    path("io/<str:fiscal_code>/", io.inbox, name="io_inbox"),
+    path("io/messaggi/<str:message_id>/paga/", io.pay, name="io_pay"),
     path("fdr/", fv.page, name="fdr"),
     # FdR: the PSP side (openapi-psp.json) and the organisations' side, at pagoPA's paths.
     path(PSP + "info", fv.info, name="fdr_psp_info"),

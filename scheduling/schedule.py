@@ -26,6 +26,7 @@ log = logging.getLogger(__name__)
 COMMANDS: dict[str, tuple[str, ...]] = {
     "send_outbox": ("send_outbox",),
     "push_aca": ("push_aca",),
+    "send_io_messages": ("send_io_messages",),
     "purge_document_bundles": ("purge_document_bundles",),
     "purge_unactivated_accounts": ("purge_unactivated_accounts",),
     "reconcile_payments": ("reconcile_payments",),

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "webhooks",
     "reminders",
     "reconciliation",
+    "appio",
     "backoffice",
     "sandbox",
     "identity",
@@ -248,6 +249,10 @@ PAGOPA_CHECKOUT_VERSION = env_int("PAGOPA_CHECKOUT_VERSION", 2)
 # the built-in sandbox's ACA.
 PAGOPA_ACA_URL = env_str("PAGOPA_ACA_URL") or ""
 PAGOPA_ACA_KEY = env_str("PAGOPA_ACA_KEY") or ""
+# App IO Services API base URL (https://api.io.pagopa.it/api/v1); unset means the
+# built-in sandbox's IO at SITE_URL/sandbox/io/api/v1. The keys are per Ente and service,
+# entered in the back office (stored encrypted), never in settings.
+APPIO_URL = env_str("APPIO_URL") or ""
 # FdR organisations' API (reporting flows), e.g.
 # https://api.platform.pagopa.it/fdr-org/service/v1; unset means the built-in sandbox's.
 PAGOPA_FDR_URL = env_str("PAGOPA_FDR_URL") or ""
@@ -371,6 +376,8 @@ SCHEDULE = {
     "send_outbox": env_int("SCHEDULE_SEND_OUTBOX_SECONDS", 30),
     # ACA pushes still waiting (retries with back-off).
     "push_aca": env_int("SCHEDULE_PUSH_ACA_SECONDS", 60),
+    # App IO messages still waiting (retries with back-off, Retry-After honoured).
+    "send_io_messages": env_int("SCHEDULE_SEND_IO_MESSAGES_SECONDS", 60),
     "purge_document_bundles": env_int("SCHEDULE_PURGE_DOCUMENT_BUNDLES_SECONDS", 3600),
     "purge_unactivated_accounts": env_int("SCHEDULE_PURGE_UNACTIVATED_ACCOUNTS_SECONDS",
                                           3600),

@@ -12,5 +12,7 @@ WHITENOISE_AUTOREFRESH = True
 # running on SITE_URL. ACA tests point it at the live server's sandbox.
 PAGOPA_ACA_URL = "http://127.0.0.1:9/aca/v1"
 HUMAN_CHECK_COST = 1  # the tests solve challenges in Python
+# The same for App IO: only the tests that point it at the live server's sandbox send.
+APPIO_URL = "http://127.0.0.1:9/io/api/v1"
 # The webhook tests' receivers listen on loopback.
 WEBHOOKS_ALLOW_PRIVATE_TARGETS = True

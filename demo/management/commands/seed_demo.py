@@ -17,11 +17,13 @@ from django.utils import timezone
 
 from accounts.models import FiscalCodeVerification, User
 from accounts.verification import record
+from appio.models import IoConfig
 from catalog.models import Service, ServiceField
 from organizations.models import Organization, StaffMembership, StaffRole
 from positions.editing import DebtorSpec, create_staff_position
 from positions.models import Debtor, PaymentPosition
 from positions.services import OptionSpec, create_position
+from sandbox.models import IoProfile, IoService
 
 DEMO_PASSWORD = "Sportello-demo-2026"  # noqa: S105 - published demo credential
 TARI_REFERENCE = "TARI-2026-0001"
@@ -36,6 +38,8 @@ DEMO_TOTP_KEY = b"sportello-demo-totp!".hex()  # 20 bytes, as django-otp's own k
 DEMO_TOTP_SECRET = "ONYG 64TU MVWG Y3ZN MRSW 23ZN ORXX I4BB"  # noqa: S105 - published, base32
 DEMO_BACKUP_CODE = "demo2026"
 DEMO_BACKUP_USES = 10
+# The demo Ente's App IO key, registered in the sandbox's IO (published: sandbox only).
+DEMO_IO_KEY = "sportello-demo-io-key-2026"  # noqa: S105 - published demo credential
 
 ENTE = {
     "fiscal_code": "80000120016",
@@ -150,6 +154,7 @@ class Command(BaseCommand):
         debtors = self._debtors(org)
         created = self._positions(org, services, debtors)
         created += self._tari(org, services)
+        self._app_io(org)
         self._users(org)
         self._staff(org, second_factor)
         self.stdout.write(self.style.SUCCESS(
@@ -164,6 +169,21 @@ class Command(BaseCommand):
                               f"authenticator app with the key {DEMO_TOTP_SECRET}")
         self.stdout.write("  payer: mario.rossi@example.it (codice fiscale RSSMRA80E12H501I)")
         self.stdout.write("Try Ricerca pratica with RSSMRA80E12H501I and reference TS-2026-09.")
+
+    @staticmethod
+    def _app_io(org) -> None:
+        """App IO through the sandbox's IO: the Ente's key, known to the sandbox, and
+        Mario Rossi on IO. Set after the demo positions, so only new ones send."""
+        config = IoConfig.objects.filter(organization=org).first()
+        if config is None:
+            config = IoConfig(organization=org, enabled=True)
+            config.set_api_key(DEMO_IO_KEY)
+            config.save()
+        IoService.objects.update_or_create(
+            key=DEMO_IO_KEY, defaults={"name": org.name,
+                                       "organization_fiscal_code": org.fiscal_code})
+        IoProfile.objects.get_or_create(fiscal_code="RSSMRA80E12H501I",
+                                        defaults={"full_name": "Mario Rossi"})
 
     def _organization(self) -> Organization:
         org, _ = Organization.objects.update_or_create(
