@@ -1,6 +1,7 @@
 from django.urls import include, path
 
 from backoffice import (
+    api_token_views,
     audit_views,
     ente_views,
     login,
@@ -35,6 +36,9 @@ urlpatterns = [
     path("servizi/", service_views.service_list, name="services"),
     path("servizi/nuovo/", service_views.service_create, name="service_create"),
     path("servizi/<int:pk>/", service_views.service_edit, name="service"),
+    # The Ente systems' API tokens (responsabile)
+    path("token-api/", api_token_views.token_list, name="api_tokens"),
+    path("token-api/<int:pk>/revoca/", api_token_views.token_revoke, name="api_token_revoke"),
     # The Ente's settings (bo-ente)
     path("ente/", ente_views.settings_page, name="ente"),
 ]
