@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
@@ -188,6 +189,7 @@ def install(api) -> None:
     api.add_exception_handler(Exception, on_unexpected)
 
 
+@csrf_exempt  # token-authenticated machines, no cookie: a PATCH here is a 404, not a 403
 def problem_view(request, *args, **kwargs) -> HttpResponse:
     """Any other address under /api/v1/: a problem 404, not the portal's HTML page."""
     return not_found(request)

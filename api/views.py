@@ -15,7 +15,7 @@ from ninja import Header, NinjaAPI, Query, Status
 from api import bulk, operations
 from api.auth import TokenAuth
 from api.docs import VendoredSwagger
-from api.problems import ApiProblem, install
+from api.problems import CONTENT_TYPE, ApiProblem, install
 from api.schemas import (
     BulkIn,
     BulkOut,
@@ -44,19 +44,27 @@ le modifiche e le ricevute per la riconciliazione, scarica avvisi e quietanze.
 PROBLEMS = {400: Problem, 401: Problem, 404: Problem, 409: Problem, 422: Problem,
             429: Problem}
 
-api = NinjaAPI(
+class SportelloAPI(NinjaAPI):
+    """Error responses are documented as what they are: application/problem+json."""
+
+    def get_openapi_schema(self, *args, **kwargs):
+        schema = super().get_openapi_schema(*args, **kwargs)
+        for path_item in schema.get("paths", {}).values():
+            for operation in path_item.values():
+                for status, response in operation.get("responses", {}).items():
+                    content = response.get("content", {})
+                    if str(status).startswith(("4", "5")) and "application/json" in content:
+                        content[CONTENT_TYPE] = content.pop("application/json")
+        return schema
+
+
+api = SportelloAPI(
     title="Sportello API", version="1", description=DESCRIPTION, urls_namespace="api",
     auth=TokenAuth(), docs=VendoredSwagger(), docs_url="/docs", openapi_url="/openapi.json",
 )
 install(api)
 
 PositionId = int
-
-
-def _since_or_cursor(since: datetime | None, cursor: str | None) -> None:
-    if since is None and not cursor:
-        raise ApiProblem(400, "since_required",
-                         str(_("Indica since (data e ora ISO 8601) o cursor.")))
 
 
 def _limit(limit: int) -> int:
@@ -94,11 +102,11 @@ def create_positions(request, payload: BulkIn, all_or_nothing: bool = True):
 
 @api.get("/positions/changes", response={200: PositionPage, **PROBLEMS},
          summary="Posizioni cambiate da un istante", tags=["positions"])
-def changed_positions(request, since: datetime | None = None, cursor: str | None = Query(
+def changed_positions(request, since: datetime, cursor: str | None = Query(
         None, max_length=2000), limit: int = Query(100, ge=1, le=operations.MAX_PAGE)):
-    """In ordine stabile (updated_at, id). Prima chiamata con `since`, poi con il
-    `next_cursor` ricevuto finché è null. Una posizione cambiata di nuovo riappare dopo."""
-    _since_or_cursor(since, cursor)
+    """In ordine stabile (updated_at, id). Prima chiamata con `since`, poi con lo stesso
+    `since` e il `next_cursor` ricevuto finché è null (il cursore prevale). Una posizione
+    cambiata di nuovo riappare dopo."""
     rows, next_cursor = operations.page(
         operations.positions_of(request.organization), "positions", "updated_at",
         since=since, cursor=cursor, limit=_limit(limit))
@@ -178,11 +186,10 @@ def notice_pdf(request, position_id: PositionId):
 
 @api.get("/receipts", response={200: ReceiptPage, **PROBLEMS},
          summary="Ricevute da un istante", tags=["receipts"])
-def list_receipts(request, since: datetime | None = None, cursor: str | None = Query(
+def list_receipts(request, since: datetime, cursor: str | None = Query(
         None, max_length=2000), limit: int = Query(100, ge=1, le=operations.MAX_PAGE)):
     """Le ricevute (RT) arrivate da `since`, in ordine (received_at, id), con cursore come
     per le posizioni: per la riconciliazione."""
-    _since_or_cursor(since, cursor)
     rows, next_cursor = operations.page(
         operations.receipts_of(request.organization), "receipts", "received_at",
         since=since, cursor=cursor, limit=_limit(limit))

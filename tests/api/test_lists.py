@@ -17,8 +17,7 @@ SINCE = "2000-01-01T00:00:00Z"
 def _all_pages(api, path, limit):
     seen, cursor, pages = [], None, 0
     while True:
-        params = {"cursor": cursor, "limit": limit} if cursor else {"since": SINCE,
-                                                                     "limit": limit}
+        params = {"since": SINCE, "limit": limit, **({"cursor": cursor} if cursor else {})}
         response = api.get(path, **params)
         assert response.status_code == 200, response.content
         body = response.json()
@@ -48,15 +47,16 @@ def test_a_position_changed_later_comes_again_after(api, service):
     rest, _pages = [], None
     cursor = last["next_cursor"]
     while cursor:
-        body = api.get("/positions/changes", cursor=cursor, limit=1).json()
+        body = api.get("/positions/changes", since=SINCE, cursor=cursor, limit=1).json()
         rest += [item["id"] for item in body["items"]]
         cursor = body["next_cursor"]
     assert rest[-1] == first["id"]
 
 
 def test_since_is_required_and_a_forged_cursor_refused(api, service):
-    assert_problem(api.get("/positions/changes"), 400, "since_required")
-    assert_problem(api.get("/positions/changes", cursor="abc"), 400, "invalid_cursor")
+    assert_problem(api.get("/positions/changes"), 422, "invalid_request")
+    assert_problem(api.get("/positions/changes", since=SINCE, cursor="abc"), 400,
+                   "invalid_cursor")
     assert_problem(api.get("/positions/changes", since="ieri"), 422, "invalid_request")
 
 
