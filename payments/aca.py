@@ -55,6 +55,28 @@ def schedule(option_id: int) -> None:
     transaction.on_commit(lambda: enqueue(option_id))
 
 
+def schedule_created(position_ids: list[int]) -> None:
+    """Mirror the options of positions created in bulk (``bulk_create`` sends no
+    ``post_save``): one INSERT of their push rows, one job for the lot after commit.
+    Options that already have a row (created one by one, whose ``post_save`` scheduled
+    them) and anagrafiche an account declared are left out, as in :func:`schedule`."""
+    option_ids = list(PaymentOption.objects.filter(
+        position_id__in=position_ids, position__debtor__declared_by__isnull=True,
+        aca_push__isnull=True).values_list("pk", flat=True))
+    if not option_ids:
+        return
+    AcaPush.objects.bulk_create([AcaPush(option_id=pk) for pk in option_ids],
+                                ignore_conflicts=True)
+    transaction.on_commit(lambda: enqueue_many(option_ids))
+
+
+def enqueue_many(option_ids: list[int]) -> None:
+    from payments.tasks import push_aca_many
+
+    outbox.enqueue(push_aca_many, option_ids, log,
+                   "Could not enqueue the ACA pushes of options %s")
+
+
 def enqueue(option_id: int, run_after: dt.datetime | None = None) -> None:
     from payments.tasks import push_aca
 

@@ -6,6 +6,7 @@ from django.db.models.signals import post_save
 from django.dispatch import receiver
 
 from payments import aca
+from positions import events
 from positions.models import PaymentOption, PaymentPosition
 
 
@@ -20,3 +21,11 @@ def option_saved(sender, instance: PaymentOption, raw: bool = False, **kwargs) -
                                       debtor__declared_by__isnull=False).exists():
         return
     aca.schedule(instance.pk)
+
+
+@receiver(events.positions_created, dispatch_uid="payments.aca_on_positions_created")
+def positions_created(sender, organization, position_ids: list[int], origin: str,
+                      **kwargs) -> None:
+    """Positions written in bulk have no ``post_save``: their options are scheduled here,
+    all at once (those saved one by one already are)."""
+    aca.schedule_created(position_ids)

@@ -50,6 +50,7 @@ from positions.services import (
     plan_of,
 )
 from sportello.validators import (
+    normalize_fiscal_code,
     normalize_iban,
     parse_fiscal_code,
     validate_iban,
@@ -81,6 +82,8 @@ class DebtorSpec:
     nation: str = "IT"
     email: str = ""
     phone: str = ""
+    #: "F" (natural person) or "G" (legal person); empty: guessed from the code's shape.
+    entity_type: str = ""
 
 
 # --- snapshots for the audit log --------------------------------------------------------
@@ -133,9 +136,7 @@ def find_or_create_debtor(organization: Organization, spec: DebtorSpec, *, reque
     existing = (Debtor.ente_records.select_for_update()
                 .filter(organization=organization, fiscal_code=fiscal_code).first())
     if existing is None:
-        debtor = Debtor(organization=organization, fiscal_code=fiscal_code, **values,
-                        entity_type=Debtor.EntityType.LEGAL if fiscal_code.isdigit()
-                        else Debtor.EntityType.NATURAL)
+        debtor = new_debtor(organization, spec)
         _clean(debtor, _("Debitore"))
         try:
             with transaction.atomic():
@@ -162,12 +163,45 @@ def find_or_create_debtor(organization: Organization, spec: DebtorSpec, *, reque
     return existing
 
 
+def new_debtor(organization: Organization, spec: DebtorSpec) -> Debtor:
+    """An unsaved Ente record for ``spec`` (values trimmed, code normalised), the one shape
+    both the single writer and the bulk writer (``positions.bulk``) create."""
+    fiscal_code = normalize_fiscal_code(spec.fiscal_code)
+    values = {name: (getattr(spec, name) or "").strip() for name in _DEBTOR_FIELDS}
+    values["nation"] = (values["nation"] or "IT").upper()
+    values["province"] = values["province"].upper()
+    entity_type = (spec.entity_type or "").strip().upper() or (
+        Debtor.EntityType.LEGAL if fiscal_code.isdigit() else Debtor.EntityType.NATURAL)
+    return Debtor(organization=organization, fiscal_code=fiscal_code, entity_type=entity_type,
+                  **values)
+
+
+def check_debtor(spec: DebtorSpec) -> list[str]:
+    """Every rule on an anagrafica (code and its check character, type, lengths, email),
+    as messages; no query, so a bulk writer can check thousands."""
+    try:
+        parse_fiscal_code(spec.fiscal_code)
+    except ValidationError as exc:
+        return [f"{_('Debitore')}, {_('codice fiscale / partita IVA')}: {m}"
+                for m in exc.messages]
+    if (spec.entity_type or "").strip().upper() not in ("", *Debtor.EntityType.values):
+        return [_("Debitore, tipo: F (persona fisica) o G (persona giuridica).")]
+    try:
+        _clean(new_debtor(Organization(), spec), _("Debitore"),
+               exclude=["organization", "declared_by"], unique=False)
+    except ValidationError as exc:
+        return exc.messages
+    return []
+
+
 # --- checks ----------------------------------------------------------------------------
 
-def _clean(instance, label: str, exclude: Iterable[str] = ()) -> None:
-    """full_clean with each message prefixed by what it is about (and the field)."""
+def _clean(instance, label: str, exclude: Iterable[str] = (), unique: bool = True) -> None:
+    """full_clean with each message prefixed by what it is about (and the field).
+    ``unique=False`` skips the uniqueness queries (a bulk writer checks them at once)."""
     try:
-        instance.full_clean(exclude=list(exclude))
+        instance.full_clean(exclude=list(exclude), validate_unique=unique,
+                            validate_constraints=unique)
     except ValidationError as exc:
         raise ValidationError(_labelled(exc, label, instance)) from exc
 

@@ -164,6 +164,10 @@ class PaymentPosition(models.Model):
     # position and kept in the audit log.
     cancellation_reason = models.CharField(_("motivo dell'annullamento"), max_length=500,
                                            blank=True, editable=False)
+    # The Ente's own note on the position (the import's ``note`` column, the API's
+    # ``note``): for staff, never sent to pagoPA nor shown to the payer.
+    note = models.CharField(_("nota interna"), max_length=500, blank=True,
+                            validators=[validate_xml_text])
     # Optimistic lock: every staff change checks and bumps it in one UPDATE, so two staff
     # editing the same position cannot silently overwrite each other.
     version = models.PositiveIntegerField(_("versione"), default=0, editable=False)

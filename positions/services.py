@@ -152,8 +152,19 @@ def _create_option(position: PaymentPosition, spec: OptionSpec, iuv_base: int, p
         raise ValidationError(
             _("La somma dei trasferimenti deve essere uguale all'importo dell'opzione.")
         )
-    for index, t in enumerate(transfers, start=1):
-        transfer = Transfer(
+    for transfer in build_transfers(position, option, transfers):
+        transfer.full_clean(exclude=["option"])
+        transfer.save()
+    return option
+
+
+def build_transfers(position: PaymentPosition, option: PaymentOption,
+                    transfers: list[TransferSpec]) -> list[Transfer]:
+    """The unsaved transfers of ``option``, blanks filled from the Ente and the service
+    (shared with the bulk writer, which inserts them by the thousand)."""
+    organization = position.organization
+    return [
+        Transfer(
             option=option, index=index,
             beneficiary_fiscal_code=t.beneficiary_fiscal_code or organization.fiscal_code,
             beneficiary_name=t.beneficiary_name or organization.name,
@@ -165,9 +176,7 @@ def _create_option(position: PaymentPosition, spec: OptionSpec, iuv_base: int, p
             remittance_information=(t.remittance_information or position.causale)[:140],
             taxonomy_code=t.taxonomy_code or position.service.taxonomy_code,
         )
-        transfer.full_clean(exclude=["option"])
-        transfer.save()
-    return option
+        for index, t in enumerate(transfers, start=1)]
 
 
 def renumber_option(option: PaymentOption) -> PaymentOption:

@@ -1,0 +1,403 @@
+"""The domain's bulk writer: thousands of positions at once, for the file import
+(``backoffice``) and the REST API's bulk create.
+
+The same rules as one position typed by staff (``positions.editing``: ``check_options``,
+``check_debtor``), the same transfers (``services.build_transfers``), but written by
+batches: debtors, positions, options and transfers with ``bulk_create``, one IUV block
+per batch (``Organization.reserve_iuv_bases``), one ``positions_created`` signal per
+batch with the list of ids (payments listens to it for the ACA pushes, since
+``bulk_create`` skips ``post_save``), one audit entry per position written by the
+thousand (``position.imported``, cheap: one INSERT per batch) so each position's
+history starts where it came from.
+
+Idempotent by (Ente, ``reference``): a reference already held with the same data is
+``unchanged``; with a changed amount, due date or causale on an unpaid position it is
+``updated`` through ``editing.update_position`` (its rules, its lock, its audit entry);
+on a paid, cancelled or being-paid one, or with a different shape (other installments,
+debtor or service), it is a ``conflict``. Two writers of the same reference are kept
+apart by a transaction-scoped advisory lock per reference on PostgreSQL (SQLite's
+IMMEDIATE transactions already serialise writers), taken before looking the references
+up, so the second sees what the first committed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from audit.models import AuditEntry
+from catalog.models import Service
+from organizations.models import Organization
+from pagopa.identifiers import make_iuv, notice_number_for_iuv
+from positions import editing, events
+from positions.editing import DebtorSpec
+from positions.models import Debtor, PaymentOption, PaymentPosition, Transfer
+from positions.services import (
+    OptionSpec,
+    TransferSpec,
+    build_transfers,
+    installment_description,
+    plan_of,
+)
+from sportello.validators import normalize_fiscal_code, normalize_iban, validate_xml_text
+
+BATCH_SIZE = 1000
+
+CREATED = "created"
+UNCHANGED = "unchanged"
+UPDATED = "updated"
+CONFLICT = "conflict"
+INVALID = "invalid"
+#: All-or-nothing only: a valid item not written because another one was refused.
+REJECTED = "rejected"
+
+_DEBTOR_UPDATABLE = ("full_name", "address", "city", "province", "postal_code", "nation",
+                     "email")
+
+
+@dataclass(frozen=True)
+class PositionSpec:
+    """One position, already parsed and typed (by the import's reader or the API)."""
+
+    reference: str  # riferimento: the idempotency key within the Ente
+    debtor: DebtorSpec
+    service: Service
+    causale: str
+    options: list[OptionSpec]
+    note: str = ""
+
+
+@dataclass
+class ItemResult:
+    """What became of one spec: ``index`` in the list given, Italian ``errors``."""
+
+    index: int
+    reference: str
+    outcome: str  # created | unchanged | updated | conflict | invalid | rejected
+    position_id: int | None = None
+    errors: list[str] = field(default_factory=list)
+
+
+class _Rollback(Exception):
+    """Undo an all-or-nothing call that found a refusal."""
+
+
+def check_spec(organization: Organization, spec: PositionSpec, today: dt.date) -> list[str]:
+    """Every rule on one spec that needs no query, all messages at once."""
+    errors: list[str] = []
+    reference = spec.reference.strip()
+    if not reference:
+        errors.append(_("Indica il riferimento della posizione."))
+    elif len(reference) > 35:
+        errors.append(_("Il riferimento ha al massimo 35 caratteri."))
+    else:
+        errors += _text_errors(_("Riferimento"), reference)
+    if spec.service.organization_id != organization.pk:
+        errors.append(_("Il servizio non è di questo Ente."))
+    causale = spec.causale.strip()
+    if not causale:
+        errors.append(_("Indica la causale."))
+    elif len(causale) > 140:
+        errors.append(_("La causale ha al massimo 140 caratteri."))
+    else:
+        errors += _text_errors(_("Causale"), causale)
+    if len(spec.note) > 500:
+        errors.append(_("La nota ha al massimo 500 caratteri."))
+    elif spec.note:
+        errors += _text_errors(_("Nota"), spec.note)
+    errors += editing.check_debtor(spec.debtor)
+    if not spec.options:
+        errors.append(_("Indica almeno un pagamento: in unica soluzione o a rate."))
+    else:
+        try:
+            editing.check_options(spec.options, today=today)
+        except ValidationError as exc:
+            errors += exc.messages
+    return errors
+
+
+def _text_errors(label: str, value: str) -> list[str]:
+    try:
+        validate_xml_text(value)
+    except ValidationError as exc:
+        return [f"{label}: {m}" for m in exc.messages]
+    return []
+
+
+def upsert_positions(organization: Organization, specs: Sequence[PositionSpec], *,
+                     actor=None, request=None, source: str = "import",
+                     all_or_nothing: bool = True, today: dt.date | None = None,
+                     dry_run: bool = False, batch_size: int = BATCH_SIZE,
+                     progress: Callable[[int], None] | None = None) -> list[ItemResult]:
+    """Create or update ``specs`` of ``organization``; one result per spec, in order.
+
+    ``all_or_nothing``: one transaction; any invalid or conflicting item writes nothing
+    (the others come back ``rejected``). Otherwise each batch commits on its own and
+    only the refused items are left out. ``dry_run``: the outcomes, nothing written.
+    ``progress`` is called with the number of specs handled after each batch."""
+    today = today or timezone.localdate()
+    results = [ItemResult(i, s.reference.strip(), CREATED) for i, s in enumerate(specs)]
+    seen: dict[str, int] = {}
+    for i, spec in enumerate(specs):
+        errors = check_spec(organization, spec, today)
+        key = spec.reference.strip()
+        if key and key in seen:
+            errors.append(_("Riferimento ripetuto: lo stesso riferimento è già alla "
+                            "posizione %(n)s di questo elenco.") % {"n": seen[key] + 1})
+        seen.setdefault(key, i)
+        if errors:
+            results[i].outcome, results[i].errors = INVALID, errors
+    user = getattr(request, "user", None)
+    if actor is None and user is not None and user.is_authenticated:
+        actor = user
+    ctx = _Context(organization, actor, request, source, today)
+    batches = [range(start, min(start + batch_size, len(specs)))
+               for start in range(0, len(specs), batch_size)]
+    if all_or_nothing:
+        if any(r.outcome == INVALID for r in results):
+            return _reject(results)
+        try:
+            with transaction.atomic():
+                for batch in batches:
+                    _write_batch(ctx, specs, results, batch, dry_run=dry_run)
+                    if progress:
+                        progress(batch.stop)
+                if dry_run or any(r.outcome in (INVALID, CONFLICT) for r in results):
+                    raise _Rollback
+        except _Rollback:
+            if not dry_run:
+                return _reject(results)
+        return results
+    for batch in batches:
+        try:
+            with transaction.atomic():
+                _write_batch(ctx, specs, results, batch, dry_run=dry_run)
+                if dry_run:
+                    raise _Rollback
+        except _Rollback:
+            pass
+        if progress:
+            progress(batch.stop)
+    return results
+
+
+def _reject(results: list[ItemResult]) -> list[ItemResult]:
+    for result in results:
+        if result.outcome not in (INVALID, CONFLICT):
+            result.outcome, result.position_id = REJECTED, None
+    return results
+
+
+@dataclass
+class _Context:
+    organization: Organization
+    actor: object
+    request: object
+    source: str
+    today: dt.date
+
+
+def _lock_references(organization: Organization, references: list[str]) -> None:
+    """Transaction-scoped advisory locks on (Ente, reference), in a fixed order so two
+    batches never deadlock. SQLite needs none: its writers are serialised."""
+    if connection.vendor != "postgresql" or not references:
+        return
+    keys = sorted({int.from_bytes(hashlib.blake2b(
+        f"sportello.position:{organization.pk}:{ref}".encode(), digest_size=8).digest(),
+        "big", signed=True) for ref in references})
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(pg_advisory_xact_lock(k)) FROM "
+                       "(SELECT unnest(%s::bigint[]) AS k ORDER BY k) AS keys", [keys])
+
+
+def _write_batch(ctx: _Context, specs: Sequence[PositionSpec], results: list[ItemResult],
+                 batch: range, *, dry_run: bool) -> None:
+    indexes = [i for i in batch if results[i].outcome != INVALID]
+    if not indexes:
+        return
+    org = ctx.organization
+    references = [results[i].reference for i in indexes]
+    _lock_references(org, references)
+    existing: dict[str, list[PaymentPosition]] = {}
+    for position in (PaymentPosition.objects.filter(organization=org,
+                                                    external_reference__in=references)
+                     .select_related("debtor", "service", "organization")
+                     .prefetch_related("options__transfers")):
+        existing.setdefault(position.external_reference, []).append(position)
+    new = []
+    for i in indexes:
+        found = existing.get(results[i].reference)
+        if not found:
+            new.append(i)
+        elif len(found) > 1:
+            results[i].outcome = CONFLICT
+            results[i].errors = [_("Più posizioni dell'Ente hanno questo riferimento: "
+                                   "modificale dal back office.")]
+        else:
+            _upsert_existing(ctx, specs[i], found[0], results[i], dry_run=dry_run)
+    if new and not dry_run:
+        _create(ctx, [(specs[i], results[i]) for i in new])
+
+
+# --- existing positions ----------------------------------------------------------------
+
+def _resolved_transfers(org: Organization, option: OptionSpec) -> list[tuple[int, str]]:
+    transfers = option.transfers or [TransferSpec(amount_cents=option.amount_cents)]
+    return [(t.amount_cents, normalize_iban(t.iban) or org.iban) for t in transfers]
+
+
+def _shape(spec: PositionSpec, org: Organization) -> dict:
+    return {(plan_of(o), o.installment_number): (o.amount_cents, o.due_date,
+                                                 _resolved_transfers(org, o))
+            for o in spec.options}
+
+
+def _upsert_existing(ctx: _Context, spec: PositionSpec, position: PaymentPosition,
+                     result: ItemResult, *, dry_run: bool) -> None:
+    org = ctx.organization
+    result.position_id = position.pk
+    options = list(position.options.all())
+    held = {(o.plan, o.installment_number): (
+        o.amount_cents, o.due_date,
+        [(t.amount_cents, t.iban) for t in sorted(o.transfers.all(), key=lambda t: t.index)])
+        for o in options}
+    wanted = _shape(spec, org)
+    same_owner = (position.debtor.fiscal_code == normalize_fiscal_code(spec.debtor.fiscal_code)
+                  and position.service_id == spec.service.pk)
+    if (same_owner and held == wanted and position.causale == spec.causale.strip()
+            and position.note == spec.note.strip()):
+        result.outcome = UNCHANGED
+        return
+    if not same_owner or set(held) != set(wanted):
+        result.outcome = CONFLICT
+        result.errors = [_("La posizione con questo riferimento esiste già con un altro "
+                           "debitore, servizio o piano di rate: non si può cambiare così.")]
+        return
+    result.outcome = UPDATED
+    changes = {}
+    for option in options:
+        spec_option = next(o for o in spec.options
+                           if (plan_of(o), o.installment_number)
+                           == (option.plan, option.installment_number))
+        changes[option.pk] = OptionSpec(
+            amount_cents=spec_option.amount_cents, due_date=spec_option.due_date,
+            installment_number=option.installment_number, plan=option.plan,
+            transfers=list(spec_option.transfers))
+    try:
+        with transaction.atomic():
+            editing.update_position(
+                position, expected_version=position.version, causale=spec.causale,
+                external_reference=position.external_reference,
+                switch_to_expired=position.switch_to_expired, options=changes,
+                request=ctx.request, actor=ctx.actor, today=ctx.today)
+            if position.note != spec.note.strip():
+                PaymentPosition.objects.filter(pk=position.pk).update(note=spec.note.strip())
+            if dry_run:
+                raise _Rollback
+    except _Rollback:
+        pass
+    except ValidationError as exc:
+        result.outcome, result.errors = CONFLICT, exc.messages
+
+
+# --- new positions ---------------------------------------------------------------------
+
+def _create(ctx: _Context, items: list[tuple[PositionSpec, ItemResult]]) -> None:
+    org = ctx.organization
+    debtors = _debtors(ctx, [spec.debtor for spec, _result in items])
+    positions = [
+        PaymentPosition(organization=org, debtor=debtors[normalize_fiscal_code(
+            spec.debtor.fiscal_code)], service=spec.service, causale=spec.causale.strip(),
+            external_reference=result.reference, note=spec.note.strip(),
+            origin=PaymentPosition.Origin.ENTE)
+        for spec, result in items]
+    PaymentPosition.objects.bulk_create(positions)
+    # The counter's lock is held from here to the batch's commit: the rest is inserts.
+    bases = iter(org.reserve_iuv_bases(sum(len(spec.options) for spec, _r in items)))
+    options, transfers_of = [], []
+    for (spec, _result), position in zip(items, positions, strict=True):
+        plans = [plan_of(o) for o in spec.options]
+        for option_spec, plan in zip(spec.options, plans, strict=True):
+            iuv = make_iuv(org.segregation_code, next(bases))
+            description = option_spec.description
+            if not description and option_spec.installment_number:
+                description = installment_description(
+                    position.causale, option_spec.installment_number, plans.count(plan))
+            option = PaymentOption(
+                position=position, organization=org, iuv=iuv,
+                notice_number=notice_number_for_iuv(iuv),
+                amount_cents=option_spec.amount_cents, due_date=option_spec.due_date,
+                installment_number=option_spec.installment_number,
+                description=description[:140], plan=plan)
+            options.append(option)
+            transfers_of.append(option_spec.transfers
+                                or [TransferSpec(amount_cents=option_spec.amount_cents)])
+    PaymentOption.objects.bulk_create(options)
+    Transfer.objects.bulk_create([
+        transfer for option, transfers in zip(options, transfers_of, strict=True)
+        for transfer in build_transfers(option.position, option, transfers)])
+    actor = ctx.actor
+    AuditEntry.objects.bulk_create([
+        AuditEntry(action="position.imported", organization=org, actor=actor,
+                   actor_label=_actor_label(actor), object_type="positions.paymentposition",
+                   object_id=str(position.pk), object_repr=str(position)[:200],
+                   position_id=position.pk,
+                   data={"source": ctx.source, "reference": position.external_reference,
+                         "options": len(spec.options)})
+        for (spec, _r), position in zip(items, positions, strict=True)])
+    for (_spec, result), position in zip(items, positions, strict=True):
+        result.outcome, result.position_id = CREATED, position.pk
+    events.positions_created.send(PaymentPosition, organization=org,
+                                  position_ids=[p.pk for p in positions],
+                                  origin=PaymentPosition.Origin.ENTE)
+
+
+def _debtors(ctx: _Context, specs: list[DebtorSpec]) -> dict[str, Debtor]:
+    """The Ente's records of the batch's codes: the missing ones created, the known ones
+    given what the file says (blank cells keep what the Ente holds, and each change is
+    audited), as ``editing.find_or_create_debtor`` does for one."""
+    org = ctx.organization
+    wanted: dict[str, tuple[DebtorSpec, Debtor]] = {}
+    for spec in specs:
+        debtor = editing.new_debtor(org, spec)
+        wanted.setdefault(debtor.fiscal_code, (spec, debtor))
+    held = {d.fiscal_code: d for d in Debtor.ente_records.filter(
+        organization=org, fiscal_code__in=list(wanted))}
+    missing = [debtor for code, (_spec, debtor) in wanted.items() if code not in held]
+    if missing:
+        Debtor.objects.bulk_create(missing, ignore_conflicts=True)
+        held.update({d.fiscal_code: d for d in Debtor.ente_records.filter(
+            organization=org, fiscal_code__in=[d.fiscal_code for d in missing])})
+    created = {d.fiscal_code for d in missing}
+    changed, entries = [], []
+    for code, (spec, typed) in wanted.items():
+        record = held[code]
+        if code in created:
+            continue
+        before = editing.debtor_snapshot(record)
+        for name in _DEBTOR_UPDATABLE:
+            if (getattr(spec, name) or "").strip():
+                setattr(record, name, getattr(typed, name))
+        after = editing.debtor_snapshot(record)
+        if after != before:
+            changed.append(record)
+            entries.append(AuditEntry(
+                action="debtor.updated", organization=org, actor=ctx.actor,
+                actor_label=_actor_label(ctx.actor), object_type="positions.debtor",
+                object_id=str(record.pk), object_repr=str(record)[:200],
+                data={"before": before, "after": after, "source": ctx.source}))
+    if changed:
+        Debtor.objects.bulk_update(changed, list(_DEBTOR_UPDATABLE))
+        AuditEntry.objects.bulk_create(entries)
+    return held
+
+
+def _actor_label(actor) -> str:
+    return (getattr(actor, "email", "") or str(actor))[:200] if actor else ""
