@@ -199,7 +199,7 @@ class ReceiptPage(Schema):
 class ItemResultOut(Schema):
     index: int
     reference: str
-    outcome: Literal["created", "unchanged", "updated", "conflict", "invalid", "existing"]
+    outcome: Literal["created", "unchanged", "updated", "conflict", "invalid", "rejected"]
     position_id: int | None
     errors: list[str]
 
