@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from codicefiscale import codicefiscale as cf_lib
 from django.core.exceptions import ValidationError
@@ -38,6 +39,14 @@ class FiscalCode:
 
 def normalize_fiscal_code(text: str) -> str:
     return _SEPARATORS.sub("", text or "").upper()
+
+
+@lru_cache(maxsize=65536)
+def _birth_data_exist(value: str) -> bool:
+    """python-codicefiscale's full decode (birth date, comune valid on that date, 128
+    omocodie) costs milliseconds a code, and one code is checked several times on its way
+    in (form or import row, then the model): remembered, as it never changes."""
+    return cf_lib.is_valid(value)
 
 
 def parse_fiscal_code(text: str) -> FiscalCode:
@@ -75,7 +84,7 @@ def parse_fiscal_code(text: str) -> FiscalCode:
               "Controlla di averlo scritto bene."),
             code="checksum",
         )
-    if not cf_lib.is_valid(value):
+    if not _birth_data_exist(value):
         raise ValidationError(
             _("Il codice fiscale non è valido: data o luogo di nascita inesistenti."),
             code="invalid",
