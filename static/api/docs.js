@@ -6,7 +6,8 @@
   window.SwaggerUIBundle({
     url: node.dataset.openapiUrl,
     domNode: node,
-    deepLinking: true,
+    // Off: with it each path is a link inside the operation's toggle button (nested controls).
+    deepLinking: false,
     presets: [window.SwaggerUIBundle.presets.apis],
     layout: "BaseLayout",
     // No call to the public validator service: nothing leaves for third parties.
