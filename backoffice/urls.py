@@ -4,6 +4,7 @@ from backoffice import (
     api_token_views,
     audit_views,
     ente_views,
+    import_views,
     login,
     position_urls,
     receipt_views,
@@ -39,6 +40,17 @@ urlpatterns = [
     # The Ente systems' API tokens (responsabile)
     path("token-api/", api_token_views.token_list, name="api_tokens"),
     path("token-api/<int:pk>/revoca/", api_token_views.token_revoke, name="api_token_revoke"),
+    # File import of positions (issue 14)
+    path("importazione/", import_views.import_home, name="imports"),
+    path("importazione/modello.csv", import_views.import_template_file, {"fmt": "csv"},
+         name="import_template_csv"),
+    path("importazione/modello.xlsx", import_views.import_template_file, {"fmt": "xlsx"},
+         name="import_template_xlsx"),
+    path("importazione/<int:pk>/", import_views.import_run, name="import_run"),
+    path("importazione/<int:pk>/stato/", import_views.import_run_status,
+         name="import_run_status"),
+    path("importazione/<int:pk>/conferma/", import_views.import_confirm,
+         name="import_confirm"),
     # The Ente's settings (bo-ente)
     path("ente/", ente_views.settings_page, name="ente"),
 ]

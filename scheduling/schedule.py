@@ -31,6 +31,7 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     "reconcile_payments": ("reconcile_payments",),
     "prune_db_task_results": ("prune_db_task_results", "--queue-name", "*"),
     "identity_fetch_metadata": ("identity_fetch_metadata",),
+    "resume_imports": ("resume_imports",),
 }
 
 

@@ -7,9 +7,10 @@ everywhere. The checks come from maintained libraries (python-codicefiscale for 
 
 from __future__ import annotations
 
+import datetime
+import functools
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
 from codicefiscale import codicefiscale as cf_lib
 from django.core.exceptions import ValidationError
@@ -41,7 +42,7 @@ def normalize_fiscal_code(text: str) -> str:
     return _SEPARATORS.sub("", text or "").upper()
 
 
-@lru_cache(maxsize=65536)
+@functools.lru_cache(maxsize=65536)
 def _birth_data_exist(value: str) -> bool:
     """python-codicefiscale's full decode (birth date, comune valid on that date, 128
     omocodie) costs milliseconds a code, and one code is checked several times on its way
@@ -49,8 +50,39 @@ def _birth_data_exist(value: str) -> bool:
     return cf_lib.is_valid(value)
 
 
-def parse_fiscal_code(text: str) -> FiscalCode:
-    """Return the normalised code, or raise ValidationError with an Italian message."""
+_OMOCODIA = str.maketrans("LMNPQRSTUV", "0123456789")
+_MONTHS = "ABCDEHLMPRST"
+
+
+@functools.cache
+def _place_codes() -> frozenset[str]:
+    from codicefiscale.data import get_indexed_data
+
+    return frozenset(get_indexed_data()["codes"])
+
+
+def _quick_person_check(value: str) -> bool:
+    """Birth date and place code of a 16-character code that has the right shape and
+    check character: a real day, a known Belfiore code. The bulk import's check, since
+    python-codicefiscale's full decode (the place as it was on the birth date) costs
+    about 10 ms a code, 1,000 s for a file of 100,000 rows."""
+    year = int(value[6:8].translate(_OMOCODIA))
+    day = int(value[9:11].translate(_OMOCODIA))
+    day = day - 40 if day > 40 else day
+    try:
+        # 2000 is a leap year: 29 February of any year ends in 00..99 passes here.
+        datetime.date(2000 + year if year % 4 == 0 else 2001, _MONTHS.index(value[8]) + 1,
+                      day)
+    except ValueError:
+        return False
+    place = value[11] + value[12:15].translate(_OMOCODIA)
+    return place in _place_codes()
+
+
+def parse_fiscal_code(text: str, *, quick: bool = False) -> FiscalCode:
+    """Return the normalised code, or raise ValidationError with an Italian message.
+    ``quick``: the birth place is checked to exist, not to have existed on the birth
+    date (the bulk import: see ``_quick_person_check``)."""
     value = normalize_fiscal_code(text)
     if not value:
         raise ValidationError(_("Inserisci il codice fiscale."), code="required")
@@ -84,7 +116,7 @@ def parse_fiscal_code(text: str) -> FiscalCode:
               "Controlla di averlo scritto bene."),
             code="checksum",
         )
-    if not _birth_data_exist(value):
+    if not (_quick_person_check(value) if quick else _birth_data_exist(value)):
         raise ValidationError(
             _("Il codice fiscale non è valido: data o luogo di nascita inesistenti."),
             code="invalid",

@@ -367,7 +367,13 @@ SCHEDULE = {
     # production; off on one machine, where the demo IdP needs none and nothing outside
     # can be reached.
     "identity_fetch_metadata": env_int("SCHEDULE_IDENTITY_FETCH_METADATA_SECONDS", 0),
+    # File imports whose job stopped moving (a worker restarted) are queued again.
+    "resume_imports": env_int("SCHEDULE_RESUME_IMPORTS_SECONDS", 60),
 }
+
+# The back office's file import: at most this many rows and bytes per file.
+IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 200_000)
+IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 64 * 1024 * 1024)
 
 FORM_RENDERER = "sportello.forms.FormRenderer"
 

@@ -50,3 +50,20 @@ def test_names_in_proper_case(typed, shown):
     from sportello.text import proper_case
 
     assert proper_case(typed) == shown
+
+
+def test_the_quick_check_of_the_bulk_import_refuses_dates_and_places_that_do_not_exist():
+    """parse_fiscal_code(quick=True): shape, check character, a real day, a known place
+    code; it never refuses what the full check (python-codicefiscale) accepts."""
+    from codicefiscale import codicefiscale as cf_lib
+
+    def with_cin(body: str) -> str:
+        return body + cf_lib.encode_cin(body)
+
+    for good in ("RSSMRA80E12H501I", "BNCLRA85M41L219R"):
+        assert parse_fiscal_code(good, quick=True).value == good
+    assert parse_fiscal_code(with_cin("RSSMRA8LE12H501"), quick=True)  # omocodia
+    for bad in (with_cin("RSSMRA80B30H501"), with_cin("RSSMRA80E12Z000"),
+                "RSSMRA80E12H501X"):
+        with pytest.raises(ValidationError):
+            parse_fiscal_code(bad, quick=True)
