@@ -34,7 +34,7 @@ def debtor_spec(debtor: DebtorIn) -> editing.DebtorSpec:
         fiscal_code=debtor.fiscal_code.upper(), full_name=debtor.full_name,
         address=debtor.address, city=debtor.city, province=debtor.province,
         postal_code=debtor.postal_code, nation=debtor.nation.upper(), email=debtor.email,
-        phone=debtor.phone)
+        phone=debtor.phone, entity_type=debtor.entity_type or "")
 
 
 def transfer_specs(transfers: Iterable[TransferIn]) -> list[TransferSpec]:

@@ -12,7 +12,7 @@ from datetime import date, datetime
 from typing import Annotated, Literal
 
 from ninja import Field, Schema
-from pydantic import ConfigDict
+from pydantic import BeforeValidator, ConfigDict
 
 from catalog.models import MAX_AMOUNT_CENTS
 
@@ -27,8 +27,20 @@ def text(max_length: int, min_length: int = 0, **kwargs):
                  min_length=min_length, pattern=ONE_LINE, **kwargs)
 
 
-Amount = Annotated[int, Field(ge=1, le=MAX_AMOUNT_CENTS,
+# Strict: JSON true is not the number 1, nor 12.0 the number 12 (as the schema says).
+Amount = Annotated[int, Field(ge=1, le=MAX_AMOUNT_CENTS, strict=True,
                               description="Importo in centesimi di euro (2200 = 22,00 €).")]
+Flag = Annotated[bool, Field(strict=True)]
+
+
+def _text_only(value):
+    """A date is a "YYYY-MM-DD" string here, never a number of seconds."""
+    if not isinstance(value, str | date):
+        raise ValueError("date must be a string")  # reported as date_type, in Italian
+    return value
+
+
+IsoDate = Annotated[date, BeforeValidator(_text_only)]
 
 
 class Strict(Schema):
@@ -48,6 +60,8 @@ class DebtorIn(Strict):
     province: str = text(2, default="")
     postal_code: str = text(16, default="")
     nation: str = Field(default="IT", pattern=r"^[A-Za-z]{2}$")
+    entity_type: Literal["F", "G"] | None = Field(
+        default=None, description="F persona fisica, G giuridica; vuoto: dal codice.")
     email: str = text(254, default="")
     phone: str = text(30, default="")
 
@@ -64,11 +78,11 @@ class TransferIn(Strict):
 
 class OptionIn(Strict):
     amount_cents: Amount
-    due_date: date
+    due_date: IsoDate
     installment_number: int | None = Field(
-        default=None, ge=1, le=MAX_OPTIONS,
+        default=None, ge=1, le=MAX_OPTIONS, strict=True,
         description="Vuoto per il pagamento in unica soluzione; 1…n per le rate.")
-    plan: int | None = Field(default=None, ge=0, le=9,
+    plan: int | None = Field(default=None, ge=0, le=9, strict=True,
                              description="0 unica soluzione, 1… piani rateali (vuoto: dedotto).")
     description: str = text(140, default="")
     transfers: list[TransferIn] = Field(
@@ -85,31 +99,31 @@ class PositionIn(Strict):
                          description="Codice del servizio (tipologia) dell'Ente.")
     causale: str = text(140, 1)
     debtor: DebtorIn
-    switch_to_expired: bool = False
+    switch_to_expired: Flag = False
     options: list[OptionIn] = Field(..., min_length=1, max_length=MAX_OPTIONS)
 
 
 class OptionUpdate(Strict):
     iuv: str = Field(..., pattern=r"^\d{17}$")
     amount_cents: Amount | None = None
-    due_date: date | None = None
+    due_date: IsoDate | None = None
     transfers: list[TransferIn] = Field(default_factory=list, max_length=MAX_TRANSFERS)
 
 
 class PositionUpdate(Strict):
     version: int | None = Field(
-        default=None, ge=0, le=2_000_000_000,
+        default=None, ge=0, le=2_000_000_000, strict=True,
         description="La versione letta: se nel frattempo è cambiata, 409 concurrent_edit.")
     causale: str | None = text(140, 1, default=None)
     reference: str | None = text(35, default=None)
-    switch_to_expired: bool | None = None
+    switch_to_expired: Flag | None = None
     debtor: DebtorIn | None = None
     options: list[OptionUpdate] = Field(default_factory=list, max_length=MAX_OPTIONS)
 
 
 class CancelIn(Strict):
     reason: str = text(500, 5, description="Il motivo dell'annullamento.")
-    version: int | None = Field(default=None, ge=0, le=2_000_000_000)
+    version: int | None = Field(default=None, ge=0, le=2_000_000_000, strict=True)
 
 
 # --- output --------------------------------------------------------------------------

@@ -236,3 +236,12 @@ def test_notice_pdf(api, service):
     response = api.get(f"/positions/{body['id']}/notice.pdf")
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
+
+
+def test_numbers_and_flags_are_strict(api, service):
+    body = position_body(switch_to_expired=1)
+    body["options"][0]["plan"] = True
+    body["options"][0]["amount_cents"] = 120.0
+    problem = assert_problem(api.post("/positions", body), 422, "invalid_request")
+    assert {e["field"] for e in problem["errors"]} == {
+        "body.switch_to_expired", "body.options.0.plan", "body.options.0.amount_cents"}
