@@ -50,6 +50,9 @@ def _precheck(token: ApiToken, items: list[PositionIn]) -> tuple[list[Outcome], 
                           % {"n": seen[item.reference]})
         else:
             seen[item.reference] = index
+        if item.switch_to_expired:
+            errors.append(_("switch_to_expired non è disponibile nella creazione multipla: "
+                            "crea la posizione da sola o modificala dopo."))
         if item.service not in services:
             errors.append(_("Servizio sconosciuto per questo Ente: %(code)s.")
                           % {"code": item.service})

@@ -86,3 +86,10 @@ def test_a_failure_mid_batch_leaves_nothing_written(api, service, monkeypatch):
     assert len(calls) == 30
     assert PaymentPosition.objects.count() == 0 and PaymentOption.objects.count() == 0
     assert not AuditEntry.objects.filter(action="position.imported").exists()
+
+
+def test_a_field_bulk_cannot_apply_is_refused_not_dropped(api, service):
+    problem = assert_problem(api.post("/positions/bulk", _batch(i0={"switch_to_expired": True})),
+                             422, "batch_rejected")
+    assert "switch_to_expired" in problem["errors"][0]["message"]
+    assert PaymentPosition.objects.count() == 0
