@@ -27,6 +27,7 @@ import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
@@ -345,7 +346,7 @@ def _create(ctx: _Context, items: list[tuple[PositionSpec, ItemResult]]) -> None
         for transfer in build_transfers(option.position, option, transfers)])
     actor = ctx.actor
     AuditEntry.objects.bulk_create([
-        AuditEntry(action="position.imported", organization=org, actor=actor,
+        AuditEntry(action="position.imported", organization=org, actor=_account(actor),
                    actor_label=_actor_label(actor), object_type="positions.paymentposition",
                    object_id=str(position.pk), object_repr=str(position)[:200],
                    position_id=position.pk,
@@ -389,7 +390,7 @@ def _debtors(ctx: _Context, specs: list[DebtorSpec]) -> dict[str, Debtor]:
         if after != before:
             changed.append(record)
             entries.append(AuditEntry(
-                action="debtor.updated", organization=org, actor=ctx.actor,
+                action="debtor.updated", organization=org, actor=_account(ctx.actor),
                 actor_label=_actor_label(ctx.actor), object_type="positions.debtor",
                 object_id=str(record.pk), object_repr=str(record)[:200],
                 data={"before": before, "after": after, "source": ctx.source}))
@@ -398,6 +399,11 @@ def _debtors(ctx: _Context, specs: list[DebtorSpec]) -> dict[str, Debtor]:
         Debtor.objects.bulk_update(changed, list(_DEBTOR_UPDATABLE), batch_size=100)
         AuditEntry.objects.bulk_create(entries)
     return held
+
+
+def _account(actor):
+    """The person, if the actor is one (an API token is recorded by its label only)."""
+    return actor if isinstance(actor, AbstractBaseUser) else None
 
 
 def _actor_label(actor) -> str:
