@@ -210,6 +210,35 @@ class ReceiptPage(Schema):
     next_cursor: str | None
 
 
+class AccountingRowOut(Schema):
+    """One collected receipt in the accounting office's layout (as the back office's
+    export): where its money is, by the reporting flow and the treasurer's credit."""
+
+    receipt: int = Field(description="L'id della ricevuta (come in /receipts).")
+    payment_date_time: datetime | None
+    iuv: str
+    notice_number: str
+    debtor_fiscal_code: str
+    debtor_name: str
+    service: str
+    accounting_chapter: str = Field(description="Capitolo di bilancio del servizio.")
+    accounting_assessment: str = Field(description="Accertamento del servizio.")
+    causale: str
+    amount_cents: int
+    fee_cents: int | None
+    psp: str
+    receipt_id: str = Field(description="IUR: l'identificativo univoco della riscossione.")
+    flow_id: str = Field(description="Il flusso di rendicontazione in vigore che la "
+                                     "riporta; vuoto se nessuno la riporta ancora.")
+    regulation_date: date | None = Field(description="Data di regolamento del flusso.")
+    credit_date: date | None = Field(description="Data dell'accredito del tesoriere.")
+
+
+class AccountingPage(Schema):
+    items: list[AccountingRowOut]
+    next_cursor: str | None
+
+
 class ItemResultOut(Schema):
     index: int
     reference: str

@@ -6,7 +6,9 @@ Scope: the token's Ente, always; another Ente's id, IUV or reference answers the
 
 from __future__ import annotations
 
-from datetime import datetime
+import functools
+import inspect
+from datetime import date, datetime
 
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
@@ -17,6 +19,7 @@ from api.auth import TokenAuth
 from api.docs import VendoredSwagger
 from api.problems import CONTENT_TYPE, ApiProblem, install
 from api.schemas import (
+    AccountingPage,
     BulkIn,
     BulkOut,
     CancelIn,
@@ -67,6 +70,21 @@ install(api)
 PositionId = int
 
 
+def strict_query(view):
+    """Refuse query parameters the operation does not declare, as the schema says: a typo
+    such as ``sinse`` would otherwise be ignored and list everything."""
+    declared = set(inspect.signature(view).parameters) - {"request"}
+
+    @functools.wraps(view)
+    def checked(request, *args, **kwargs):
+        unknown = sorted(set(request.GET) - declared)
+        if unknown:
+            raise ApiProblem(400, "unknown_parameter", str(
+                _("Parametri sconosciuti: %(names)s.") % {"names": ", ".join(unknown)}))
+        return view(request, *args, **kwargs)
+    return checked
+
+
 def _limit(limit: int) -> int:
     return max(1, min(limit, operations.MAX_PAGE))
 
@@ -86,6 +104,7 @@ def create_position(request, payload: PositionIn,
 
 @api.post("/positions/bulk", response={200: BulkOut, **PROBLEMS},
           summary="Crea fino a 1.000 posizioni", tags=["positions"])
+@strict_query
 def create_positions(request, payload: BulkIn, all_or_nothing: bool = True):
     """Tutto o niente (predefinito): un elemento non valido e non si scrive nulla (422 con
     gli errori di ciascun elemento). Con `all_or_nothing=false` si scrivono i validi e si
@@ -102,6 +121,7 @@ def create_positions(request, payload: BulkIn, all_or_nothing: bool = True):
 
 @api.get("/positions/changes", response={200: PositionPage, **PROBLEMS},
          summary="Posizioni cambiate da un istante", tags=["positions"])
+@strict_query
 def changed_positions(request, since: datetime, cursor: str | None = Query(
         None, max_length=2000), limit: int = Query(100, ge=1, le=operations.MAX_PAGE)):
     """In ordine stabile (updated_at, id). Prima chiamata con `since`, poi con lo stesso
@@ -186,6 +206,7 @@ def notice_pdf(request, position_id: PositionId):
 
 @api.get("/receipts", response={200: ReceiptPage, **PROBLEMS},
          summary="Ricevute da un istante", tags=["receipts"])
+@strict_query
 def list_receipts(request, since: datetime, cursor: str | None = Query(
         None, max_length=2000), limit: int = Query(100, ge=1, le=operations.MAX_PAGE)):
     """Le ricevute (RT) arrivate da `since`, in ordine (received_at, id), con cursore come
@@ -195,6 +216,31 @@ def list_receipts(request, since: datetime, cursor: str | None = Query(
         since=since, cursor=cursor, limit=_limit(limit))
     return {"items": [operations.receipt_out(r) for r in rows],
             "next_cursor": next_cursor}
+
+
+@api.get("/reconciliation/accounting", response={200: AccountingPage, **PROBLEMS},
+         summary="Incassi per la ragioneria", tags=["reconciliation"])
+@strict_query
+def accounting(request, since: datetime | None = None, date_from: date | None = None,
+               date_to: date | None = None, reported: bool | None = None,
+               cursor: str | None = Query(None, max_length=2000),
+               limit: int = Query(100, ge=1, le=operations.MAX_PAGE)):
+    """Le ricevute incassate nel tracciato della ragioneria, come l'export del back office:
+    data del pagamento, IUV, codice avviso, debitore, servizio con capitolo e
+    accertamento, causale, importo, commissione, PSP, IUR, flusso di rendicontazione,
+    data di regolamento e di accredito del tesoriere. Filtri per data del pagamento
+    (`date_from`, `date_to`) e `reported` (true: riportate da un flusso in vigore;
+    false: non ancora). Ordine (received_at, id), con cursore come per /receipts."""
+    from reconciliation.exports import accounting_queryset, accounting_records
+
+    if date_from and date_to and date_from > date_to:
+        raise ApiProblem(400, "invalid_dates",
+                         str(_("date_from deve precedere o coincidere con date_to.")))
+    rows, next_cursor = operations.page(
+        accounting_queryset(request.organization, date_from=date_from, date_to=date_to,
+                            reported=reported),
+        "accounting", "received_at", since=since, cursor=cursor, limit=_limit(limit))
+    return {"items": accounting_records(rows), "next_cursor": next_cursor}
 
 
 @api.get("/receipts/{int:receipt_id}/quietanza.pdf",

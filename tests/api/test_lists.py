@@ -83,3 +83,65 @@ def test_receipts_since_and_their_quietanza(client, api, other_token, service):
     assert_problem(other.get(f"/receipts/{receipt['id']}/quietanza.pdf"), 404, "not_found")
     after = api.get("/positions/changes", since=SINCE).json()["items"][0]
     assert after["status"] == "paid"
+
+
+def test_the_accounting_rows_say_where_the_money_is(client, api, other_token, service):
+    """The back office's accounting export through the API: the receipt, the flow in
+    force that reports it and the treasurer's credit of that flow; another Ente sees
+    nothing; ``reported`` splits what a flow reports from what none does yet."""
+    import datetime as dt
+
+    from demo.management.commands.seed_demo import pay_with_receipt
+    from payments.models import Receipt
+    from reconciliation.models import Flow, FlowPayment
+    from reconciliation.treasury_models import TreasuryCredit, TreasuryStatement
+
+    service.accounting_chapter, service.accounting_assessment = "1010", "2026/15"
+    service.save()
+    api.post("/positions", position_body(reference="A"))
+    api.post("/positions", position_body(reference="B", amount=5000))
+    first, second = PaymentOption.objects.order_by("pk")
+    pay_with_receipt(first, paid_at=None)
+    pay_with_receipt(second, paid_at=None)
+    receipt = Receipt.objects.get(option=first)
+    organization = receipt.organization
+    flow = Flow.objects.create(organization=organization, fdr="2026-11-29SNDBXIT1-0001",
+                               revision=1, psp_id="SNDBXIT1",
+                               regulation_date=dt.date(2026, 11, 30))
+    FlowPayment.objects.create(flow=flow, index=1, iuv=receipt.creditor_reference_id,
+                               iur=receipt.receipt_id, id_transfer=1,
+                               amount_cents=receipt.amount_cents, pay_status="EXECUTED",
+                               receipt=receipt)
+    statement = TreasuryStatement.objects.create(
+        organization=organization, file_name="c.xml", sha256="c", account_iban="IT",
+        version="camt.053.001.02", raw="")
+    TreasuryCredit.objects.create(organization=organization, statement=statement,
+                                  account_iban="IT", amount_cents=receipt.amount_cents,
+                                  fdr=flow.fdr, flow=flow, value_date=dt.date(2026, 12, 1))
+
+    response = api.get("/reconciliation/accounting", limit=1)
+    assert response.status_code == 200, response.content
+    page = response.json()
+    assert len(page["items"]) == 1 and page["next_cursor"]
+    row = page["items"][0]
+    assert row["receipt"] == receipt.pk and row["iuv"] == receipt.creditor_reference_id
+    assert (row["accounting_chapter"], row["accounting_assessment"]) == ("1010", "2026/15")
+    assert row["flow_id"] == flow.fdr and row["regulation_date"] == "2026-11-30"
+    assert row["credit_date"] == "2026-12-01" and row["amount_cents"] == 12000
+    rest = api.get("/reconciliation/accounting", cursor=page["next_cursor"]).json()
+    assert [r["amount_cents"] for r in rest["items"]] == [5000]
+    assert rest["items"][0]["flow_id"] == "" and rest["next_cursor"] is None
+
+    unreported = api.get("/reconciliation/accounting", reported="false").json()["items"]
+    assert [r["receipt"] for r in unreported] == [Receipt.objects.get(option=second).pk]
+    assert_problem(api.get("/reconciliation/accounting", date_from="2026-12-02",
+                           date_to="2026-12-01"), 400, "invalid_dates")
+    other = Api(client, other_token).get("/reconciliation/accounting")
+    assert other.status_code == 200 and other.json()["items"] == []
+
+
+def test_an_unknown_query_parameter_is_refused(api, service):
+    """A typo (``sinse``) must not silently list everything."""
+    response = api.get("/positions/changes", since=SINCE, sinse=SINCE)
+    assert_problem(response, 400, "unknown_parameter")
+    assert "sinse" in response.json()["detail"]
