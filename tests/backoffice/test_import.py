@@ -121,6 +121,18 @@ def test_both_roles_download_the_template(request, who, organization, service):
     assert rows[0] == HEADER and rows[1][HEADER.index("servizio")] == service.code
 
 
+def test_the_import_pages_keep_the_back_office_menu(upload, operator_client, organization):
+    """The operatore reaches Importazione through the menu, and the menu stays on the
+    import's own pages (it was missing there: the views did not give it the membership)."""
+    menu_link = (f'href="{reverse("backoffice:imports", args=[organization.slug])}"')
+    home = operator_client.get(reverse("backoffice:home", args=[organization.slug]))
+    assert menu_link in home.content.decode()
+    page = operator_client.get(reverse("backoffice:imports", args=[organization.slug]))
+    assert 'aria-label="Menu del back office"' in page.content.decode()
+    run = upload(csv_bytes([row()]))
+    assert 'aria-label="Menu del back office"' in page_text(operator_client, run)
+
+
 def test_the_template_imports_as_it_is(upload, confirm, organization, operator_client):
     template = operator_client.get(reverse("backoffice:import_template_xlsx",
                                            args=[organization.slug])).content
