@@ -28,7 +28,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -38,7 +38,7 @@ from organizations.models import Organization
 from pagopa.identifiers import make_iuv, notice_number_for_iuv
 from positions import editing, events
 from positions.editing import DebtorSpec
-from positions.models import Debtor, PaymentOption, PaymentPosition, Transfer
+from positions.models import Debtor, PaymentOption, PaymentPosition
 from positions.services import (
     OptionSpec,
     TransferSpec,
@@ -318,7 +318,7 @@ def _create(ctx: _Context, items: list[tuple[PositionSpec, ItemResult]]) -> None
             external_reference=result.reference, note=spec.note.strip(),
             origin=PaymentPosition.Origin.ENTE)
         for spec, result in items]
-    PaymentPosition.objects.bulk_create(positions)
+    _insert(positions)
     # The counter's lock is held from here to the batch's commit: the rest is inserts.
     bases = iter(org.reserve_iuv_bases(sum(len(spec.options) for spec, _r in items)))
     options, transfers_of = [], []
@@ -339,12 +339,12 @@ def _create(ctx: _Context, items: list[tuple[PositionSpec, ItemResult]]) -> None
             options.append(option)
             transfers_of.append(option_spec.transfers
                                 or [TransferSpec(amount_cents=option_spec.amount_cents)])
-    PaymentOption.objects.bulk_create(options)
-    Transfer.objects.bulk_create([
+    _insert(options)
+    _insert(pks=False, objs=[
         transfer for option, transfers in zip(options, transfers_of, strict=True)
         for transfer in build_transfers(option.position, option, transfers)])
     actor = ctx.actor
-    AuditEntry.objects.bulk_create([
+    _insert(pks=False, objs=[
         AuditEntry(action="position.imported", organization=org, actor=actor,
                    actor_label=_actor_label(actor), object_type="positions.paymentposition",
                    object_id=str(position.pk), object_repr=str(position)[:200],
@@ -398,6 +398,51 @@ def _debtors(ctx: _Context, specs: list[DebtorSpec]) -> dict[str, Debtor]:
         Debtor.objects.bulk_update(changed, list(_DEBTOR_UPDATABLE), batch_size=100)
         AuditEntry.objects.bulk_create(entries)
     return held
+
+
+# --- inserts ---------------------------------------------------------------------------
+
+#: Fields whose value goes to the database as it is (no conversion by the field).
+_PLAIN_FIELDS = (models.AutoField, models.BigAutoField, models.IntegerField,
+                 models.BigIntegerField, models.PositiveIntegerField,
+                 models.PositiveSmallIntegerField, models.SmallIntegerField,
+                 models.BooleanField, models.ForeignKey)
+
+
+def _insert(objs: list, *, pks: bool = True) -> None:
+    """Insert ``objs`` (one model) as ``bulk_create`` would; on PostgreSQL with COPY,
+    the ids (``pks``) taken first from the table's sequence in one query. Django's
+    multi-row INSERT built and adapted every value in Python and was most of the
+    write's time (100,000 rows: ~350,000 rows over five tables)."""
+    if not objs:
+        return
+    model = type(objs[0])
+    if connection.vendor != "postgresql":
+        model.objects.bulk_create(objs)
+        return
+    meta = model._meta
+    fields = [f for f in meta.local_concrete_fields if not (f.primary_key and not pks)]
+    with connection.cursor() as cursor:
+        if pks:
+            cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, %s)) "
+                           "FROM generate_series(1, %s)",
+                           [meta.db_table, meta.pk.column, len(objs)])
+            for obj, (pk,) in zip(objs, cursor.fetchall(), strict=True):
+                obj.pk = pk
+        plain = [isinstance(f, _PLAIN_FIELDS) or (
+            isinstance(f, models.CharField | models.TextField)
+            and type(f).get_db_prep_save is models.Field.get_db_prep_save
+            and type(f).pre_save is models.Field.pre_save) for f in fields]
+        columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+        table = connection.ops.quote_name(meta.db_table)
+        with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+            for obj in objs:
+                copy.write_row([
+                    getattr(obj, f.attname) if simple
+                    else f.get_db_prep_save(f.pre_save(obj, True), connection)
+                    for f, simple in zip(fields, plain, strict=True)])
+    for obj in objs:
+        obj._state.adding, obj._state.db = False, connection.alias
 
 
 def _actor_label(actor) -> str:
