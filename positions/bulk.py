@@ -135,18 +135,22 @@ def upsert_positions(organization: Organization, specs: Sequence[PositionSpec], 
                      actor=None, request=None, source: str = "import",
                      all_or_nothing: bool = True, today: dt.date | None = None,
                      dry_run: bool = False, batch_size: int = BATCH_SIZE,
-                     progress: Callable[[int], None] | None = None) -> list[ItemResult]:
+                     progress: Callable[[int], None] | None = None,
+                     prechecked: bool = False) -> list[ItemResult]:
     """Create or update ``specs`` of ``organization``; one result per spec, in order.
 
     ``all_or_nothing``: one transaction; any invalid or conflicting item writes nothing
     (the others come back ``rejected``). Otherwise each batch commits on its own and
     only the refused items are left out. ``dry_run``: the outcomes, nothing written.
-    ``progress`` is called with the number of specs handled after each batch."""
+    ``progress`` is called with the number of specs handled after each batch.
+    ``prechecked``: the caller ran ``check_spec`` on these very specs today and dropped
+    the refused ones (the import's write pass after its check pass, same file bytes):
+    not run again, the rest (references, existing positions, updates) is."""
     today = today or timezone.localdate()
     results = [ItemResult(i, s.reference.strip(), CREATED) for i, s in enumerate(specs)]
     seen: dict[str, int] = {}
     for i, spec in enumerate(specs):
-        errors = check_spec(organization, spec, today)
+        errors = [] if prechecked else check_spec(organization, spec, today)
         key = spec.reference.strip()
         if key and key in seen:
             errors.append(_("Riferimento ripetuto: lo stesso riferimento è già alla "

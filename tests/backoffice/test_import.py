@@ -208,6 +208,31 @@ def test_one_bad_row_is_reported_and_only_the_valid_rows_are_written(
     assert run.refused == 1
 
 
+def test_the_write_trusts_the_same_day_check_and_checks_again_on_another_day(
+        upload, confirm, monkeypatch):
+    """The write pass does not check every row again when the run was checked today
+    (same bytes, same rules): the rows the check refused are left out by their line. On
+    another day (a due date may have passed since) every row is checked again."""
+    from positions import bulk
+
+    calls = []
+    real = bulk.check_spec
+    monkeypatch.setattr(bulk, "check_spec", lambda *a: calls.append(a) or real(*a))
+    run = upload(csv_bytes([row("A"), row("B", code="RSSMRA80E12H501X"), row("C")]))
+    assert len(calls) == 3  # the check pass: every row that reads
+    run = confirm(run)
+    assert (run.created, run.refused, len(calls)) == (2, 1, 3)  # none again
+
+    other = upload(csv_bytes([row("D"), row("E", code="RSSMRA80E12H501X")]))
+    ImportRun.objects.filter(pk=other.pk).update(
+        created_at=other.created_at - dt.timedelta(days=1))
+    calls.clear()
+    other = confirm(other)
+    assert (other.created, other.refused, len(calls)) == (1, 1, 2)
+    assert set(PaymentPosition.objects.values_list("external_reference", flat=True)) == {
+        "A", "C", "D"}
+
+
 # --- bad input ----------------------------------------------------------------------------
 
 def test_windows_1252_with_commas_is_read(upload):
