@@ -370,8 +370,9 @@ def _debtors(ctx: _Context, specs: list[DebtorSpec]) -> dict[str, Debtor]:
     org = ctx.organization
     wanted: dict[str, tuple[DebtorSpec, Debtor]] = {}
     for spec in specs:
-        debtor = editing.new_debtor(org, spec)
-        wanted.setdefault(debtor.fiscal_code, (spec, debtor))
+        code = normalize_fiscal_code(spec.fiscal_code)
+        if code not in wanted:  # the first row of a code speaks for it, one record each
+            wanted[code] = (spec, editing.new_debtor(org, spec))
     held = {d.fiscal_code: d for d in Debtor.ente_records.filter(
         organization=org, fiscal_code__in=list(wanted))}
     missing = [debtor for code, (_spec, debtor) in wanted.items() if code not in held]
@@ -413,6 +414,23 @@ _PLAIN_FIELDS = (models.AutoField, models.BigAutoField, models.IntegerField,
                  models.BooleanField, models.ForeignKey)
 
 
+_RAW, _PRE_SAVE, _FULL = range(3)
+
+
+def _how(field) -> int:
+    """How a value reaches COPY: as it is (ints, keys, plain text), through the field's
+    ``pre_save`` only (dates and times: ``auto_now`` fills them; PostgreSQL's adapters
+    take Python dates as they are), or through Django's whole conversion (JSON, …)."""
+    if isinstance(field, _PLAIN_FIELDS) or (
+            isinstance(field, models.CharField | models.TextField)
+            and type(field).get_db_prep_save is models.Field.get_db_prep_save
+            and type(field).pre_save is models.Field.pre_save):
+        return _RAW
+    if type(field) in (models.DateField, models.DateTimeField):
+        return _PRE_SAVE
+    return _FULL
+
+
 def _insert(objs: list, *, pks: bool = True) -> None:
     """Insert ``objs`` (one model) as ``bulk_create`` would; on PostgreSQL with COPY,
     the ids (``pks``) taken first from the table's sequence in one query. Django's
@@ -433,18 +451,16 @@ def _insert(objs: list, *, pks: bool = True) -> None:
                            [meta.db_table, meta.pk.column, len(objs)])
             for obj, (pk,) in zip(objs, cursor.fetchall(), strict=True):
                 obj.pk = pk
-        plain = [isinstance(f, _PLAIN_FIELDS) or (
-            isinstance(f, models.CharField | models.TextField)
-            and type(f).get_db_prep_save is models.Field.get_db_prep_save
-            and type(f).pre_save is models.Field.pre_save) for f in fields]
+        how = [_how(f) for f in fields]
         columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
         table = connection.ops.quote_name(meta.db_table)
         with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
             for obj in objs:
                 copy.write_row([
-                    getattr(obj, f.attname) if simple
+                    getattr(obj, f.attname) if way == _RAW
+                    else f.pre_save(obj, True) if way == _PRE_SAVE
                     else f.get_db_prep_save(f.pre_save(obj, True), connection)
-                    for f, simple in zip(fields, plain, strict=True)])
+                    for f, way in zip(fields, how, strict=True)])
     for obj in objs:
         obj._state.adding, obj._state.db = False, connection.alias
 
