@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
-from django.db import connection, models, transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -349,11 +349,11 @@ def _create(ctx: _Context, items: list[tuple[PositionSpec, ItemResult]]) -> None
             transfers_of.append(option_spec.transfers
                                 or [TransferSpec(amount_cents=option_spec.amount_cents)])
     _insert(options)
-    _insert(pks=False, objs=[
+    _insert([
         transfer for option, transfers in zip(options, transfers_of, strict=True)
         for transfer in build_transfers(option.position, option, transfers)])
     actor = ctx.actor
-    _insert(pks=False, objs=[
+    _insert([
         AuditEntry(action="position.imported", organization=org, actor=_account(actor),
                    actor_label=_actor_label(actor), object_type="positions.paymentposition",
                    object_id=str(position.pk), object_repr=str(position)[:200],
@@ -513,62 +513,10 @@ def _account(actor):
 
 # --- inserts ---------------------------------------------------------------------------
 
-#: Fields whose value goes to the database as it is (no conversion by the field).
-_PLAIN_FIELDS = (models.AutoField, models.BigAutoField, models.IntegerField,
-                 models.BigIntegerField, models.PositiveIntegerField,
-                 models.PositiveSmallIntegerField, models.SmallIntegerField,
-                 models.BooleanField, models.ForeignKey)
-
-
-_RAW, _PRE_SAVE, _FULL = range(3)
-
-
-def _how(field) -> int:
-    """How a value reaches COPY: as it is (ints, keys, plain text), through the field's
-    ``pre_save`` only (dates and times: ``auto_now`` fills them; PostgreSQL's adapters
-    take Python dates as they are), or through Django's whole conversion (JSON, …)."""
-    if isinstance(field, _PLAIN_FIELDS) or (
-            isinstance(field, models.CharField | models.TextField)
-            and type(field).get_db_prep_save is models.Field.get_db_prep_save
-            and type(field).pre_save is models.Field.pre_save):
-        return _RAW
-    if type(field) in (models.DateField, models.DateTimeField):
-        return _PRE_SAVE
-    return _FULL
-
-
-def _insert(objs: list, *, pks: bool = True) -> None:
-    """Insert ``objs`` (one model) as ``bulk_create`` would; on PostgreSQL with COPY,
-    the ids (``pks``) taken first from the table's sequence in one query. Django's
-    multi-row INSERT built and adapted every value in Python and was most of the
-    write's time (100,000 rows: ~350,000 rows over five tables)."""
-    if not objs:
-        return
-    model = type(objs[0])
-    if connection.vendor != "postgresql":
-        model.objects.bulk_create(objs)
-        return
-    meta = model._meta
-    fields = [f for f in meta.local_concrete_fields if not (f.primary_key and not pks)]
-    with connection.cursor() as cursor:
-        if pks:
-            cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, %s)) "
-                           "FROM generate_series(1, %s)",
-                           [meta.db_table, meta.pk.column, len(objs)])
-            for obj, (pk,) in zip(objs, cursor.fetchall(), strict=True):
-                obj.pk = pk
-        how = [_how(f) for f in fields]
-        columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-        table = connection.ops.quote_name(meta.db_table)
-        with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-            for obj in objs:
-                copy.write_row([
-                    getattr(obj, f.attname) if way == _RAW
-                    else f.pre_save(obj, True) if way == _PRE_SAVE
-                    else f.get_db_prep_save(f.pre_save(obj, True), connection)
-                    for f, way in zip(fields, how, strict=True)])
-    for obj in objs:
-        obj._state.adding, obj._state.db = False, connection.alias
+def _insert(objs: list) -> None:
+    """``bulk_create`` (SQLite's path; PostgreSQL's goes through :func:`_copy`)."""
+    if objs:
+        type(objs[0]).objects.bulk_create(objs)
 
 
 def _actor_label(actor) -> str:
