@@ -24,7 +24,6 @@ import logging
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import F
 from django.utils import timezone
 
 from pagopa.aca import AcaError, AcaPermanentError, DebtPosition, create_or_update_position
@@ -66,7 +65,7 @@ def schedule_created(position_ids: list[int]) -> None:
         return
     options = PaymentOption.objects.filter(
         position_id__in=position_ids, position__debtor__declared_by__isnull=True,
-        aca_push__isnull=True).order_by().annotate(chosen_id=F("pk")).values_list("chosen_id")
+        aca_push__isnull=True).order_by().values_list("id")
     select, params = options.query.sql_with_params()
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     meta, quote = AcaPush._meta, connection.ops.quote_name
@@ -74,11 +73,12 @@ def schedule_created(position_ids: list[int]) -> None:
         "option", "status", "attempts", "pending_since", "next_attempt_at", "last_error",
         "aca_iuv", "needs_attention"))
     option_column = quote(meta.get_field("option").column)
+    chosen_id = quote(PaymentOption._meta.pk.column)
     with connection.cursor() as cursor:
         # ``WHERE true`` lets SQLite parse ON CONFLICT after a SELECT.
         cursor.execute(
             f"INSERT INTO {quote(meta.db_table)} ({columns}) "  # noqa: S608
-            f"SELECT chosen.chosen_id, %s, 0, %s, %s, '', '', %s FROM ({select}) AS chosen "
+            f"SELECT chosen.{chosen_id}, %s, 0, %s, %s, '', '', %s FROM ({select}) AS chosen "
             f"WHERE true ON CONFLICT ({option_column}) DO NOTHING RETURNING {option_column}",
             [AcaPush.Status.PENDING, now, now, False, *params])
         option_ids = [pk for (pk,) in cursor.fetchall()]
