@@ -34,7 +34,7 @@ install-test: $(VENV)/.installed-test
 ## Set up and serve the portal with demo data and the built-in pagoPA sandbox.
 run: install
 	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py seed_demo --demo-second-factor
+	$(BIN)/python manage.py seed_demo --demo-second-factor --demo-api-token
 	HOST=$(HOST) PORT=$(PORT) SITE_URL=$(SITE_URL) exec $(BIN)/python manage.py serve
 
 ## Set up and run the whole test suite (browser tests need /usr/bin/chromium).

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ipaddress
 from typing import Any
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import models
 
 from audit.models import AuditEntry
@@ -18,6 +19,8 @@ def log_action(action: str, *, obj: models.Model | None = None, request=None, ac
 
     ``request`` supplies the actor, the address and the Ente when not given. Call it inside
     the transaction of the change it records, so that both happen or neither does.
+    ``actor`` may also be something that is not a person (an Ente's API token): its
+    ``str()`` is recorded as who did it, with no account.
     """
     if request is not None:
         user = getattr(request, "user", None)
@@ -30,10 +33,11 @@ def log_action(action: str, *, obj: models.Model | None = None, request=None, ac
     if position_id is None and obj is not None and obj._meta.label_lower == (
             "positions.paymentposition"):
         position_id = obj.pk
+    account = actor if isinstance(actor, AbstractBaseUser) else None
     return AuditEntry.objects.create(
         action=action,
         organization=organization,
-        actor=actor,
+        actor=account,
         actor_label=(getattr(actor, "email", "") or str(actor))[:200] if actor else "",
         ip_address=_address(request),
         object_type=obj._meta.label_lower if obj is not None else "",

@@ -45,6 +45,7 @@ def import_home(request):
     runs = ImportRun.objects.filter(organization=request.organization).select_related(
         "created_by").defer("content")
     return render(request, "backoffice/imports/home.html", {
+        "membership": request.membership,  # the back-office menu (base.html) needs it
         "form": form, "page": paginate(request, runs), "columns": COLUMNS,
         "required": REQUIRED, "max_rows": max_rows()})
 
@@ -64,7 +65,7 @@ def import_run(request, pk: int):
         return HttpResponseNotAllowed(["GET"])
     done, total = run.progress()
     return render(request, "backoffice/imports/run.html", {
-        "run": run, "done": done, "total": total,
+        "membership": request.membership, "run": run, "done": done, "total": total,
         "page": paginate(request, run.problems.all(), per_page=100)})
 
 

@@ -64,20 +64,23 @@ class ChunkOutcome:
 
 
 def process(organization: Organization, chunk: list[ParsedPosition], *, dry_run: bool,
-            actor=None) -> ChunkOutcome:
+            actor=None, checked: Checked | None = None) -> ChunkOutcome:
     """Check (``dry_run``) or write the chunk's positions that read well; the outcome of
-    each, and every problem with its line and column."""
+    each, and every problem with its line and column. ``checked``: what this run's
+    check pass found, to write without checking every row again."""
     outcome = ChunkOutcome(rows=sum(len(p.lines) for p in chunk))
     ready = []
     for parsed in chunk:
         if parsed.problems or parsed.spec is None:
             outcome.counts[bulk.INVALID] += 1
             outcome.problems += [(parsed.reference, p) for p in parsed.problems]
+        elif checked is not None and parsed.first_line in checked.refused_lines:
+            outcome.counts[bulk.INVALID] += 1  # its problems are in the report already
         else:
             ready.append(parsed)
     results = bulk.upsert_positions(organization, [p.spec for p in ready], actor=actor,
                                     source="import", all_or_nothing=False, dry_run=dry_run,
-                                    batch_size=CHUNK)
+                                    batch_size=CHUNK, prechecked=checked is not None)
     for parsed, result in zip(ready, results, strict=True):
         outcome.counts[result.outcome] += 1
         for message in result.errors:
@@ -87,6 +90,27 @@ def process(organization: Organization, chunk: list[ParsedPosition], *, dry_run:
             outcome.problems.append((parsed.reference, Problem(
                 parsed.first_line, column_of(message), message)))
     return outcome
+
+
+@dataclass(frozen=True)
+class Checked:
+    """What a run's check pass found: the first lines of the positions it refused.
+
+    The write pass reads the same bytes (the run's ``content``, never changed once
+    uploaded), parses them again (cheap, and the services are looked up again: one
+    deactivated meanwhile is refused), and skips ``check_spec`` for the rest: its rules
+    depend only on the spec and on today, so the answer is the one the check gave on the
+    same day. On another day (a due date may have passed) everything is checked again."""
+
+    refused_lines: frozenset[int]
+
+
+def checked_of(run: ImportRun) -> Checked | None:
+    """The check's findings, when the write may trust them (uploaded, hence checked, today)."""
+    if timezone.localdate(run.created_at) != timezone.localdate():
+        return None
+    return Checked(frozenset(ImportProblem.objects.filter(run=run).values_list(
+        "line", flat=True)))
 
 
 def chunks(positions: Iterable[ParsedPosition], skip: int = 0) -> Iterator[list[ParsedPosition]]:
@@ -203,9 +227,10 @@ def write(run_id: int) -> None:
         return
     stream = io.BytesIO(bytes(run.content))
     positions = parse_positions(read_rows(stream, run.kind), run.organization)
+    checked = checked_of(run)
     try:
         for chunk in chunks(positions, skip=run.processed):
-            _write_chunk(run, chunk)
+            _write_chunk(run, chunk, checked)
     except _Taken:
         return
     except FileRefused as exc:  # the file was checked: only a changed setting gets here
@@ -225,12 +250,14 @@ def write(run_id: int) -> None:
                              "refused": run.refused})
 
 
-def _write_chunk(run: ImportRun, chunk: list[ParsedPosition]) -> None:
+def _write_chunk(run: ImportRun, chunk: list[ParsedPosition],
+                 checked: Checked | None = None) -> None:
     with transaction.atomic():
         locked = ImportRun.objects.select_for_update().get(pk=run.pk)
         if locked.status != ImportRun.Status.WRITING or locked.processed != chunk[0].ordinal:
             raise _Taken
-        outcome = process(run.organization, chunk, dry_run=False, actor=run.confirmed_by)
+        outcome = process(run.organization, chunk, dry_run=False, actor=run.confirmed_by,
+                          checked=checked)
         counts = outcome.counts
         ImportRun.objects.filter(pk=run.pk).update(
             processed=chunk[-1].ordinal + 1, created=F("created") + counts[bulk.CREATED],

@@ -1,6 +1,7 @@
 from django.urls import include, path
 
 from backoffice import (
+    api_token_views,
     appio_views,
     audit_views,
     ente_views,
@@ -63,6 +64,9 @@ urlpatterns = [
          name="reconciliation_statement"),
     path("riconciliazione/esporta/", reconciliation_views.accounting_export,
          name="reconciliation_export"),
+    # The Ente systems' API tokens (responsabile)
+    path("token-api/", api_token_views.token_list, name="api_tokens"),
+    path("token-api/<int:pk>/revoca/", api_token_views.token_revoke, name="api_token_revoke"),
     # File import of positions (issue 14)
     path("importazione/", import_views.import_home, name="imports"),
     path("importazione/modello.csv", import_views.import_template_file, {"fmt": "csv"},

@@ -101,7 +101,8 @@ class MethodNotAllowedMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        if response.status_code != 405:
+        if response.status_code != 405 or response.get("Content-Type", "").startswith(
+                "application/problem+json"):  # the API answers its own, for machines
             return response
         if request.method in ("GET", "HEAD"):
             target = self.form_page(request)

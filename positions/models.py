@@ -180,7 +180,10 @@ class PaymentPosition(models.Model):
         verbose_name = _("posizione debitoria")
         verbose_name_plural = _("posizioni debitorie")
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["organization", "external_reference"])]
+        indexes = [models.Index(fields=["organization", "external_reference"]),
+                   # The REST API's /positions/changes walks (updated_at, id) per Ente.
+                   models.Index(fields=["organization", "updated_at", "id"],
+                                name="positions_changes_idx")]
 
     def __str__(self) -> str:
         return f"{self.causale} ({self.debtor.fiscal_code})"

@@ -102,3 +102,18 @@ def _rows(receipts: list[Receipt]) -> Iterator[list]:
                position.causale if position else receipt.description,
                receipt.amount_cents, receipt.fee_cents, receipt.psp_company_name,
                receipt.receipt_id, fdr, regulation, credit]
+
+
+#: Machine names of :func:`accounting_columns`, in the same order (the REST API's fields).
+ACCOUNTING_KEYS = ("payment_date_time", "iuv", "notice_number", "debtor_fiscal_code",
+                   "debtor_name", "service", "accounting_chapter", "accounting_assessment",
+                   "causale", "amount_cents", "fee_cents", "psp", "receipt_id", "flow_id",
+                   "regulation_date", "credit_date")
+
+
+def accounting_records(receipts: list[Receipt]) -> list[dict]:
+    """The rows of the given receipts (one page of the REST API) as dicts keyed by
+    :data:`ACCOUNTING_KEYS`, with their receipt's id."""
+    return [{"receipt": receipt.pk, **dict(zip(ACCOUNTING_KEYS, row, strict=True))}
+            for receipt, row in zip(receipts, _rows(receipts), strict=True)]
+

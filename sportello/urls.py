@@ -15,6 +15,8 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("metrics", views.metrics, name="metrics"),
     path("", organization_views.choose, name="home"),
+    # The Ente systems' REST API, before the <ente> prefixes ("api" is no Ente's slug).
+    path("", include("api.urls")),
     path("pagopa/", include("payments.ec_urls")),
     path("sandbox/", include("sandbox.urls")),
     path("", include("identity.urls")),

@@ -42,6 +42,14 @@ def normalize_fiscal_code(text: str) -> str:
     return _SEPARATORS.sub("", text or "").upper()
 
 
+@functools.lru_cache(maxsize=65536)
+def _birth_data_exist(value: str) -> bool:
+    """python-codicefiscale's full decode (birth date, comune valid on that date, 128
+    omocodie) costs milliseconds a code, and one code is checked several times on its way
+    in (form or import row, then the model): remembered, as it never changes."""
+    return cf_lib.is_valid(value)
+
+
 _OMOCODIA = str.maketrans("LMNPQRSTUV", "0123456789")
 _MONTHS = "ABCDEHLMPRST"
 
@@ -108,7 +116,7 @@ def parse_fiscal_code(text: str, *, quick: bool = False) -> FiscalCode:
               "Controlla di averlo scritto bene."),
             code="checksum",
         )
-    if not (_quick_person_check(value) if quick else cf_lib.is_valid(value)):
+    if not (_quick_person_check(value) if quick else _birth_data_exist(value)):
         raise ValidationError(
             _("Il codice fiscale non è valido: data o luogo di nascita inesistenti."),
             code="invalid",

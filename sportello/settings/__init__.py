@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "reminders",
     "reconciliation",
     "appio",
+    "api",
     "backoffice",
     "sandbox",
     "identity",
@@ -355,6 +356,11 @@ CONTENT_SECURITY_POLICY = {
         "object-src": [NONE],
     }
 }
+
+# The REST API for the Ente's systems (api/): calls per token, and calls with a wrong or
+# revoked token per client address (django-ratelimit syntax; 429 problem past them).
+API_RATE = env_str("API_RATE") or "600/m"
+API_AUTH_FAILURE_RATE = env_str("API_AUTH_FAILURE_RATE") or "30/m"
 
 # Logs (see README, "Operations"): plain lines here, JSON lines in production (LOG_JSON
 # overrides either way); each with the request id, codici fiscali and emails masked.

@@ -121,6 +121,18 @@ def test_both_roles_download_the_template(request, who, organization, service):
     assert rows[0] == HEADER and rows[1][HEADER.index("servizio")] == service.code
 
 
+def test_the_import_pages_keep_the_back_office_menu(upload, operator_client, organization):
+    """The operatore reaches Importazione through the menu, and the menu stays on the
+    import's own pages (it was missing there: the views did not give it the membership)."""
+    menu_link = (f'href="{reverse("backoffice:imports", args=[organization.slug])}"')
+    home = operator_client.get(reverse("backoffice:home", args=[organization.slug]))
+    assert menu_link in home.content.decode()
+    page = operator_client.get(reverse("backoffice:imports", args=[organization.slug]))
+    assert 'aria-label="Menu del back office"' in page.content.decode()
+    run = upload(csv_bytes([row()]))
+    assert 'aria-label="Menu del back office"' in page_text(operator_client, run)
+
+
 def test_the_template_imports_as_it_is(upload, confirm, organization, operator_client):
     template = operator_client.get(reverse("backoffice:import_template_xlsx",
                                            args=[organization.slug])).content
@@ -194,6 +206,31 @@ def test_one_bad_row_is_reported_and_only_the_valid_rows_are_written(
     assert set(PaymentPosition.objects.values_list("external_reference", flat=True)) == {
         "A", "C"}
     assert run.refused == 1
+
+
+def test_the_write_trusts_the_same_day_check_and_checks_again_on_another_day(
+        upload, confirm, monkeypatch):
+    """The write pass does not check every row again when the run was checked today
+    (same bytes, same rules): the rows the check refused are left out by their line. On
+    another day (a due date may have passed since) every row is checked again."""
+    from positions import bulk
+
+    calls = []
+    real = bulk.check_spec
+    monkeypatch.setattr(bulk, "check_spec", lambda *a: calls.append(a) or real(*a))
+    run = upload(csv_bytes([row("A"), row("B", code="RSSMRA80E12H501X"), row("C")]))
+    assert len(calls) == 3  # the check pass: every row that reads
+    run = confirm(run)
+    assert (run.created, run.refused, len(calls)) == (2, 1, 3)  # none again
+
+    other = upload(csv_bytes([row("D"), row("E", code="RSSMRA80E12H501X")]))
+    ImportRun.objects.filter(pk=other.pk).update(
+        created_at=other.created_at - dt.timedelta(days=1))
+    calls.clear()
+    other = confirm(other)
+    assert (other.created, other.refused, len(calls)) == (1, 1, 2)
+    assert set(PaymentPosition.objects.values_list("external_reference", flat=True)) == {
+        "A", "C", "D"}
 
 
 # --- bad input ----------------------------------------------------------------------------

@@ -14,7 +14,7 @@ import pytest
 from playwright.sync_api import expect
 
 from backoffice import imports
-from backoffice.import_file import COLUMNS
+from backoffice.import_file import COLUMNS, parse_positions, read_rows
 from backoffice.models import ImportRun
 from organizations.models import StaffRole
 from positions.models import PaymentPosition
@@ -49,7 +49,7 @@ def menu(page, name: str) -> None:
 
 
 def upload(page, path) -> None:
-    page.goto("/comune-di-prova/backoffice/importazione/")
+    menu(page, "Importazione")
     page.get_by_label("File da importare (CSV o XLSX)").set_input_files(str(path))
     page.get_by_role("button", name="Verifica il file").click()
     page.wait_for_url(re.compile(r"/backoffice/importazione/\d+/$"))
@@ -84,15 +84,24 @@ def test_an_import_from_template_to_ricerca_pratica(page, browser, live_server, 
     expect(page.locator("#import-summary")).to_contain_text("2 posizioni nuove da creare")
     expect(page.locator("#import-problems")).to_have_count(0)
 
-    # She confirms; the job waits for a worker, and the progress bar shows it.
+    # She confirms; the job waits for a worker, and the progress bar shows it. The worker
+    # is run here one chunk (of one position) at a time, and the bar is seen moving
+    # while she watches: 0 of 2, then 1 of 2 (the page polls), then the result.
     monkeypatch.setattr(imports, "_enqueue", lambda phase, run_id: None)
+    monkeypatch.setattr(imports, "CHUNK", 1)
     page.get_by_role("button", name="Conferma e scrivi 2 posizioni").click()
     bar = page.locator("#import-progress")
     expect(bar).to_be_visible()
     expect(bar).to_have_attribute("value", "0")
+    expect(bar).to_have_attribute("max", "2")
     assert_accessible(page)
     run = ImportRun.objects.get(status=ImportRun.Status.WRITING)
-    imports.write(run.pk)  # the worker; the page polls, sees it finished and reloads
+    first = next(imports.chunks(parse_positions(read_rows(io.BytesIO(bytes(run.content)),
+                                                          run.kind), organization)))
+    imports._write_chunk(run, first)  # the worker's first step
+    expect(bar).to_have_attribute("value", "1", timeout=15000)
+    expect(page.locator("#import-progress-text")).to_have_text("1 / 2")
+    imports.write(run.pk)  # the rest; the page polls, sees it finished and reloads
     expect(page.locator("#import-done")).to_contain_text("2 posizioni create", timeout=15000)
     assert PaymentPosition.objects.filter(external_reference__startswith="TARI-2026-").count() \
         == 2

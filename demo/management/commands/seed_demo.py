@@ -40,6 +40,9 @@ DEMO_BACKUP_CODE = "demo2026"
 DEMO_BACKUP_USES = 10
 # The demo Ente's App IO key, registered in the sandbox's IO (published: sandbox only).
 DEMO_IO_KEY = "sportello-demo-io-key-2026"  # noqa: S105 - published demo credential
+# `make run` only (--demo-api-token): a published API token of the demo Ente, so a newcomer
+# can call /api/v1/ at once (README shows the curl). Refused where the demo IdP is off.
+DEMO_API_TOKEN = "spt_demo2026_comune-di-test-published-demo-token"  # noqa: S105 - published
 
 ENTE = {
     "fiscal_code": "80000120016",
@@ -142,6 +145,10 @@ class Command(BaseCommand):
             "--demo-second-factor", action="store_true",
             help="Give the demo staff a published second factor (make run only; refused "
                  "where the demo identity provider is off, as in production).")
+        parser.add_argument(
+            "--demo-api-token", action="store_true",
+            help="Give the demo Ente a published API token (make run only; refused where "
+                 "the demo identity provider is off, as in production).")
 
     @transaction.atomic
     def handle(self, *args, **options):
@@ -149,6 +156,10 @@ class Command(BaseCommand):
         if second_factor and not settings.DEMO_IDP_ENABLED:
             raise CommandError("--demo-second-factor publishes a second factor: development "
                                "only (DEMO_IDP_ENABLED is off here).")
+        api_token = options.get("demo_api_token", False)
+        if api_token and not settings.DEMO_IDP_ENABLED:
+            raise CommandError("--demo-api-token publishes an API token: development only "
+                               "(DEMO_IDP_ENABLED is off here).")
         org = self._organization()
         services = self._services(org)
         debtors = self._debtors(org)
@@ -157,6 +168,8 @@ class Command(BaseCommand):
         self._app_io(org)
         self._users(org)
         self._staff(org, second_factor)
+        if api_token:
+            self._api_token(org)
         self.stdout.write(self.style.SUCCESS(
             f"Demo data ready: {org.name} at /{org.slug}/ ({created} new positions)."))
         self.stdout.write("Demo logins (password " + DEMO_PASSWORD + "):")
@@ -169,6 +182,9 @@ class Command(BaseCommand):
                               f"authenticator app with the key {DEMO_TOTP_SECRET}")
         self.stdout.write("  payer: mario.rossi@example.it (codice fiscale RSSMRA80E12H501I)")
         self.stdout.write("Try Ricerca pratica with RSSMRA80E12H501I and reference TS-2026-09.")
+        if api_token:
+            self.stdout.write(f"REST API at /api/v1/ (docs at /api/v1/docs): demo token "
+                              f"{DEMO_API_TOKEN}")
 
     @staticmethod
     def _app_io(org) -> None:
@@ -330,6 +346,17 @@ class Command(BaseCommand):
             missing = DEMO_BACKUP_USES - backup.token_set.count()
             StaticToken.objects.bulk_create(
                 [StaticToken(device=backup, token=DEMO_BACKUP_CODE) for _ in range(missing)])
+
+    def _api_token(self, org) -> None:
+        """The published demo token, active again if someone revoked it meanwhile."""
+        from api.models import ApiToken
+        from api.tokens import hash_secret, issue_token
+
+        existing = ApiToken.objects.filter(secret_hash=hash_secret(DEMO_API_TOKEN)).first()
+        if existing is None:
+            issue_token(org, "Demo (make run)", raw=DEMO_API_TOKEN)
+        elif existing.revoked_at is not None:
+            ApiToken.objects.filter(pk=existing.pk).update(revoked_at=None, revoked_by=None)
 
 
 def pay_with_receipt(option, paid_at) -> None:
