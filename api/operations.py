@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import UTC, datetime
 
 from django.core import signing
 from django.db import IntegrityError, connection, transaction
@@ -234,6 +234,18 @@ def decode_cursor(kind: str, cursor: str) -> tuple[datetime, int]:
                          _("Cursore non valido: usa il next_cursor di una risposta.")) from exc
 
 
+def in_utc(moment: datetime) -> datetime:
+    """``since`` as the database can compare it: any offset ISO 8601 allows (PostgreSQL
+    refuses one past ±15:59) turned into UTC; a naive one taken as UTC; an instant
+    before year 1 in UTC is the earliest there is."""
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)
+    try:
+        return moment.astimezone(UTC)
+    except OverflowError:
+        return datetime.min.replace(tzinfo=UTC)
+
+
 def page(queryset: QuerySet, kind: str, field: str, *, since: datetime | None,
          cursor: str | None, limit: int) -> tuple[list, str | None]:
     """One page in the stable order (``field``, id) after ``cursor`` (or from ``since``);
@@ -244,7 +256,7 @@ def page(queryset: QuerySet, kind: str, field: str, *, since: datetime | None,
         queryset = queryset.filter(Q(**{f"{field}__gt": moment})
                                    | Q(**{field: moment, "pk__gt": pk}))
     elif since is not None:
-        queryset = queryset.filter(**{f"{field}__gte": since})
+        queryset = queryset.filter(**{f"{field}__gte": in_utc(since)})
     rows = list(queryset.order_by(field, "pk")[:limit + 1])
     more = len(rows) > limit
     rows = rows[:limit]

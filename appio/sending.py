@@ -93,8 +93,26 @@ def queue(positions: list[PaymentPosition], kind: str, dedupe_key: str = "",
     ids = list(IoMessage.objects.filter(
         position__in=[row.position for row in rows], kind=kind, dedupe_key=dedupe_key,
         state=IoMessage.State.PENDING, attempts=0).values_list("pk", flat=True))
-    transaction.on_commit(lambda: [enqueue(pk) for pk in ids])
+    transaction.on_commit(lambda: enqueue_many(ids))
     return len(ids)
+
+
+#: Above this many messages at once (a bulk import, an API batch) they go in batch jobs
+#: on the bulk queue: one job row per ``BATCH`` messages, not one per position, so a
+#: batch of 1,000 positions does not add 1,000 inserts to the request that made them.
+BATCH = 200
+
+
+def enqueue_many(message_ids: list[int]) -> None:
+    if len(message_ids) <= 10:
+        for pk in message_ids:
+            enqueue(pk)
+        return
+    from appio.tasks import send_io_batch
+
+    for start in range(0, len(message_ids), BATCH):
+        outbox.enqueue(send_io_batch, message_ids[start:start + BATCH], log,
+                       "Could not enqueue a batch of IO messages from %s")
 
 
 def enqueue(message_id: int, run_after: dt.datetime | None = None) -> None:

@@ -23,7 +23,8 @@ import datetime as dt
 import logging
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from pagopa.aca import AcaError, AcaPermanentError, DebtPosition, create_or_update_position
@@ -57,17 +58,32 @@ def schedule(option_id: int) -> None:
 
 def schedule_created(position_ids: list[int]) -> None:
     """Mirror the options of positions created in bulk (``bulk_create`` sends no
-    ``post_save``): one INSERT of their push rows, one job for the lot after commit.
+    ``post_save``): their push rows in one ``INSERT … SELECT`` (nothing read back into
+    Python but the ids, which the job needs), one job for the lot after commit.
     Options that already have a row (created one by one, whose ``post_save`` scheduled
     them) and anagrafiche an account declared are left out, as in :func:`schedule`."""
-    option_ids = list(PaymentOption.objects.filter(
-        position_id__in=position_ids, position__debtor__declared_by__isnull=True,
-        aca_push__isnull=True).values_list("pk", flat=True))
-    if not option_ids:
+    if not position_ids:
         return
-    AcaPush.objects.bulk_create([AcaPush(option_id=pk) for pk in option_ids],
-                                ignore_conflicts=True)
-    transaction.on_commit(lambda: enqueue_many(option_ids))
+    options = PaymentOption.objects.filter(
+        position_id__in=position_ids, position__debtor__declared_by__isnull=True,
+        aca_push__isnull=True).order_by().annotate(chosen_id=F("pk")).values_list("chosen_id")
+    select, params = options.query.sql_with_params()
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    meta, quote = AcaPush._meta, connection.ops.quote_name
+    columns = ", ".join(quote(meta.get_field(name).column) for name in (
+        "option", "status", "attempts", "pending_since", "next_attempt_at", "last_error",
+        "aca_iuv", "needs_attention"))
+    option_column = quote(meta.get_field("option").column)
+    with connection.cursor() as cursor:
+        # ``WHERE true`` lets SQLite parse ON CONFLICT after a SELECT.
+        cursor.execute(
+            f"INSERT INTO {quote(meta.db_table)} ({columns}) "  # noqa: S608
+            f"SELECT chosen.chosen_id, %s, 0, %s, %s, '', '', %s FROM ({select}) AS chosen "
+            f"WHERE true ON CONFLICT ({option_column}) DO NOTHING RETURNING {option_column}",
+            [AcaPush.Status.PENDING, now, now, False, *params])
+        option_ids = [pk for (pk,) in cursor.fetchall()]
+    if option_ids:
+        transaction.on_commit(lambda: enqueue_many(option_ids))
 
 
 def enqueue_many(option_ids: list[int]) -> None:

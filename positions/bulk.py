@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
-from django.db import connection, models, transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -39,13 +39,14 @@ from organizations.models import Organization
 from pagopa.identifiers import make_iuv, notice_number_for_iuv
 from positions import editing, events
 from positions.editing import DebtorSpec
-from positions.models import Debtor, PaymentOption, PaymentPosition
+from positions.models import Debtor, PaymentOption, PaymentPosition, Transfer
 from positions.services import (
     OptionSpec,
     TransferSpec,
     build_transfers,
     installment_description,
     plan_of,
+    transfer_values,
 )
 from sportello.validators import normalize_fiscal_code, normalize_iban, validate_xml_text
 
@@ -317,6 +318,9 @@ def _upsert_existing(ctx: _Context, spec: PositionSpec, position: PaymentPositio
 def _create(ctx: _Context, items: list[tuple[PositionSpec, ItemResult]]) -> None:
     org = ctx.organization
     debtors = _debtors(ctx, [spec.debtor for spec, _result in items])
+    if connection.vendor == "postgresql":
+        _create_copy(ctx, items, debtors)
+        return
     positions = [
         PaymentPosition(organization=org, debtor=debtors[normalize_fiscal_code(
             spec.debtor.fiscal_code)], service=spec.service, causale=spec.causale.strip(),
@@ -345,11 +349,11 @@ def _create(ctx: _Context, items: list[tuple[PositionSpec, ItemResult]]) -> None
             transfers_of.append(option_spec.transfers
                                 or [TransferSpec(amount_cents=option_spec.amount_cents)])
     _insert(options)
-    _insert(pks=False, objs=[
+    _insert([
         transfer for option, transfers in zip(options, transfers_of, strict=True)
         for transfer in build_transfers(option.position, option, transfers)])
     actor = ctx.actor
-    _insert(pks=False, objs=[
+    _insert([
         AuditEntry(action="position.imported", organization=org, actor=_account(actor),
                    actor_label=_actor_label(actor), object_type="positions.paymentposition",
                    object_id=str(position.pk), object_repr=str(position)[:200],
@@ -362,6 +366,102 @@ def _create(ctx: _Context, items: list[tuple[PositionSpec, ItemResult]]) -> None
     events.positions_created.send(PaymentPosition, organization=org,
                                   position_ids=[p.pk for p in positions],
                                   origin=PaymentPosition.Origin.ENTE)
+
+
+def _create_copy(ctx: _Context, items: list[tuple[PositionSpec, ItemResult]],
+                 debtors: dict[str, Debtor]) -> None:
+    """:func:`_create` on PostgreSQL: the same rows, built as tuples and sent with COPY,
+    without a model instance per row (their construction was a third of the write)."""
+    org = ctx.organization
+    position_ids = _next_ids(PaymentPosition, len(items))
+    heads = []  # (id, causale, debtor's code, service) of each position
+    position_rows = []
+    for (spec, result), pk in zip(items, position_ids, strict=True):
+        debtor = debtors[normalize_fiscal_code(spec.debtor.fiscal_code)]
+        causale = spec.causale.strip()
+        heads.append((pk, causale, debtor.fiscal_code, spec.service))
+        position_rows.append((pk, org.pk, debtor.pk, spec.service.pk, causale,
+                              result.reference, spec.note.strip(),
+                              PaymentPosition.Origin.ENTE))
+    _copy(PaymentPosition, ("id", "organization_id", "debtor_id", "service_id", "causale",
+                            "external_reference", "note", "origin"), position_rows)
+    # The counter's lock is held from here to the batch's commit: the rest is inserts.
+    bases = iter(org.reserve_iuv_bases(sum(len(spec.options) for spec, _r in items)))
+    option_ids = iter(_next_ids(PaymentOption, sum(len(spec.options) for spec, _r in items)))
+    option_rows, transfer_rows = [], []
+    for (spec, _result), (position_id, causale, _code, service) in zip(items, heads,
+                                                                      strict=True):
+        plans = [plan_of(o) for o in spec.options]
+        for option_spec, plan in zip(spec.options, plans, strict=True):
+            iuv = make_iuv(org.segregation_code, next(bases))
+            description = option_spec.description
+            if not description and option_spec.installment_number:
+                description = installment_description(
+                    causale, option_spec.installment_number, plans.count(plan))
+            option_id = next(option_ids)
+            option_rows.append((option_id, position_id, org.pk, iuv, notice_number_for_iuv(iuv),
+                                option_spec.amount_cents, option_spec.due_date,
+                                option_spec.installment_number, description[:140], plan))
+            for values in transfer_values(
+                    org, causale, service.taxonomy_code,
+                    option_spec.transfers or [TransferSpec(amount_cents=option_spec.amount_cents)]):
+                transfer_rows.append((option_id, *values.values()))
+    _copy(PaymentOption, ("id", "position_id", "organization_id", "iuv", "notice_number",
+                          "amount_cents", "due_date", "installment_number", "description",
+                          "plan"), option_rows)
+    _copy(Transfer, ("option_id", "index", "beneficiary_fiscal_code", "beneficiary_name",
+                     "iban", "postal_iban", "amount_cents", "remittance_information",
+                     "taxonomy_code"), transfer_rows)
+    actor = ctx.actor
+    account = _account(actor)
+    data_field = AuditEntry._meta.get_field("data")
+    _copy(AuditEntry, (
+        "action", "organization_id", "actor_id", "actor_label", "object_type", "object_id",
+        "object_repr", "position_id", "data"), [
+        ("position.imported", org.pk, account.pk if account else None, _actor_label(actor),
+         "positions.paymentposition", str(position_id),
+         f"{causale} ({code})"[:200],  # str(position), without building one
+         position_id, data_field.get_db_prep_save(
+             {"source": ctx.source, "reference": result.reference,
+              "options": len(spec.options)}, connection))
+        for (spec, result), (position_id, causale, code, _service) in zip(items, heads,
+                                                                          strict=True)])
+    for (_spec, result), position_id in zip(items, position_ids, strict=True):
+        result.outcome, result.position_id = CREATED, position_id
+    events.positions_created.send(PaymentPosition, organization=org,
+                                  position_ids=position_ids,
+                                  origin=PaymentPosition.Origin.ENTE)
+
+
+def _next_ids(model, count: int) -> list[int]:
+    """``count`` ids taken from the table's sequence in one query."""
+    meta = model._meta
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, %s)) "
+                       "FROM generate_series(1, %s)", [meta.db_table, meta.pk.column, count])
+        return [pk for (pk,) in cursor.fetchall()]
+
+
+def _copy(model, names: tuple[str, ...], rows: list[tuple]) -> None:
+    """COPY ``rows`` (values of the fields ``names``, by attname, as the database takes
+    them) into ``model``'s table; every other field gets its default, or now for the
+    ``auto_now`` ones, computed once for the lot."""
+    if not rows:
+        return
+    meta = model._meta
+    by_name = {f.attname: f for f in meta.local_concrete_fields}
+    rest = [f for f in meta.local_concrete_fields
+            if f.attname not in names and not f.primary_key]
+    now = timezone.now()
+    constants = tuple(
+        now if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
+        else f.get_db_prep_save(f.get_default(), connection) for f in rest)
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(f.column) for f in [*(by_name[n] for n in names), *rest])
+    with connection.cursor() as cursor, cursor.cursor.copy(
+            f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(row + constants)
 
 
 def _debtors(ctx: _Context, specs: list[DebtorSpec]) -> dict[str, Debtor]:
@@ -413,62 +513,10 @@ def _account(actor):
 
 # --- inserts ---------------------------------------------------------------------------
 
-#: Fields whose value goes to the database as it is (no conversion by the field).
-_PLAIN_FIELDS = (models.AutoField, models.BigAutoField, models.IntegerField,
-                 models.BigIntegerField, models.PositiveIntegerField,
-                 models.PositiveSmallIntegerField, models.SmallIntegerField,
-                 models.BooleanField, models.ForeignKey)
-
-
-_RAW, _PRE_SAVE, _FULL = range(3)
-
-
-def _how(field) -> int:
-    """How a value reaches COPY: as it is (ints, keys, plain text), through the field's
-    ``pre_save`` only (dates and times: ``auto_now`` fills them; PostgreSQL's adapters
-    take Python dates as they are), or through Django's whole conversion (JSON, …)."""
-    if isinstance(field, _PLAIN_FIELDS) or (
-            isinstance(field, models.CharField | models.TextField)
-            and type(field).get_db_prep_save is models.Field.get_db_prep_save
-            and type(field).pre_save is models.Field.pre_save):
-        return _RAW
-    if type(field) in (models.DateField, models.DateTimeField):
-        return _PRE_SAVE
-    return _FULL
-
-
-def _insert(objs: list, *, pks: bool = True) -> None:
-    """Insert ``objs`` (one model) as ``bulk_create`` would; on PostgreSQL with COPY,
-    the ids (``pks``) taken first from the table's sequence in one query. Django's
-    multi-row INSERT built and adapted every value in Python and was most of the
-    write's time (100,000 rows: ~350,000 rows over five tables)."""
-    if not objs:
-        return
-    model = type(objs[0])
-    if connection.vendor != "postgresql":
-        model.objects.bulk_create(objs)
-        return
-    meta = model._meta
-    fields = [f for f in meta.local_concrete_fields if not (f.primary_key and not pks)]
-    with connection.cursor() as cursor:
-        if pks:
-            cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, %s)) "
-                           "FROM generate_series(1, %s)",
-                           [meta.db_table, meta.pk.column, len(objs)])
-            for obj, (pk,) in zip(objs, cursor.fetchall(), strict=True):
-                obj.pk = pk
-        how = [_how(f) for f in fields]
-        columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-        table = connection.ops.quote_name(meta.db_table)
-        with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-            for obj in objs:
-                copy.write_row([
-                    getattr(obj, f.attname) if way == _RAW
-                    else f.pre_save(obj, True) if way == _PRE_SAVE
-                    else f.get_db_prep_save(f.pre_save(obj, True), connection)
-                    for f, way in zip(fields, how, strict=True)])
-    for obj in objs:
-        obj._state.adding, obj._state.db = False, connection.alias
+def _insert(objs: list) -> None:
+    """``bulk_create`` (SQLite's path; PostgreSQL's goes through :func:`_copy`)."""
+    if objs:
+        type(objs[0]).objects.bulk_create(objs)
 
 
 def _actor_label(actor) -> str:

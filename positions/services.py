@@ -162,20 +162,27 @@ def build_transfers(position: PaymentPosition, option: PaymentOption,
                     transfers: list[TransferSpec]) -> list[Transfer]:
     """The unsaved transfers of ``option``, blanks filled from the Ente and the service
     (shared with the bulk writer, which inserts them by the thousand)."""
-    organization = position.organization
+    return [Transfer(option=option, **values) for values in transfer_values(
+        position.organization, position.causale, position.service.taxonomy_code, transfers)]
+
+
+def transfer_values(organization, causale: str, taxonomy_code: str,
+                    transfers: list[TransferSpec]) -> list[dict]:
+    """The fields of each transfer but its option, blanks filled from the Ente and the
+    service: the bulk writer's COPY takes them as they are, with no model instance."""
     return [
-        Transfer(
-            option=option, index=index,
-            beneficiary_fiscal_code=t.beneficiary_fiscal_code or organization.fiscal_code,
-            beneficiary_name=t.beneficiary_name or organization.name,
-            iban=normalize_iban(t.iban) or organization.iban,
+        {
+            "index": index,
+            "beneficiary_fiscal_code": t.beneficiary_fiscal_code or organization.fiscal_code,
+            "beneficiary_name": t.beneficiary_name or organization.name,
+            "iban": normalize_iban(t.iban) or organization.iban,
             # A transfer to the Ente's own account gets its postal IBAN too (allCCP).
-            postal_iban=normalize_iban(t.postal_iban)
+            "postal_iban": normalize_iban(t.postal_iban)
             or (organization.postal_iban if not t.iban else ""),
-            amount_cents=t.amount_cents,
-            remittance_information=(t.remittance_information or position.causale)[:140],
-            taxonomy_code=t.taxonomy_code or position.service.taxonomy_code,
-        )
+            "amount_cents": t.amount_cents,
+            "remittance_information": (t.remittance_information or causale)[:140],
+            "taxonomy_code": t.taxonomy_code or taxonomy_code,
+        }
         for index, t in enumerate(transfers, start=1)]
 
 

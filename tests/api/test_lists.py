@@ -145,3 +145,14 @@ def test_an_unknown_query_parameter_is_refused(api, service):
     response = api.get("/positions/changes", since=SINCE, sinse=SINCE)
     assert_problem(response, 400, "unknown_parameter")
     assert "sinse" in response.json()["detail"]
+
+
+@pytest.mark.parametrize("since", ["0029-09-01T03:04:08.5239+22:58", "0001-01-01T00:30:00+01:00",
+                                   "2026-01-01T00:00:00"])
+def test_any_iso_instant_is_a_valid_since(api, service, since):
+    """Offsets past PostgreSQL's ±15:59, an instant before year 1 in UTC, a naive time:
+    all valid ISO 8601, so a page, never a 500."""
+    api.post("/positions", position_body())
+    for path in ("/positions/changes", "/receipts", "/reconciliation/accounting"):
+        response = api.get(path, since=since)
+        assert response.status_code == 200, (path, response.content)

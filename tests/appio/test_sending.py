@@ -188,3 +188,35 @@ def test_nothing_is_sent_for_a_position_paid_or_cancelled_meanwhile(ready, make_
     message.refresh_from_db()
     assert message.state == IoMessage.State.SKIPPED
     assert not InboxMessage.objects.exists()
+
+
+def test_many_messages_at_once_go_in_batch_jobs(monkeypatch):
+    """A bulk import's messages: one job per 200 on the bulk queue, not one per position
+    (each job is a row written after the request that made the positions)."""
+    from appio import tasks
+
+    singles, batches = [], []
+    monkeypatch.setattr(sending, "enqueue", singles.append)
+    monkeypatch.setattr(sending.outbox, "enqueue",
+                        lambda task, ids, *args, **kwargs: batches.append(ids)
+                        if task is tasks.send_io_batch else None)
+    sending.enqueue_many(list(range(1, 451)))
+    assert singles == [] and [len(b) for b in batches] == [200, 200, 50]
+    assert tasks.send_io_batch.queue_name == "bulk"
+    sending.enqueue_many([7, 8])
+    assert singles == [7, 8]
+
+
+def test_a_batch_job_sends_each_message(ready, make_position, organization):
+    from appio import tasks
+
+    with transaction.atomic():
+        IoConfig.objects.filter(pk=ready.pk).update(enabled=False)
+        first, second = make_position(), make_position(reference="TS-2")
+        IoConfig.objects.filter(pk=ready.pk).update(enabled=True)
+        ids = [IoMessage.objects.create(organization=organization, position=p,
+                                        kind=IoMessage.Kind.CREATED).pk
+               for p in (first, second)]
+    tasks.send_io_batch.func(ids)
+    assert set(IoMessage.objects.values_list("state", flat=True)) == {IoMessage.State.SENT}
+    assert InboxMessage.objects.count() == 2

@@ -12,10 +12,10 @@ from django.db import connection, connections
 
 from audit.models import AuditEntry
 from payments.models import AcaPush, Activation
-from positions import bulk, events
+from positions import bulk, events, services
 from positions.bulk import PositionSpec, upsert_positions
 from positions.editing import DebtorSpec
-from positions.models import Debtor, PaymentOption, PaymentPosition
+from positions.models import Debtor, PaymentOption, PaymentPosition, Transfer
 from positions.services import OptionSpec, TransferSpec
 
 DUE = date.today() + timedelta(days=30)
@@ -295,3 +295,30 @@ def test_two_concurrent_writers_of_one_reference_create_one_position(organizatio
 
 def test_batch_size_constant_is_sane():
     assert bulk.BATCH_SIZE >= 100
+
+
+def test_rows_written_have_the_models_own_defaults_and_reprs(organization, service):
+    """On PostgreSQL the rows go to COPY as tuples, without model instances: what the
+    models would have filled (defaults, timestamps, str(), the transfers' blanks) must
+    be there all the same."""
+    (result,) = upsert_positions(organization, [spec(service, "A", options=rates(700, 800))])
+    position = PaymentPosition.objects.get(pk=result.position_id)
+    assert (position.status, position.version, position.field_values) == (
+        PaymentPosition.Status.VALID, 0, [])
+    assert position.created_at is not None and position.updated_at is not None
+    assert position.note == "" and not position.switch_to_expired
+    options = list(position.options.order_by("installment_number"))
+    assert [(o.status, o.paid_at) for o in options] == [
+        (PaymentOption.Status.UNPAID, None)] * 2
+    assert all(o.status_changed_at is not None for o in options)
+    assert [o.notice_number[1:] for o in options] == [o.iuv for o in options]
+    for option in options:
+        (transfer,) = option.transfers.all()
+        expected = services.build_transfers(position, option,
+                                            [TransferSpec(option.amount_cents)])[0]
+        assert [getattr(transfer, f.attname) for f in Transfer._meta.concrete_fields
+                if not f.primary_key] == [getattr(expected, f.attname) for f in
+                                          Transfer._meta.concrete_fields if not f.primary_key]
+    entry = AuditEntry.objects.get(action="position.imported")
+    assert entry.object_repr == str(position) and entry.created_at is not None
+    assert entry.data == {"source": "import", "reference": "A", "options": 2}
