@@ -316,24 +316,29 @@ class DocPDF(FPDF):
     # -- graphics ---------------------------------------------------------------
 
     def draw_matrix(self, matrix: Matrix, x: float, y: float, size: float) -> None:
-        """Draw a 2D code as filled vector rectangles (one per horizontal run of dark modules)."""
+        """Draw a 2D code as filled vector rectangles, all in one path filled once.
+
+        The rectangles cover exactly the dark modules (see :func:`dark_rectangles`). One
+        path of ``re`` operators, the ones fpdf2's ``rect`` writes, instead of one ``rect``
+        call per run: fpdf2's per-call work was most of the cost of a code, and an avviso
+        with 12 installments draws 13 of them.
+        """
         rows = len(matrix)
         cols = len(matrix[0]) if rows else 0
+        if not rows or not cols:
+            return
         module = size / max(rows, cols)
-        self.set_fill_color(0, 0, 0)
         # A hair of vertical overlap hides anti-aliasing seams between rows on screen.
         overlap = module * 0.02
-        for r, row in enumerate(matrix):
-            c = 0
-            while c < cols:
-                if row[c]:
-                    start = c
-                    while c < cols and row[c]:
-                        c += 1
-                    self.rect(x + start * module, y + r * module,
-                              (c - start) * module, module + overlap, style="F")
-                else:
-                    c += 1
+        k, page_h = self.k, self.h
+        ops = [
+            f"{(x + c * module) * k:.2f} {(page_h - y - r * module) * k:.2f} "
+            f"{w * module * k:.2f} {-(h * module + overlap) * k:.2f} re"
+            for c, r, w, h in dark_rectangles(matrix)
+        ]
+        self.set_fill_color(0, 0, 0)
+        if ops:
+            self._out("\n".join(ops) + "\nf")
         self.set_fill_color(255, 255, 255)
 
     def logo(self, png: bytes | None, x: float, y: float, max_w: float, max_h: float,
@@ -372,6 +377,35 @@ class DocPDF(FPDF):
         self.set_y(self.footer_y)
         self.font(7, "regular", GREY)
         self.cell(0, 4, f"Pagina {self.page_no()} di {{nb}}", align="R")
+
+
+def dark_rectangles(matrix: Matrix) -> list[tuple[int, int, int, int]]:
+    """(column, row, width, height), in modules, of rectangles covering exactly the dark
+    modules: each horizontal run of a row, merged with the same run in the rows below it
+    (the finder patterns' sides, the timing columns), sorted by row then column."""
+    rects: list[tuple[int, int, int, int]] = []
+    open_runs: dict[tuple[int, int], int] = {}  # (first column, end column) -> first row
+    for r, row in enumerate(matrix):
+        runs: list[tuple[int, int]] = []
+        c, cols = 0, len(row)
+        while c < cols:
+            if row[c]:
+                start = c
+                while c < cols and row[c]:
+                    c += 1
+                runs.append((start, c))
+            else:
+                c += 1
+        current = set(runs)
+        for run in [run for run in open_runs if run not in current]:
+            first = open_runs.pop(run)
+            rects.append((run[0], first, run[1] - run[0], r - first))
+        for run in runs:
+            open_runs.setdefault(run, r)
+    rects.extend((run[0], first, run[1] - run[0], len(matrix) - first)
+                 for run, first in open_runs.items())
+    rects.sort(key=lambda rect: (rect[1], rect[0]))
+    return rects
 
 
 def qr_matrix(payload: str, *, version: int | None = None) -> list[list[bool]]:
