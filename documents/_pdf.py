@@ -53,9 +53,10 @@ Matrix = Sequence[Sequence[bool]]
 # the same bytes, without fontTools decompiling GSUB/GPOS/GDEF first for each document.
 _DROPPED_TABLES = ("FFTM", "GDEF", "GPOS", "GSUB", "MATH", "hdmx", "meta", "sbix", "CBDT",
                    "CBLC", "EBDT", "EBLC", "EBSC", "SVG ", "CPAL", "COLR")
-# TTFFont's attributes in the fpdf2 this copy was written against (2.8.x), and those that
-# belong to one document. A different set (another fpdf2) turns the sharing off: every
-# document then parses its fonts with ``add_font`` as before, slower but never wrong.
+# TTFFont's attributes in the fpdf2 this copy was written against (2.8.x): ``add_to``
+# copies them all and replaces those that belong to one document. A different set
+# (another fpdf2) turns the sharing off: every document then parses its fonts with
+# ``add_font`` as before, slower but never wrong.
 _TTFFONT_SLOTS = frozenset({
     "i", "type", "name", "desc", "glyph_ids", "_hbfont", "sp", "ss", "up", "ut", "cw",
     "ttffile", "fontkey", "emphasis", "scale", "subset", "cmap", "ttfont", "missing_glyphs",
