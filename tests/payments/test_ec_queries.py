@@ -64,3 +64,24 @@ def test_activation_is_one_insert_linked_to_the_cart(make_position, organization
     assert list(Activation.objects.exclude(pk=activation.pk).order_by("pk")
                 .values_list("payment_note", "attempt")) == [
         (elsewhere.public_id.hex, None), ("f" * 32, None), ("not an idCart", None)]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_postgresql_runs_the_lookup_prepared_and_prepares_it_again_when_gone(
+        make_position, organization):
+    if connection.vendor != "postgresql":
+        pytest.skip("prepared statements: PostgreSQL only")
+    option = make_position().options.get()
+    request = VerifyRequest(_header(organization), organization.fiscal_code,
+                            option.notice_number)
+    for _ in range(2):
+        with CaptureQueriesContext(connection) as queries:
+            assert ec.verify(request).amount_cents == option.amount_cents
+        assert queries.captured_queries[-1]["sql"].startswith("EXECUTE sportello_ec_lookup")
+        assert len(queries.captured_queries) <= 2  # PREPARE once per connection
+    with connection.cursor() as cursor:
+        cursor.execute("DEALLOCATE ALL")  # as a pooler's DISCARD ALL would
+    with CaptureQueriesContext(connection) as queries:
+        assert ec.verify(request).amount_cents == option.amount_cents
+    assert [q["sql"].split()[0] for q in queries.captured_queries] == [
+        "EXECUTE", "PREPARE", "EXECUTE"]
