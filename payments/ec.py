@@ -209,7 +209,13 @@ def lookup(id_pa: str, notice_number: str, using: str = DEFAULT_DB_ALIAS) -> Not
 #: PostgreSQL plans the lookup's seven tables in ~0.5 ms and runs it in ~0.1 ms (EXPLAIN
 #: ANALYZE, bench/RESULTS.md): prepared once per connection, its generic plan is reused.
 _PREPARED = "sportello_ec_lookup"
-_prepared_on: weakref.WeakSet = weakref.WeakSet()  # the psycopg connections holding it
+
+
+def _prepared_here(raw) -> bool:
+    """This thread's connection ``raw`` (psycopg's) holds the prepared lookup. Per thread,
+    like Django's connections: a weak reference, so a reconnection prepares again."""
+    held = getattr(_per_thread, "prepared", None)
+    return held is not None and held() is raw
 
 
 def _execute_prepared(connection, cursor, sql: str, params: tuple) -> None:
@@ -219,21 +225,21 @@ def _execute_prepared(connection, cursor, sql: str, params: tuple) -> None:
     another server connection, ``DISCARD ALL``), it is prepared again and run once more."""
     raw = connection.connection
     for attempt in (1, 2):
-        if raw not in _prepared_on:
+        if not _prepared_here(raw):
             try:
                 cursor.execute(f"PREPARE {_PREPARED} (text, text, text) AS "
                                + sql.replace("%s", "${}").format(1, 2, 3))
             except ProgrammingError as error:
                 if _sqlstate(error) != "42P05":  # duplicate_prepared_statement: it is there
                     raise
-            _prepared_on.add(raw)
+            _per_thread.prepared = weakref.ref(raw)
         try:
             cursor.execute(f"EXECUTE {_PREPARED} (%s, %s, %s)", params)
             return
         except (ProgrammingError, OperationalError) as error:
             if attempt == 2 or _sqlstate(error) != "26000":  # invalid_sql_statement_name
                 raise
-            _prepared_on.discard(raw)
+            _per_thread.prepared = None
 
 
 def _sqlstate(error: Exception) -> str | None:
