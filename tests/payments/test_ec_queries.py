@@ -85,3 +85,24 @@ def test_postgresql_runs_the_lookup_prepared_and_prepares_it_again_when_gone(
         assert ec.verify(request).amount_cents == option.amount_cents
     assert [q["sql"].split()[0] for q in queries.captured_queries] == [
         "EXECUTE", "PREPARE", "EXECUTE"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_postgresql_commits_an_activation_without_waiting_for_the_wal_flush(
+        make_position, organization):
+    """An activation is evidence, not money: its own transaction commits asynchronously,
+    and that setting stays in it (the next transaction is synchronous again)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("synchronous_commit: PostgreSQL only")
+    option = make_position().options.get()
+    with CaptureQueriesContext(connection) as queries:
+        ec.get_payment(GetPaymentRequest(_header(organization), organization.fiscal_code,
+                                         option.notice_number))
+    sql = [q["sql"] for q in queries.captured_queries]
+    assert "SET LOCAL synchronous_commit TO OFF" in sql, sql
+    at = sql.index("SET LOCAL synchronous_commit TO OFF")
+    assert sql[at + 1].startswith("INSERT"), sql  # in the activation's own transaction
+    assert Activation.objects.filter(option=option).count() == 1
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW synchronous_commit")
+        assert cursor.fetchone()[0] == "on"
