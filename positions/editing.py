@@ -65,7 +65,7 @@ CONCURRENT_EDIT = "concurrent_edit"
 IN_PROGRESS = "payment_in_progress"
 NOT_EDITABLE = "not_editable"
 
-_DEBTOR_FIELDS = ("full_name", "address", "city", "province", "postal_code", "nation",
+DEBTOR_FIELDS = ("full_name", "address", "city", "province", "postal_code", "nation",
                   "email", "phone")
 
 
@@ -90,7 +90,7 @@ class DebtorSpec:
 
 def debtor_snapshot(debtor: Debtor) -> dict[str, Any]:
     return {"fiscal_code": debtor.fiscal_code,
-            **{name: getattr(debtor, name) for name in _DEBTOR_FIELDS}}
+            **{name: getattr(debtor, name) for name in DEBTOR_FIELDS}}
 
 
 def snapshot(position: PaymentPosition) -> dict[str, Any]:
@@ -130,7 +130,7 @@ def find_or_create_debtor(organization: Organization, spec: DebtorSpec, *, reque
     erase what the Ente holds (a new position for a known debtor); off when staff edit
     the anagrafica itself. One record per Ente and code (``Debtor.ente_records``)."""
     fiscal_code = parse_fiscal_code(spec.fiscal_code).value
-    values = {name: (getattr(spec, name) or "").strip() for name in _DEBTOR_FIELDS}
+    values = {name: (getattr(spec, name) or "").strip() for name in DEBTOR_FIELDS}
     values["nation"] = (values["nation"] or "IT").upper()
     values["province"] = values["province"].upper()
     existing = (Debtor.ente_records.select_for_update()
@@ -163,10 +163,11 @@ def find_or_create_debtor(organization: Organization, spec: DebtorSpec, *, reque
     return existing
 
 
-def _debtor_values(spec: DebtorSpec) -> dict[str, str]:
-    """The record's values for ``spec``: trimmed, code normalised, type guessed."""
+def debtor_values(spec: DebtorSpec) -> dict[str, str]:
+    """The record's values for ``spec``: trimmed, code normalised, type guessed (the
+    bulk writer inserts them as they are, without a model instance)."""
     fiscal_code = normalize_fiscal_code(spec.fiscal_code)
-    values = {name: (getattr(spec, name) or "").strip() for name in _DEBTOR_FIELDS}
+    values = {name: (getattr(spec, name) or "").strip() for name in DEBTOR_FIELDS}
     values["nation"] = (values["nation"] or "IT").upper()
     values["province"] = values["province"].upper()
     values["fiscal_code"] = fiscal_code
@@ -178,11 +179,11 @@ def _debtor_values(spec: DebtorSpec) -> dict[str, str]:
 def new_debtor(organization: Organization, spec: DebtorSpec) -> Debtor:
     """An unsaved Ente record for ``spec`` (values trimmed, code normalised), the one shape
     both the single writer and the bulk writer (``positions.bulk``) create."""
-    return Debtor(organization=organization, **_debtor_values(spec))
+    return Debtor(organization=organization, **debtor_values(spec))
 
 
 #: The fields ``check_debtor`` cleans: the model's own (lengths, choices, validators).
-_CHECKED_DEBTOR_FIELDS = ("entity_type", *_DEBTOR_FIELDS)
+_CHECKED_DEBTOR_FIELDS = ("entity_type", *DEBTOR_FIELDS)
 
 
 def check_debtor(spec: DebtorSpec) -> list[str]:
@@ -198,7 +199,7 @@ def check_debtor(spec: DebtorSpec) -> list[str]:
                 for m in exc.messages]
     if (spec.entity_type or "").strip().upper() not in ("", *Debtor.EntityType.values):
         return [_("Debitore, tipo: F (persona fisica) o G (persona giuridica).")]
-    values = _debtor_values(spec)
+    values = debtor_values(spec)
     errors: dict[str, list] = {}
     for name in _CHECKED_DEBTOR_FIELDS:
         field = Debtor._meta.get_field(name)
