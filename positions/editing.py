@@ -20,6 +20,7 @@ Errors are ``ValidationError`` with Italian messages naming the option and the f
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import itertools
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
@@ -27,7 +28,8 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.core.validators import MaxLengthValidator
+from django.db import IntegrityError, models, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.module_loading import import_string
@@ -201,11 +203,14 @@ def check_debtor(spec: DebtorSpec) -> list[str]:
         return [_("Debitore, tipo: F (persona fisica) o G (persona giuridica).")]
     values = debtor_values(spec)
     errors: dict[str, list] = {}
+    plain = _plain_text_fields()
     for name in _CHECKED_DEBTOR_FIELDS:
         field = Debtor._meta.get_field(name)
         value = values[name]
         if value in field.empty_values and field.blank:
             continue  # as Model.clean_fields: blank allowed, nothing more to check
+        if value and len(value) <= plain.get(name, -1) and _xml_text_ok(value):
+            continue  # all that field's clean checks, passed (most rows of an import)
         try:
             field.clean(value, None)
         except ValidationError as exc:
@@ -213,6 +218,29 @@ def check_debtor(spec: DebtorSpec) -> list[str]:
     if errors:
         return _labelled(ValidationError(errors), _("Debitore"), Debtor)
     return []
+
+
+@functools.cache
+def _plain_text_fields() -> dict[str, int]:
+    """name → max length of the anagrafica's fields whose whole ``clean`` is that length
+    and ``validate_xml_text`` (no choices, no other validator): ``check_debtor`` runs
+    just those two on a value, and the field's own ``clean`` only to word a refusal."""
+    plain = {}
+    for name in _CHECKED_DEBTOR_FIELDS:
+        field = Debtor._meta.get_field(name)
+        if (type(field) is models.CharField and not field.choices and all(
+                v is validate_xml_text or type(v) is MaxLengthValidator
+                for v in field.validators)):
+            plain[name] = field.max_length
+    return plain
+
+
+def _xml_text_ok(value: str) -> bool:
+    try:
+        validate_xml_text(value)
+    except ValidationError:
+        return False
+    return True
 
 
 # --- checks ----------------------------------------------------------------------------
