@@ -14,6 +14,8 @@ import pytest
 import xlsxwriter
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from python_calamine import CalamineWorkbook
 
@@ -416,6 +418,20 @@ def test_a_second_job_on_the_same_run_does_not_write_twice(upload, monkeypatch):
     run.refresh_from_db()
     assert PaymentPosition.objects.count() == 3
     assert run.kept == 3
+
+
+def test_the_write_reads_the_file_once_not_once_per_chunk(upload, monkeypatch):
+    run = upload(csv_bytes([row(f"R{i}") for i in range(5)]))
+    ImportRun.objects.filter(pk=run.pk).update(status=ImportRun.Status.WRITING)
+    monkeypatch.setattr(imports, "CHUNK", 2)
+    with CaptureQueriesContext(connection) as queries:
+        imports.write(run.pk)
+    column = connection.ops.quote_name("content")
+    reads = [q["sql"] for q in queries
+             if q["sql"].startswith("SELECT") and column in q["sql"].split(" FROM ")[0]]
+    # The job's own read and the final refresh (of an emptied file), not one per chunk.
+    assert len(reads) == 2
+    assert PaymentPosition.objects.count() == 5
 
 
 # --- the command -------------------------------------------------------------------------
