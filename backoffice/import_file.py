@@ -342,8 +342,15 @@ def _row(line: int, values: dict[str, object]) -> _Row:
 
 def parse_positions(rows: Iterable[tuple[int, dict[str, object]]],
                     organization: Organization) -> Iterator[ParsedPosition]:
-    """The file's positions in order, each with its spec or its problems."""
+    """The file's positions in order, each with its spec or its problems. The Ente's
+    services are read now, not at the first position: the rest needs no database, so
+    the write job reads on in a thread of its own (``imports.ahead``)."""
     services = {s.code.lower(): s for s in Service.objects.filter(organization=organization)}
+    return _parse_positions(rows, services)
+
+
+def _parse_positions(rows: Iterable[tuple[int, dict[str, object]]],
+                     services: dict[str, Service]) -> Iterator[ParsedPosition]:
     seen: set[str] = set()
     group: list[_Row] = []
     ordinal = 0

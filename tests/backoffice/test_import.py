@@ -9,6 +9,7 @@ import csv
 import datetime as dt
 import io
 import json
+import threading
 
 import pytest
 import xlsxwriter
@@ -17,6 +18,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 from python_calamine import CalamineWorkbook
 
 from audit.models import AuditEntry
@@ -432,6 +434,36 @@ def test_the_write_reads_the_file_once_not_once_per_chunk(upload, monkeypatch):
     # The job's own read and the final refresh (of an emptied file), not one per chunk.
     assert len(reads) == 2
     assert PaymentPosition.objects.count() == 5
+
+
+def test_the_write_reads_ahead_in_order_and_raises_where_the_file_went_wrong():
+    def positions():
+        yield 1
+        yield 2
+        raise import_file.FileRefused("rotto")
+
+    got = []
+    with pytest.raises(import_file.FileRefused, match="rotto"):
+        for item in imports.ahead(positions()):
+            got.append(item)
+    assert got == [1, 2]
+
+
+def test_reading_ahead_stops_with_the_write_and_speaks_its_language():
+    made = []
+
+    def endless():
+        while True:
+            made.append(translation.get_language())
+            yield len(made)
+
+    with translation.override("en"):
+        reader = imports.ahead(endless(), depth=1)
+        assert [next(reader) for _ in range(3)] == [1, 2, 3]
+        reader.close()
+    assert len(made) <= 5  # one queued, one in hand: not the whole file
+    assert set(made) == {"en"}
+    assert not [t for t in threading.enumerate() if t.name == "import-reader"]
 
 
 # --- the command -------------------------------------------------------------------------
