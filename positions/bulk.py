@@ -232,25 +232,81 @@ def _write_batch(ctx: _Context, specs: Sequence[PositionSpec], results: list[Ite
     org = ctx.organization
     references = [results[i].reference for i in indexes]
     _lock_references(org, references)
-    existing: dict[str, list[PaymentPosition]] = {}
-    for position in (PaymentPosition.objects.filter(organization=org,
-                                                    external_reference__in=references)
-                     .select_related("debtor", "service", "organization")
-                     .prefetch_related("options__transfers")):
-        existing.setdefault(position.external_reference, []).append(position)
+    held = _held(org, references)
+    slow: list[int] = []  # the specs whose positions are to be read whole (not unchanged)
     new = []
     for i in indexes:
-        found = existing.get(results[i].reference)
+        found = held.get(results[i].reference)
         if not found:
             new.append(i)
         elif len(found) > 1:
             results[i].outcome = CONFLICT
             results[i].errors = [_("Più posizioni dell'Ente hanno questo riferimento: "
                                    "modificale dal back office.")]
+        elif _unchanged(specs[i], found[0], org):
+            results[i].outcome, results[i].position_id = UNCHANGED, found[0].pk
         else:
-            _upsert_existing(ctx, specs[i], found[0], results[i], dry_run=dry_run)
+            slow.append(i)
+    if slow:
+        positions = {p.external_reference: p for p in PaymentPosition.objects.filter(
+            organization=org, external_reference__in=[results[i].reference for i in slow])
+            .select_related("debtor", "service", "organization")
+            .prefetch_related("options__transfers")}
+        for i in slow:
+            _upsert_existing(ctx, specs[i], positions[results[i].reference], results[i],
+                             dry_run=dry_run)
     if new and not dry_run:
         _create(ctx, [(specs[i], results[i]) for i in new])
+
+
+@dataclass
+class _Held:
+    """What an existing position holds, as ``_upsert_existing`` compares it."""
+
+    pk: int
+    fiscal_code: str
+    service_id: int
+    causale: str
+    note: str
+    options: dict = field(default_factory=dict)  # option id → [plan, n, amount, due, transfers]
+
+
+def _held(org: Organization, references: list[str]) -> dict[str, list[_Held]]:
+    """The Ente's positions with these references, read as plain rows (one per transfer)
+    in one query: a file imported again is mostly unchanged, and building the positions,
+    options and transfers as model instances to compare them was most of its time."""
+    held: dict[int, _Held] = {}
+    by_reference: dict[str, list[_Held]] = {}
+    for (pk, reference, code, service_id, causale, note, option_id, plan, number, amount,
+         due, index, transfer_amount, iban) in PaymentPosition.objects.filter(
+            organization=org, external_reference__in=references).order_by().values_list(
+            "pk", "external_reference", "debtor__fiscal_code", "service_id", "causale",
+            "note", "options__id", "options__plan", "options__installment_number",
+            "options__amount_cents", "options__due_date", "options__transfers__index",
+            "options__transfers__amount_cents", "options__transfers__iban"):
+        position = held.get(pk)
+        if position is None:
+            position = held[pk] = _Held(pk, code, service_id, causale, note)
+            by_reference.setdefault(reference, []).append(position)
+        if option_id is not None:
+            option = position.options.setdefault(option_id, [plan, number, amount, due, []])
+            if index is not None:
+                option[4].append((index, transfer_amount, iban))
+    return by_reference
+
+
+def _unchanged(spec: PositionSpec, position: _Held, org: Organization) -> bool:
+    """What ``_upsert_existing`` finds ``unchanged``, from the plain rows; False sends
+    the position there (changed, a conflict, or anything out of the ordinary)."""
+    held = {}
+    for plan, number, amount, due, transfers in position.options.values():
+        if (plan, number) in held:
+            return False  # two options in one place: left to the full comparison
+        held[(plan, number)] = (amount, due, [(a, iban) for _i, a, iban in sorted(transfers)])
+    return (position.fiscal_code == normalize_fiscal_code(spec.debtor.fiscal_code)
+            and position.service_id == spec.service.pk and held == _shape(spec, org)
+            and position.causale == spec.causale.strip()
+            and position.note == spec.note.strip())
 
 
 # --- existing positions ----------------------------------------------------------------
