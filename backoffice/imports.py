@@ -304,6 +304,8 @@ def write(run_id: int) -> None:
                        data={"filename": run.filename, "created": run.created,
                              "updated": run.updated, "unchanged": run.kept,
                              "refused": run.refused})
+    if done:  # after commit: the next import (or the same file again) plans on fresh figures
+        bulk.refresh_statistics(run.created + run.updated)
 
 
 def _write_chunk(run: ImportRun, chunk: list[ParsedPosition],

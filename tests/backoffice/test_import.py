@@ -24,6 +24,7 @@ from python_calamine import CalamineWorkbook
 from audit.models import AuditEntry
 from backoffice import import_file, imports
 from backoffice.models import ImportRun
+from positions import bulk
 from positions.models import PaymentOption, PaymentPosition
 
 from .conftest import login_staff, make_staff
@@ -464,6 +465,21 @@ def test_reading_ahead_stops_with_the_write_and_speaks_its_language():
     assert len(made) <= 5  # one queued, one in hand: not the whole file
     assert set(made) == {"en"}
     assert not [t for t in threading.enumerate() if t.name == "import-reader"]
+
+
+def test_a_big_write_refreshes_the_planners_statistics(upload, monkeypatch):
+    run = upload(csv_bytes([row(f"R{i}") for i in range(3)]))
+    ImportRun.objects.filter(pk=run.pk).update(status=ImportRun.Status.WRITING)
+    monkeypatch.setattr(bulk, "ANALYZE_AFTER", 3)
+    with CaptureQueriesContext(connection) as queries:
+        imports.write(run.pk)
+    analyzed = [q["sql"] for q in queries if q["sql"].startswith("ANALYZE")]
+    assert any("positions_paymentoption" in sql for sql in analyzed)
+    run = upload(csv_bytes([row(f"S{i}") for i in range(2)]))  # smaller: not worth it
+    ImportRun.objects.filter(pk=run.pk).update(status=ImportRun.Status.WRITING)
+    with CaptureQueriesContext(connection) as queries:
+        imports.write(run.pk)
+    assert not [q for q in queries if q["sql"].startswith("ANALYZE")]
 
 
 # --- the command -------------------------------------------------------------------------
