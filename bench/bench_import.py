@@ -11,9 +11,11 @@ directory, then times the back office's own jobs on a run of it: the check
 (``imports.check``: count, read, parse, dry run: nothing written) and, confirmed, the
 write (``imports.write``: read, parse, write in batches of 1,000, trusting the same
 day's check: see ``imports.Checked``); then the same file again (all unchanged).
-Before timing it vacuums and analyzes the tables it emptied (the shared machine's
-PostgreSQL runs with autovacuum off); the write job itself analyzes after a big write
-(``positions.bulk.refresh_statistics``).
+The write job analyzes the tables after a big write (``positions.bulk.refresh_statistics``:
+the benchmark machine's PostgreSQL runs with autovacuum off), so the second pass plans on
+figures for full tables. The tables the bench empties are deliberately not vacuumed: on
+a table vacuumed empty, PostgreSQL plans (and keeps for the session) the foreign-key
+checks of the first write as sequential scans, and each commit grew to seconds.
 Peak memory is the process's maximum resident
 set (``ru_maxrss``), printed after each phase: it must not grow with N (streaming).
 No assertions: figures for bench/RESULTS.md.
@@ -112,23 +114,13 @@ def main() -> None:
     service, _ = Service.objects.get_or_create(
         organization=ente, code="tari", defaults=dict(name="TARI",
                                                       taxonomy_code="9/0101108TS/"))
-    from audit.models import AuditEntry  # append-only: left as it is, vacuumed below
+    from audit.models import AuditEntry  # noqa: F401 - append-only: left as it is
     from payments.models import AcaPush
 
     ImportRun.objects.filter(organization=ente).delete()
     AcaPush.objects.filter(option__organization=ente).delete()
     PaymentPosition.objects.filter(organization=ente).delete()
     Debtor.objects.filter(organization=ente).delete()
-    # What autovacuum would do meanwhile on a normal server (it is off on the shared
-    # benchmark machine's PostgreSQL): without it the rows just deleted stay in every
-    # index, each lookup walking the previous runs' dead entries, and no table has
-    # statistics for the planner. Transfers and options went with their positions.
-    from positions.models import PaymentOption, Transfer
-
-    with connection.cursor() as cursor:
-        for model in (ImportRun, AcaPush, Transfer, PaymentOption, PaymentPosition, Debtor,
-                      AuditEntry):
-            cursor.execute(f"VACUUM ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "bench.csv"
         positions = write_file(path, args.rows, service.code)
