@@ -222,6 +222,8 @@ def count_rows(stream: IO[bytes], kind: str) -> int:
 
 def _text(value: object, column: str) -> str:
     """A text cell, or ValueError with the reason (Excel turned it into something else)."""
+    if type(value) is str:  # every CSV cell: the rest is for XLSX's typed cells
+        return " ".join(value.split()) if column != "note" else value.strip()
     if isinstance(value, bool):
         raise ValueError(_("Excel ha letto un valore vero/falso dove serve un testo: "
                            "formatta la colonna come Testo."))
@@ -275,6 +277,15 @@ def parse_date(value: object) -> dt.date:
     text = str(value or "").strip()
     if not text:
         raise ValueError(_("Indica la scadenza (GG/MM/AAAA)."))
+    day, _sep, rest = text.partition("/")
+    month, _sep, year = rest.partition("/")
+    if (day.isascii() and month.isascii() and year.isascii() and 0 < len(day) <= 2
+            and 0 < len(month) <= 2 and len(year) == 4
+            and (day + month + year).isdigit()):
+        try:  # GG/MM/AAAA, the template's own: what strptime would say, ten times faster
+            return dt.date(int(year), int(month), int(day))
+        except ValueError:
+            pass  # 31/02/2026 and the like: strptime's answer below
     for fmt in ("%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d"):
         try:
             return dt.datetime.strptime(text, fmt).date()
@@ -331,8 +342,15 @@ def _row(line: int, values: dict[str, object]) -> _Row:
 
 def parse_positions(rows: Iterable[tuple[int, dict[str, object]]],
                     organization: Organization) -> Iterator[ParsedPosition]:
-    """The file's positions in order, each with its spec or its problems."""
+    """The file's positions in order, each with its spec or its problems. The Ente's
+    services are read now, not at the first position: the rest needs no database, so
+    the write job reads on in a thread of its own (``imports.ahead``)."""
     services = {s.code.lower(): s for s in Service.objects.filter(organization=organization)}
+    return _parse_positions(rows, services)
+
+
+def _parse_positions(rows: Iterable[tuple[int, dict[str, object]]],
+                     services: dict[str, Service]) -> Iterator[ParsedPosition]:
     seen: set[str] = set()
     group: list[_Row] = []
     ordinal = 0

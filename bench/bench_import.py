@@ -11,6 +11,11 @@ directory, then times the back office's own jobs on a run of it: the check
 (``imports.check``: count, read, parse, dry run: nothing written) and, confirmed, the
 write (``imports.write``: read, parse, write in batches of 1,000, trusting the same
 day's check: see ``imports.Checked``); then the same file again (all unchanged).
+The write job analyzes the tables after a big write (``positions.bulk.refresh_statistics``:
+the benchmark machine's PostgreSQL runs with autovacuum off), so the second pass plans on
+figures for full tables. The tables the bench empties are deliberately not vacuumed: on
+a table vacuumed empty, PostgreSQL plans (and keeps for the session) the foreign-key
+checks of the first write as sequential scans, and each commit grew to seconds.
 Peak memory is the process's maximum resident
 set (``ru_maxrss``), printed after each phase: it must not grow with N (streaming).
 No assertions: figures for bench/RESULTS.md.

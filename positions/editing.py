@@ -20,6 +20,7 @@ Errors are ``ValidationError`` with Italian messages naming the option and the f
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import itertools
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
@@ -27,7 +28,8 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.core.validators import MaxLengthValidator
+from django.db import IntegrityError, models, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.module_loading import import_string
@@ -65,7 +67,7 @@ CONCURRENT_EDIT = "concurrent_edit"
 IN_PROGRESS = "payment_in_progress"
 NOT_EDITABLE = "not_editable"
 
-_DEBTOR_FIELDS = ("full_name", "address", "city", "province", "postal_code", "nation",
+DEBTOR_FIELDS = ("full_name", "address", "city", "province", "postal_code", "nation",
                   "email", "phone")
 
 
@@ -90,7 +92,7 @@ class DebtorSpec:
 
 def debtor_snapshot(debtor: Debtor) -> dict[str, Any]:
     return {"fiscal_code": debtor.fiscal_code,
-            **{name: getattr(debtor, name) for name in _DEBTOR_FIELDS}}
+            **{name: getattr(debtor, name) for name in DEBTOR_FIELDS}}
 
 
 def snapshot(position: PaymentPosition) -> dict[str, Any]:
@@ -130,7 +132,7 @@ def find_or_create_debtor(organization: Organization, spec: DebtorSpec, *, reque
     erase what the Ente holds (a new position for a known debtor); off when staff edit
     the anagrafica itself. One record per Ente and code (``Debtor.ente_records``)."""
     fiscal_code = parse_fiscal_code(spec.fiscal_code).value
-    values = {name: (getattr(spec, name) or "").strip() for name in _DEBTOR_FIELDS}
+    values = {name: (getattr(spec, name) or "").strip() for name in DEBTOR_FIELDS}
     values["nation"] = (values["nation"] or "IT").upper()
     values["province"] = values["province"].upper()
     existing = (Debtor.ente_records.select_for_update()
@@ -163,10 +165,11 @@ def find_or_create_debtor(organization: Organization, spec: DebtorSpec, *, reque
     return existing
 
 
-def _debtor_values(spec: DebtorSpec) -> dict[str, str]:
-    """The record's values for ``spec``: trimmed, code normalised, type guessed."""
+def debtor_values(spec: DebtorSpec) -> dict[str, str]:
+    """The record's values for ``spec``: trimmed, code normalised, type guessed (the
+    bulk writer inserts them as they are, without a model instance)."""
     fiscal_code = normalize_fiscal_code(spec.fiscal_code)
-    values = {name: (getattr(spec, name) or "").strip() for name in _DEBTOR_FIELDS}
+    values = {name: (getattr(spec, name) or "").strip() for name in DEBTOR_FIELDS}
     values["nation"] = (values["nation"] or "IT").upper()
     values["province"] = values["province"].upper()
     values["fiscal_code"] = fiscal_code
@@ -178,11 +181,11 @@ def _debtor_values(spec: DebtorSpec) -> dict[str, str]:
 def new_debtor(organization: Organization, spec: DebtorSpec) -> Debtor:
     """An unsaved Ente record for ``spec`` (values trimmed, code normalised), the one shape
     both the single writer and the bulk writer (``positions.bulk``) create."""
-    return Debtor(organization=organization, **_debtor_values(spec))
+    return Debtor(organization=organization, **debtor_values(spec))
 
 
 #: The fields ``check_debtor`` cleans: the model's own (lengths, choices, validators).
-_CHECKED_DEBTOR_FIELDS = ("entity_type", *_DEBTOR_FIELDS)
+_CHECKED_DEBTOR_FIELDS = ("entity_type", *DEBTOR_FIELDS)
 
 
 def check_debtor(spec: DebtorSpec) -> list[str]:
@@ -198,13 +201,16 @@ def check_debtor(spec: DebtorSpec) -> list[str]:
                 for m in exc.messages]
     if (spec.entity_type or "").strip().upper() not in ("", *Debtor.EntityType.values):
         return [_("Debitore, tipo: F (persona fisica) o G (persona giuridica).")]
-    values = _debtor_values(spec)
+    values = debtor_values(spec)
     errors: dict[str, list] = {}
+    plain = _plain_text_fields()
     for name in _CHECKED_DEBTOR_FIELDS:
         field = Debtor._meta.get_field(name)
         value = values[name]
         if value in field.empty_values and field.blank:
             continue  # as Model.clean_fields: blank allowed, nothing more to check
+        if value and len(value) <= plain.get(name, -1) and _xml_text_ok(value):
+            continue  # all that field's clean checks, passed (most rows of an import)
         try:
             field.clean(value, None)
         except ValidationError as exc:
@@ -212,6 +218,29 @@ def check_debtor(spec: DebtorSpec) -> list[str]:
     if errors:
         return _labelled(ValidationError(errors), _("Debitore"), Debtor)
     return []
+
+
+@functools.cache
+def _plain_text_fields() -> dict[str, int]:
+    """name → max length of the anagrafica's fields whose whole ``clean`` is that length
+    and ``validate_xml_text`` (no choices, no other validator): ``check_debtor`` runs
+    just those two on a value, and the field's own ``clean`` only to word a refusal."""
+    plain = {}
+    for name in _CHECKED_DEBTOR_FIELDS:
+        field = Debtor._meta.get_field(name)
+        if (type(field) is models.CharField and not field.choices and all(
+                v is validate_xml_text or type(v) is MaxLengthValidator
+                for v in field.validators)):
+            plain[name] = field.max_length
+    return plain
+
+
+def _xml_text_ok(value: str) -> bool:
+    try:
+        validate_xml_text(value)
+    except ValidationError:
+        return False
+    return True
 
 
 # --- checks ----------------------------------------------------------------------------

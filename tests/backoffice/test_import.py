@@ -9,17 +9,22 @@ import csv
 import datetime as dt
 import io
 import json
+import threading
 
 import pytest
 import xlsxwriter
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 from python_calamine import CalamineWorkbook
 
 from audit.models import AuditEntry
 from backoffice import import_file, imports
 from backoffice.models import ImportRun
+from positions import bulk
 from positions.models import PaymentOption, PaymentPosition
 
 from .conftest import login_staff, make_staff
@@ -416,6 +421,65 @@ def test_a_second_job_on_the_same_run_does_not_write_twice(upload, monkeypatch):
     run.refresh_from_db()
     assert PaymentPosition.objects.count() == 3
     assert run.kept == 3
+
+
+def test_the_write_reads_the_file_once_not_once_per_chunk(upload, monkeypatch):
+    run = upload(csv_bytes([row(f"R{i}") for i in range(5)]))
+    ImportRun.objects.filter(pk=run.pk).update(status=ImportRun.Status.WRITING)
+    monkeypatch.setattr(imports, "CHUNK", 2)
+    with CaptureQueriesContext(connection) as queries:
+        imports.write(run.pk)
+    column = connection.ops.quote_name("content")
+    reads = [q["sql"] for q in queries
+             if q["sql"].startswith("SELECT") and column in q["sql"].split(" FROM ")[0]]
+    # The job's own read and the final refresh (of an emptied file), not one per chunk.
+    assert len(reads) == 2
+    assert PaymentPosition.objects.count() == 5
+
+
+def test_the_write_reads_ahead_in_order_and_raises_where_the_file_went_wrong():
+    def positions():
+        yield 1
+        yield 2
+        raise import_file.FileRefused("rotto")
+
+    got = []
+    with pytest.raises(import_file.FileRefused, match="rotto"):
+        for item in imports.ahead(positions()):
+            got.append(item)
+    assert got == [1, 2]
+
+
+def test_reading_ahead_stops_with_the_write_and_speaks_its_language():
+    made = []
+
+    def endless():
+        while True:
+            made.append(translation.get_language())
+            yield len(made)
+
+    with translation.override("en"):
+        reader = imports.ahead(endless(), depth=1)
+        assert [next(reader) for _ in range(3)] == [1, 2, 3]
+        reader.close()
+    assert len(made) <= 5  # one queued, one in hand: not the whole file
+    assert set(made) == {"en"}
+    assert not [t for t in threading.enumerate() if t.name == "import-reader"]
+
+
+def test_a_big_write_refreshes_the_planners_statistics(upload, monkeypatch):
+    run = upload(csv_bytes([row(f"R{i}") for i in range(3)]))
+    ImportRun.objects.filter(pk=run.pk).update(status=ImportRun.Status.WRITING)
+    monkeypatch.setattr(bulk, "ANALYZE_AFTER", 3)
+    with CaptureQueriesContext(connection) as queries:
+        imports.write(run.pk)
+    analyzed = [q["sql"] for q in queries if q["sql"].startswith("ANALYZE")]
+    assert any("positions_paymentoption" in sql for sql in analyzed)
+    run = upload(csv_bytes([row(f"S{i}") for i in range(2)]))  # smaller: not worth it
+    ImportRun.objects.filter(pk=run.pk).update(status=ImportRun.Status.WRITING)
+    with CaptureQueriesContext(connection) as queries:
+        imports.write(run.pk)
+    assert not [q for q in queries if q["sql"].startswith("ANALYZE")]
 
 
 # --- the command -------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from datetime import date, timedelta
 
 import pytest
 from django.db import connection, connections
+from django.test.utils import CaptureQueriesContext
 
 from audit.models import AuditEntry
 from payments.models import AcaPush, Activation
@@ -72,6 +73,21 @@ def test_the_same_list_twice_creates_nothing_new(organization, service):
     assert all(r.position_id for r in again)
     assert (PaymentPosition.objects.count(), PaymentOption.objects.count(),
             Debtor.objects.count()) == before
+
+
+def test_an_unchanged_list_is_compared_in_one_read_of_its_positions(organization, service):
+    specs = [spec(service, "A", options=rates(100, 200)), spec(service, "B", options=[
+        OptionSpec(10000, DUE, transfers=[TransferSpec(7000), TransferSpec(
+            3000, iban="IT70B0306909606100000000123")])])]
+    created = upsert_positions(organization, specs)
+    with CaptureQueriesContext(connection) as queries:
+        again = upsert_positions(organization, specs)
+    assert outcomes(again) == ["unchanged"] * 2
+    assert [r.position_id for r in again] == [r.position_id for r in created]
+    # Positions, options and transfers as plain rows of one join (a file imported again
+    # is mostly unchanged), not three reads building model instances.
+    reads = [q["sql"] for q in queries if "positions_paymentoption" in q["sql"]]
+    assert len(reads) == 1 and "positions_transfer" in reads[0]
 
 
 def test_a_changed_amount_on_an_unpaid_position_updates_it_audited(organization, service):
