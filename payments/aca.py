@@ -45,14 +45,18 @@ def base_url() -> str:
 
 
 def schedule(option_id: int) -> None:
-    """Mark the option's mirror stale; push it once the current transaction commits."""
+    """Mark the option's mirror stale; the push job commits with the change (after
+    commit where the job queue is not the database)."""
     now = timezone.now()
     updated = AcaPush.objects.filter(option_id=option_id).exclude(
         status=AcaPush.Status.PENDING).update(status=AcaPush.Status.PENDING, pending_since=now,
                                               next_attempt_at=now, attempts=0)
     if not updated:
         AcaPush.objects.get_or_create(option_id=option_id)
-    transaction.on_commit(lambda: enqueue(option_id))
+    from payments.tasks import push_aca
+
+    outbox.enqueue_with_change(push_aca, option_id, log,
+                               "Could not enqueue the ACA push of option %s")
 
 
 def schedule_created(position_ids: list[int]) -> None:
