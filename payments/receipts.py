@@ -138,7 +138,7 @@ def receive(organization: Organization, info: ReceiptInfo, raw_xml: str, version
                                                     receipt_id=info.receipt_id),
                                 duplicate=True)
         if apply:
-            _apply(receipt, option, stored=True)
+            _apply(receipt, option)
         _audit_delivery(receipt, option, apply)
     if receipt.needs_attention:
         security_event("receipt_flagged", receipt_id=receipt.receipt_id,
@@ -363,11 +363,11 @@ def _fields(organization: Organization, option: PaymentOption | None, info: Rece
     )
 
 
-def _apply(receipt: Receipt, option: PaymentOption, *, stored: bool = False) -> None:
-    """The one place where a position becomes paid (inside the lock). ``stored``: the
-    receipt's row was just saved with ``applied`` set (a delivery), no UPDATE needed."""
+def _apply(receipt: Receipt, option: PaymentOption) -> None:
+    """The one place where a position becomes paid (inside the lock). A delivery has just
+    saved the receipt's row with ``applied`` set: no UPDATE of it then."""
     option.mark_paid(receipt.payment_date_time or timezone.now())
-    if not stored:
+    if not receipt.applied:  # staff's review: the row was stored unapplied
         receipt.applied = True
         receipt.save(update_fields=["applied"])
     attempt = receipt.attempt
