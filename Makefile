@@ -10,7 +10,7 @@ SITE_URL ?= http://$(HOST):$(PORT)
 # Parallel test workers (pytest-xdist); 0 runs in one process.
 TEST_WORKERS ?= 2
 
-.PHONY: run test install install-test lint lock messages clean
+.PHONY: run test install install-test lint lock messages clean bench
 
 # The venv's own pip is used as it comes (no unpinned `pip install --upgrade pip`): every
 # package installed comes from a lock file and must match one of its sha256 hashes.
@@ -45,6 +45,18 @@ test: install-test
 
 lint: install-test
 	$(BIN)/ruff check .
+
+## Regenerate bench/RESULTS.md's measured sections on this machine: the portal and the EC
+## endpoint at 10k, 100k and 1M positions, then the deadline day (about an hour). Needs a
+## PostgreSQL database of the benchmark's own (created if missing) and Redis.
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/sportello_bench
+BENCH_CACHE_URL ?= redis://127.0.0.1:6379/7
+bench: install-test
+	$(BIN)/python bench/createdb.py $(BENCH_DATABASE_URL)
+	DATABASE_URL=$(BENCH_DATABASE_URL) CACHE_URL=$(BENCH_CACHE_URL) \
+		$(BIN)/python bench/run.py --sizes 10000,100000,1000000
+	DATABASE_URL=$(BENCH_DATABASE_URL) CACHE_URL=$(BENCH_CACHE_URL) \
+		$(BIN)/python bench/deadline_day.py --minutes 10 --users 60
 
 ## Regenerate the hashed lock files from pyproject.toml (uv, in a scratch virtualenv); the
 ## pins already there are kept. Upgrade on purpose: make lock LOCK_ARGS=--upgrade

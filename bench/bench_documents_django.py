@@ -4,7 +4,8 @@ Run from the repository root (a throw-away SQLite database under a temp dir, wha
 DATABASE_URL says):
     python bench/bench_documents_django.py [N]
 Reports three figures per document: loading from the DB (queries + NoticeInfo), rendering
-the PDF, and the whole GET /<ente>/pratiche/<pk>/avviso.pdf through Django's test client.
+the PDF, and the whole GET /<ente>/pratiche/<pk>/avviso.pdf through Django's test client;
+each as CPU time of this process (``time.process_time()``) and wall time, with the load.
 No assertions: figures only, to compare before and after a change.
 """
 
@@ -43,11 +44,13 @@ from positions.models import PaymentPosition  # noqa: E402
 
 def timed(label: str, n: int, run) -> None:
     run()  # warm-up
-    start = time.perf_counter()
+    start, cpu_start = time.perf_counter(), time.process_time()
     for _ in range(n):
         run()
+    cpu = time.process_time() - cpu_start
     elapsed = time.perf_counter() - start
-    print(f"{label:<34} n={n:<4} mean {elapsed / n * 1000:7.2f} ms   {n / elapsed:7.1f} /s")
+    print(f"{label:<34} n={n:<4} CPU {cpu / n * 1000:7.2f} ms   wall {elapsed / n * 1000:7.2f} ms"
+          f"   {n / elapsed:7.1f} /s   load {os.getloadavg()[0]:.2f}")
 
 
 def main() -> None:

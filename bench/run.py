@@ -54,6 +54,7 @@ import django  # noqa: E402
 django.setup()
 
 import requests  # noqa: E402
+from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 
 from demo import bench_data  # noqa: E402
@@ -501,6 +502,7 @@ def main() -> None:
     if connection.vendor != "postgresql" and not args.report_only:
         raise SystemExit("set DATABASE_URL to a PostgreSQL database of the benchmark's own")
     if not args.report_only:
+        call_command("migrate", verbosity=0)  # the benchmark's own database, new or not
         for size in (int(s) for s in args.sizes.split(",")):
             run_size(size, args)
     write_report()

@@ -7,20 +7,32 @@ payers or staff is printed literally. ``write_html`` is never used here.
 
 from __future__ import annotations
 
+import copy
 import io
+import threading
 import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
 
 import segno
+from fontTools import ttLib
 from fpdf import FPDF
 from fpdf.enums import MethodReturnValue, XPos, YPos
+from fpdf.fonts import SubsetMap, TTFFont
 from PIL import Image
+
+from ._qr import best_mask
 
 FONT_DIR = Path(__file__).resolve().parent / "fonts"
 FONT = "TitilliumWeb"
 FONT_SEMIBOLD = "TitilliumWebSemiBold"
 FONT_MONO = "RobotoMono"  # figures: the codes on the avviso, as its guide asks
+FONT_FILES = (  # (family, style, file under FONT_DIR), in the order they are added
+    (FONT, "", "TitilliumWeb-Regular.ttf"),
+    (FONT, "B", "TitilliumWeb-Bold.ttf"),
+    (FONT_SEMIBOLD, "", "TitilliumWeb-SemiBold.ttf"),
+    (FONT_MONO, "", "RobotoMono-Medium.ttf"),
+)
 
 # Colours (RGB): dark text, pagoPA-like blue for headings, light fill for bands.
 INK = (23, 50, 77)
@@ -34,15 +46,109 @@ MAX_LOGO_PIXELS = 4000 * 4000
 Matrix = Sequence[Sequence[bool]]
 
 
+# -- fonts parsed once per process ----------------------------------------------------------
+
+# The tables fpdf2 drops from every subset it embeds (fpdf/output.py, ``_add_fonts``); the
+# subsetter drops them before anything else, so a copy of the font without them subsets to
+# the same bytes, without fontTools decompiling GSUB/GPOS/GDEF first for each document.
+_DROPPED_TABLES = ("FFTM", "GDEF", "GPOS", "GSUB", "MATH", "hdmx", "meta", "sbix", "CBDT",
+                   "CBLC", "EBDT", "EBLC", "EBSC", "SVG ", "CPAL", "COLR")
+# TTFFont's attributes in the fpdf2 this copy was written against (2.8.x): ``add_to``
+# copies them all and replaces those that belong to one document. A different set
+# (another fpdf2) turns the sharing off: every document then parses its fonts with
+# ``add_font`` as before, slower but never wrong.
+_TTFFONT_SLOTS = frozenset({
+    "i", "type", "name", "desc", "glyph_ids", "_hbfont", "sp", "ss", "up", "ut", "cw",
+    "ttffile", "fontkey", "emphasis", "scale", "subset", "cmap", "ttfont", "missing_glyphs",
+    "biggest_size_pt", "color_font", "unicode_range", "palette_index", "is_compressed",
+    "is_cff", "is_cid_keyed", "is_symbol", "cff_ros", "collection_font_number",
+})
+
+
+class _ParsedFont:
+    """A font file parsed once: fpdf2's own TTFFont of it (never output, only copied) and
+    the file's bytes without the tables fpdf2 drops from its subsets.
+
+    Shared read-only between documents and threads: ``cmap`` and ``glyph_ids``, which
+    fpdf2 only reads. Each document gets its own ``cw`` (fpdf2 adds missing characters
+    to it), font descriptor, glyph subset and fontTools font, which fpdf2's output
+    subsets in place.
+    """
+
+    def __init__(self, family: str, style: str, path: Path) -> None:
+        scratch = FPDF()
+        scratch.add_font(family, style, path)
+        template = next(iter(scratch.fonts.values()))
+        assert isinstance(template, TTFFont)
+        self.template = template
+        self.shareable = (
+            set(TTFFont.__slots__) == _TTFFONT_SLOTS
+            and not template.is_cff and not template.is_compressed
+            and template.color_font is None and not template.is_symbol
+        )
+        font = ttLib.TTFont(path, recalcTimestamp=False, recalcBBoxes=False, lazy=True)
+        for tag in _DROPPED_TABLES:
+            if tag in font:
+                del font[tag]
+        buffer = io.BytesIO()
+        font.save(buffer)
+        self.sfnt = buffer.getvalue()
+        template.ttfont.close()
+
+    def add_to(self, pdf: FPDF) -> None:
+        """Register a per-document copy with ``pdf``, as ``pdf.add_font`` would."""
+        template = self.template
+        font = TTFFont.__new__(TTFFont)
+        for name in _TTFFONT_SLOTS:
+            if hasattr(template, name):  # (fpdf2 leaves some slots unset)
+                setattr(font, name, getattr(template, name))
+        font.i = len(pdf.fonts) + 1
+        font.ttfont = ttLib.TTFont(io.BytesIO(self.sfnt), recalcTimestamp=False, lazy=True)
+        font.cw = copy.copy(template.cw)  # a defaultdict: the copy keeps its default
+        font.desc = copy.copy(template.desc)
+        font.missing_glyphs = []
+        font.biggest_size_pt = 0
+        font._hbfont = None
+        font.subset = SubsetMap(font)
+        pdf.fonts[font.fontkey] = font
+
+
+# Line breaks of the texts printed in many documents (see DocPDF._wrap), by font, size,
+# spacing, width and text; bounded, as an Ente's texts are a few dozen.
+SHARED_WRAPS_MAX = 4096
+_shared_wraps: dict[tuple[object, ...], tuple[str, ...]] = {}
+
+_parsed_fonts: dict[tuple[str, str], _ParsedFont] = {}
+_parsed_fonts_lock = threading.Lock()
+
+
+def _parsed_font(family: str, style: str, filename: str) -> _ParsedFont:
+    """The process-wide parse of one of ``FONT_FILES`` (parsed at first use)."""
+    key = (family, style)
+    parsed = _parsed_fonts.get(key)
+    if parsed is None:
+        with _parsed_fonts_lock:
+            parsed = _parsed_fonts.get(key)
+            if parsed is None:
+                parsed = _parsed_fonts[key] = _ParsedFont(family, style, FONT_DIR / filename)
+    return parsed
+
+
 class DocPDF(FPDF):
     """A4 portrait in millimetres, Titillium Web embedded, Italian language, page numbers."""
 
+    share_parsed_fonts = True
+    """Copy the fonts parsed once per process instead of parsing them for each document
+    (parsing was a fifth of the document's cost); off: fpdf2's ``add_font`` as is."""
+
     def __init__(self, *, title: str, author: str, subject: str) -> None:
         super().__init__(orientation="P", unit="mm", format="A4")
-        self.add_font(FONT, "", FONT_DIR / "TitilliumWeb-Regular.ttf")
-        self.add_font(FONT, "B", FONT_DIR / "TitilliumWeb-Bold.ttf")
-        self.add_font(FONT_SEMIBOLD, "", FONT_DIR / "TitilliumWeb-SemiBold.ttf")
-        self.add_font(FONT_MONO, "", FONT_DIR / "RobotoMono-Medium.ttf")
+        for family, style, filename in FONT_FILES:
+            parsed = _parsed_font(family, style, filename) if self.share_parsed_fonts else None
+            if parsed is not None and parsed.shareable:
+                parsed.add_to(self)
+            else:
+                self.add_font(family, style, FONT_DIR / filename)
         self.set_lang("it")
         self.set_title(self.clean(title))
         self.set_author(self.clean(author))
@@ -101,14 +207,41 @@ class DocPDF(FPDF):
             value = value[:-1]
         return value.rstrip() + "…"
 
-    def lines(self, text: object, width: float, max_lines: int) -> list[str]:
-        """Wrap to ``width`` mm; beyond ``max_lines`` the last line ends with an ellipsis."""
+    def _wrap(self, value: str, width: float, shared: bool) -> list[str]:
+        """``value`` broken into lines of ``width`` mm in the current font (a dry run).
+
+        ``shared``: the text is the same in many documents (the guide's fixed strings, the
+        Ente's own texts), so its breaking is kept for the process, the longest of these
+        texts being the costliest to break; a payer's data never is (nor kept). A kept
+        breaking still registers its glyphs in this document's subset, in the text's order,
+        as the dry run does, so the file is the same byte for byte.
+        """
+        if not shared:
+            return list(self.multi_cell(width, 4, value, dry_run=True,
+                                        output=MethodReturnValue.LINES, align="L"))
+        font = self.current_font
+        key = (font.fontkey, self.font_size_pt, self.c_margin, self.char_spacing,
+               self.font_stretching, width, value)
+        lines = _shared_wraps.get(key)
+        if lines is None:
+            lines = tuple(self.multi_cell(width, 4, value, dry_run=True,
+                                          output=MethodReturnValue.LINES, align="L"))
+            if len(_shared_wraps) < SHARED_WRAPS_MAX:
+                _shared_wraps[key] = lines
+        elif isinstance(font, TTFFont):
+            pick = font.subset.pick
+            for ch in value:
+                pick(ord(ch))
+        return list(lines)
+
+    def lines(self, text: object, width: float, max_lines: int, *,
+              shared: bool = False) -> list[str]:
+        """Wrap to ``width`` mm; beyond ``max_lines`` the last line ends with an ellipsis.
+        ``shared``: see :meth:`_wrap`."""
         value = self.clean(text)
         if not value:
             return []
-        wrapped = self.multi_cell(
-            width, 4, value, dry_run=True, output=MethodReturnValue.LINES, align="L"
-        )
+        wrapped = self._wrap(value, width, shared)
         if len(wrapped) <= max_lines:
             return list(wrapped)
         kept = list(wrapped[:max_lines])
@@ -116,27 +249,27 @@ class DocPDF(FPDF):
         return kept
 
     def fitted(self, text: object, width: float, size: float, *, weight: str = "regular",
-               max_lines: int = 2, min_size: float = 7) -> tuple[float, list[str]]:
+               max_lines: int = 2, min_size: float = 7,
+               shared: bool = False) -> tuple[float, list[str]]:
         """Font size and lines that show all of ``text`` in ``width`` mm: the size shrinks
         (by half points, down to ``min_size``) until the text fits in ``max_lines``; if it
         still does not, it takes more lines. Nothing is ever cut (names must stay whole).
-        Leaves the font selected at the returned size."""
+        Leaves the font selected at the returned size. ``shared``: see :meth:`_wrap`."""
         value = self.clean(text)
         current = size
         while True:
             self.font(current, weight)
-            wrapped = self.multi_cell(width, 4, value, dry_run=True,
-                                      output=MethodReturnValue.LINES, align="L") if value else []
+            wrapped = self._wrap(value, width, shared) if value else []
             if len(wrapped) <= max_lines or current - 0.5 < min_size:
-                return current, list(wrapped)
+                return current, wrapped
             current -= 0.5
 
     def fit_block(self, x: float, y: float, width: float, text: object, size: float, *,
                   weight: str = "regular", color: tuple[int, int, int] = INK,
-                  max_lines: int = 2, min_size: float = 7) -> float:
+                  max_lines: int = 2, min_size: float = 7, shared: bool = False) -> float:
         """Write ``text`` whole (see :meth:`fitted`); return the y below it."""
         current, lines = self.fitted(text, width, size, weight=weight, max_lines=max_lines,
-                                     min_size=min_size)
+                                     min_size=min_size, shared=shared)
         self.font(current, weight, color)
         line_h = current * 0.42
         for line in lines:
@@ -146,10 +279,10 @@ class DocPDF(FPDF):
         return y
 
     def fit_height(self, text: object, width: float, size: float, *, weight: str = "regular",
-                   max_lines: int = 2, min_size: float = 7) -> float:
+                   max_lines: int = 2, min_size: float = 7, shared: bool = False) -> float:
         """Height :meth:`fit_block` would take, without drawing."""
         current, lines = self.fitted(text, width, size, weight=weight, max_lines=max_lines,
-                                     min_size=min_size)
+                                     min_size=min_size, shared=shared)
         return current * 0.42 * len(lines)
 
     def text_at(self, x: float, y: float, width: float, height: float, text: object,
@@ -160,49 +293,55 @@ class DocPDF(FPDF):
                   new_x=XPos.RIGHT, new_y=YPos.TOP)
 
     def block_at(self, x: float, y: float, width: float, line_h: float, text: object,
-                 max_lines: int) -> float:
+                 max_lines: int, *, shared: bool = False) -> float:
         """Write wrapped lines at an absolute position; return the y below them."""
-        for line in self.lines(text, width, max_lines):
+        for line in self.lines(text, width, max_lines, shared=shared):
             self.text_at(x, y, width, line_h, line)
             y += line_h
         return y
 
     def label_value(self, x: float, y: float, width: float, label: str, value: object,
                     *, size: float = 9, value_weight: str = "semibold",
-                    max_lines: int = 1, whole: bool = False) -> float:
+                    max_lines: int = 1, whole: bool = False, shared: bool = False) -> float:
         """Small grey label above a value; return the y below the value.
 
         ``whole``: the value is shrunk and wrapped but never cut (names, see :meth:`fitted`).
+        ``shared``: the value is the same in many documents (see :meth:`_wrap`).
         """
         self.font(7, "regular", GREY)
         self.text_at(x, y, width, 3.6, label)
         if whole:
             return self.fit_block(x, y + 3.6, width, value, size, weight=value_weight,
-                                  max_lines=max_lines, min_size=min(size, 6.5))
+                                  max_lines=max_lines, min_size=min(size, 6.5), shared=shared)
         self.font(size, value_weight)
-        return self.block_at(x, y + 3.6, width, size * 0.45, value, max_lines)
+        return self.block_at(x, y + 3.6, width, size * 0.45, value, max_lines, shared=shared)
 
     # -- graphics ---------------------------------------------------------------
 
     def draw_matrix(self, matrix: Matrix, x: float, y: float, size: float) -> None:
-        """Draw a 2D code as filled vector rectangles (one per horizontal run of dark modules)."""
+        """Draw a 2D code as filled vector rectangles, all in one path filled once.
+
+        The rectangles cover exactly the dark modules (see :func:`dark_rectangles`). One
+        path of ``re`` operators, the ones fpdf2's ``rect`` writes, instead of one ``rect``
+        call per run: fpdf2's per-call work was most of the cost of a code, and an avviso
+        with 12 installments draws 13 of them.
+        """
         rows = len(matrix)
         cols = len(matrix[0]) if rows else 0
+        if not rows or not cols:
+            return
         module = size / max(rows, cols)
-        self.set_fill_color(0, 0, 0)
         # A hair of vertical overlap hides anti-aliasing seams between rows on screen.
         overlap = module * 0.02
-        for r, row in enumerate(matrix):
-            c = 0
-            while c < cols:
-                if row[c]:
-                    start = c
-                    while c < cols and row[c]:
-                        c += 1
-                    self.rect(x + start * module, y + r * module,
-                              (c - start) * module, module + overlap, style="F")
-                else:
-                    c += 1
+        k, page_h = self.k, self.h
+        ops = [
+            f"{(x + c * module) * k:.2f} {(page_h - y - r * module) * k:.2f} "
+            f"{w * module * k:.2f} {-(h * module + overlap) * k:.2f} re"
+            for c, r, w, h in dark_rectangles(matrix)
+        ]
+        self.set_fill_color(0, 0, 0)
+        if ops:
+            self._out("\n".join(ops) + "\nf")
         self.set_fill_color(255, 255, 255)
 
     def logo(self, png: bytes | None, x: float, y: float, max_w: float, max_h: float,
@@ -243,9 +382,40 @@ class DocPDF(FPDF):
         self.cell(0, 4, f"Pagina {self.page_no()} di {{nb}}", align="R")
 
 
+def dark_rectangles(matrix: Matrix) -> list[tuple[int, int, int, int]]:
+    """(column, row, width, height), in modules, of rectangles covering exactly the dark
+    modules: each horizontal run of a row, merged with the same run in the rows below it
+    (the finder patterns' sides, the timing columns), sorted by row then column."""
+    rects: list[tuple[int, int, int, int]] = []
+    open_runs: dict[tuple[int, int], int] = {}  # (first column, end column) -> first row
+    for r, row in enumerate(matrix):
+        runs: list[tuple[int, int]] = []
+        c, cols = 0, len(row)
+        while c < cols:
+            if row[c]:
+                start = c
+                while c < cols and row[c]:
+                    c += 1
+                runs.append((start, c))
+            else:
+                c += 1
+        current = set(runs)
+        for run in [run for run in open_runs if run not in current]:
+            first = open_runs.pop(run)
+            rects.append((run[0], first, run[1] - run[0], r - first))
+        for run in runs:
+            open_runs.setdefault(run, r)
+    rects.extend((run[0], first, run[1] - run[0], len(matrix) - first)
+                 for run, first in open_runs.items())
+    rects.sort(key=lambda rect: (rect[1], rect[0]))
+    return rects
+
+
 def qr_matrix(payload: str, *, version: int | None = None) -> list[list[bool]]:
-    """QR modules (no quiet zone) with error correction M, never boosted."""
-    qr = segno.make_qr(payload, error="m", boost_error=False, version=version)
+    """QR modules (no quiet zone) with error correction M, never boosted; the mask is
+    segno's own choice, made faster (see ``_qr``)."""
+    qr = segno.make_qr(payload, error="m", boost_error=False, version=version,
+                       mask=best_mask(payload, version))
     return [[bool(v) for v in row] for row in qr.matrix]
 
 

@@ -210,16 +210,17 @@ class _Notice:
         pdf.text_at(x2, y, col, 5, FIXED.DEBTOR)
 
         ya = pdf.fit_block(x1, y + 6, col, ente.name, 12, weight="bold", max_lines=2,
-                           min_size=8)
+                           min_size=8, shared=True)
         if ente.sector:
-            ya = pdf.fit_block(x1, ya + 0.5, col, ente.sector, 9, max_lines=2, min_size=7.5)
+            ya = pdf.fit_block(x1, ya + 0.5, col, ente.sector, 9, max_lines=2, min_size=7.5,
+                               shared=True)
         pdf.font(9)
         pdf.text_at(x1, ya + 0.5, col, 4.5, f"Codice fiscale {ente.fiscal_code}")
         ya += 5
         info_text = " · ".join(v for v in (ente.website, ente.email, ente.pec, ente.phone) if v)
         if info_text:
             ya = pdf.fit_block(x1, ya + 0.5, col, info_text, 8.5, color=GREY, max_lines=3,
-                               min_size=7)
+                               min_size=7, shared=True)
 
         yb = pdf.fit_block(x2, y + 6, col, debtor.full_name, 12, weight="bold", max_lines=2,
                            min_size=8)
@@ -243,11 +244,13 @@ class _Notice:
         amount_cents, due, notes = self._headline()
         online = (FIXED.ONLINE_SITE.format(ente=self.info.ente.name)
                   if self.info.payable_on_ente_site else FIXED.ONLINE)
+        # Every text of this module is the guide's or the Ente's: shared=True (see DocPDF._wrap).
         left_h = 5 + 10 + (6 if due else 0) + sum(
-            pdf.fit_height(n, col, 9, max_lines=4) + 1.5 for n in notes)
-        left_h += pdf.fit_height(FIXED.LEGAL, col, 7.5, max_lines=4) + 2
-        right_h = (5 + 5 + pdf.fit_height(online, col, 9, max_lines=6) + 2 + 5
-                   + pdf.fit_height(FIXED.TERRITORY_TEXT, col, 9, max_lines=4) + 2 + 5)
+            pdf.fit_height(n, col, 9, max_lines=4, shared=True) + 1.5 for n in notes)
+        left_h += pdf.fit_height(FIXED.LEGAL, col, 7.5, max_lines=4, shared=True) + 2
+        right_h = (5 + 5 + pdf.fit_height(online, col, 9, max_lines=6, shared=True) + 2 + 5
+                   + pdf.fit_height(FIXED.TERRITORY_TEXT, col, 9, max_lines=4, shared=True)
+                   + 2 + 5)
         height = max(left_h, right_h) + 2 * pad
         pdf.set_fill_color(*FILL)
         pdf.rect(self.left, y, self.width, height, style="F")
@@ -265,17 +268,19 @@ class _Notice:
             pdf.text_at(x1, yy, col, 5, f"{FIXED.DUE} {fmt.format_date(due)}")
             yy += 6
         for note in notes:
-            yy = pdf.fit_block(x1, yy, col, note, 9, max_lines=4) + 1.5
-        pdf.fit_block(x1, yy + 0.5, col, FIXED.LEGAL, 7.5, color=GREY, max_lines=4)
+            yy = pdf.fit_block(x1, yy, col, note, 9, max_lines=4, shared=True) + 1.5
+        pdf.fit_block(x1, yy + 0.5, col, FIXED.LEGAL, 7.5, color=GREY, max_lines=4,
+                      shared=True)
 
         pdf.font(10, "bold", BLUE)
         pdf.text_at(x2, top, col, 5, FIXED.WHERE)
         pdf.font(9.5, "bold")
         pdf.text_at(x2, top + 5.5, col, 4.5, FIXED.APP_IO)
-        yy = pdf.fit_block(x2, top + 10, col, online, 9, max_lines=6)
+        yy = pdf.fit_block(x2, top + 10, col, online, 9, max_lines=6, shared=True)
         pdf.font(9.5, "bold")
         pdf.text_at(x2, yy + 2, col, 4.5, FIXED.TERRITORY)
-        yy = pdf.fit_block(x2, yy + 6.5, col, FIXED.TERRITORY_TEXT, 9, max_lines=4)
+        yy = pdf.fit_block(x2, yy + 6.5, col, FIXED.TERRITORY_TEXT, 9, max_lines=4,
+                           shared=True)
         pdf.font(8.5, "semibold", BLUE)
         pdf.text_at(x2, yy + 2, col, 4.5, FIXED.CTA)
         return y + height
@@ -329,11 +334,11 @@ class _Notice:
                         QR_SIZE)
         xm = x + QR_SIZE + 6
         col = (w - QR_SIZE - 12) / 2
-        pdf.fit_block(xm, top, col, FIXED.QR_SINGLE, 8, color=GREY, max_lines=2)
+        pdf.fit_block(xm, top, col, FIXED.QR_SINGLE, 8, color=GREY, max_lines=2, shared=True)
         yy = pdf.label_value(xm, top + 8, col, FIXED.LABEL_DEBTOR, self.info.debtor.full_name,
                              max_lines=2, whole=True)
         yy = pdf.label_value(xm, yy + 1, col, FIXED.LABEL_ENTE, ente.name, max_lines=2,
-                             whole=True)
+                             whole=True, shared=True)
         yy = pdf.label_value(xm, yy + 1, col, FIXED.LABEL_SUBJECT,
                              item.description or self.subject, max_lines=2, whole=True)
         xr = xm + col + 6
@@ -365,7 +370,7 @@ class _Notice:
         yy = pdf.label_value(xm, top, col, FIXED.POSTAL_ACCOUNT, account.number, size=11,
                              value_weight="mono")
         yy = pdf.label_value(xm, yy + 1, col, FIXED.POSTAL_HOLDER, account.holder,
-                             max_lines=2, whole=True)
+                             max_lines=2, whole=True, shared=True)
         yy = pdf.label_value(xm, yy + 1, col, FIXED.LABEL_DEBTOR, self.info.debtor.full_name,
                              max_lines=2, whole=True)
         yy = pdf.label_value(xm, yy + 1, col, FIXED.LABEL_SUBJECT,
@@ -380,7 +385,7 @@ class _Notice:
         bottom = max(top + QR_SIZE, yy, zz)
         if account.authorisation_code:
             bottom = pdf.fit_block(x, bottom + 1.5, w, account.authorisation_code, 7,
-                                   color=AUTHORISATION_INK, max_lines=2)
+                                   color=AUTHORISATION_INK, max_lines=2, shared=True)
         bottom += pad
         self._frame(self.left, y, self.width, bottom - y)
         return bottom
@@ -439,7 +444,7 @@ class _Notice:
                         QR_SIZE)
         note_w = inner - QR_SIZE - 3
         pdf.fit_block(xi + QR_SIZE + 3, yy, note_w, FIXED.QR_RATES, 7.5, color=GREY,
-                      max_lines=6, min_size=6.5)
+                      max_lines=6, min_size=6.5, shared=True)
         bottom = yy + QR_SIZE + pad
         self._frame(x, y, w, bottom - y)
         return bottom
@@ -465,7 +470,7 @@ class _Notice:
         yy = pdf.label_value(xi, yy, inner, FIXED.POSTAL_ACCOUNT, account.number,
                              value_weight="mono") + 1
         yy = pdf.label_value(xi, yy, inner, FIXED.POSTAL_HOLDER, account.holder, max_lines=2,
-                             whole=True) + 1
+                             whole=True, shared=True) + 1
         yy = pdf.label_value(xi, yy, inner, FIXED.LABEL_NOTICE,
                              format_notice_number(item.notice_number), size=10,
                              value_weight="mono") + 1
@@ -474,7 +479,7 @@ class _Notice:
                              value_weight="mono")
         if account.authorisation_code:
             yy = pdf.fit_block(xi, yy + 1.5, inner, account.authorisation_code, 6.5,
-                               color=AUTHORISATION_INK, max_lines=3, min_size=6)
+                               color=AUTHORISATION_INK, max_lines=3, min_size=6, shared=True)
         bottom = yy + pad
         self._frame(x, y, w, bottom - y)
         return bottom
@@ -551,4 +556,5 @@ class _Notice:
         pdf.rect(x, y, QR_SIZE, QR_SIZE)
         pdf.font(7, "regular", GREY)
         pdf.block_at(x + 1, y + 6, QR_SIZE - 2, 3.2,
-                     "Codice data matrix non disponibile: usa i dati qui accanto.", 5)
+                     "Codice data matrix non disponibile: usa i dati qui accanto.", 5,
+                     shared=True)

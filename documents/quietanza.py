@@ -99,7 +99,7 @@ class _Receipt:
             lines = pdf.lines(value, value_w, max_lines)
             self.room(len(lines) * 4.6 + 1.5)
             pdf.font(8.5, "regular", GREY)
-            label_lines = pdf.lines(label, label_w, 2)
+            label_lines = pdf.lines(label, label_w, 2, shared=True)  # fixed labels
             for i, line in enumerate(label_lines):
                 pdf.text_at(self.left, self.y + 0.3 + i * 4, label_w, 4, line)
             pdf.font(9.5, "semibold")
@@ -117,12 +117,12 @@ class _Receipt:
         x = self.left + (34 if has_logo else 0)
         w = self.width - (34 if has_logo else 0)
         pdf.font(13, "bold")
-        y = pdf.block_at(x, top, w, 6, ente.name, 2)
+        y = pdf.block_at(x, top, w, 6, ente.name, 2, shared=True)
         pdf.font(9, "regular", GREY)
         pdf.text_at(x, y, w, 4.5, f"Codice fiscale {ente.fiscal_code}")
         y += 4.5
         if ente.sector:
-            y = pdf.block_at(x, y, w, 4.5, ente.sector, 1)
+            y = pdf.block_at(x, y, w, 4.5, ente.sector, 1, shared=True)
         y = max(y, top + (19 if has_logo else 0)) + 4
         pdf.font(18, "bold")
         pdf.text_at(self.left, y, self.width, 9, "Quietanza di pagamento")
@@ -212,7 +212,8 @@ class _Receipt:
         pdf.font(8.5, "regular", GREY)
         yy = pdf.block_at(x, self.y + 8, w, 4,
                           "Inquadra il codice QR o apri l'indirizzo qui sotto per controllare "
-                          "che la quietanza corrisponda a quanto registrato dall'Ente.", 3)
+                          "che la quietanza corrisponda a quanto registrato dall'Ente.", 3,
+                          shared=True)
         # Printed whole, however long, so that it can be typed: never cut with an ellipsis.
         pdf.font(9, "semibold", BLUE)
         end = pdf.block_at(x, yy + 1, w, 4.4, url, 8)

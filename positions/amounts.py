@@ -54,10 +54,12 @@ def charges(option, today: date | None = None) -> tuple[int, int]:
     return late, fee
 
 
-def amount_due(option, today: date | None = None) -> Due:
-    """``option``'s amount on ``today`` (default: today in the Ente's time zone)."""
+def amount_due(option, today: date | None = None, transfers=None) -> Due:
+    """``option``'s amount on ``today`` (default: today in the Ente's time zone).
+    ``transfers``: the option's transfers in order, when the caller already read them
+    (the EC endpoint reads them with the option, in one statement)."""
     late, fee = charges(option, today)
-    transfers = list(option.transfers.all())
+    transfers = list(option.transfers.all() if transfers is None else transfers)
     extra = late + fee
     shares = [[transfer, transfer.amount_cents] for transfer in transfers]
     if extra and shares:

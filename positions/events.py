@@ -9,7 +9,8 @@ commit or roll back with the change) or defers with ``transaction.on_commit``.
 
 Senders: ``positions.services.create_position`` and the bulk writers (created),
 ``positions.editing`` (changed, cancelled), ``PaymentOption.mark_paid`` (paid, called by
-the receipt handler under the position's lock) and ``PaymentOption.expire`` (expired).
+the receipt handler under the position's lock), ``PaymentOption.expire`` (expired, one
+option) and ``positions.expiry`` (options_expired, once per position and run).
 """
 
 from __future__ import annotations
@@ -33,6 +34,13 @@ option_paid = Signal()
 
 #: An option that ran out of time: ``option``.
 option_expired = Signal()
+
+#: The options of one position that expired together in one run of ``positions.expiry``
+#: (one transaction, the position locked), sent once after the last of them:
+#: ``position``, ``options`` (by plan, then as created) and ``payable``, whether
+#: the position still has an option that can be paid. Listen to this one, not
+#: ``option_expired``, to tell someone once per position rather than once per option.
+options_expired = Signal()
 
 AMOUNT = "amount"
 DUE_DATE = "due_date"

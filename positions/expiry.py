@@ -3,7 +3,8 @@
 pagoPA's Node asks us about a notice (paVerify/paGetPayment) and we refuse past-due ones
 of such positions already; this makes it a fact of the option, so that ACA is told
 (amount 0, through the option's post_save), the back office and the payer see
-*Scaduta*, and ``positions.events.option_expired`` tells the Ente's systems.
+*Scaduta*, and ``positions.events.options_expired`` (once per position, after all its
+options due have expired) tells the Ente's systems.
 
 One small transaction per position, with the position's row locked (the lock the
 receipt handler takes first), so a receipt arriving meanwhile either waits or has
@@ -20,6 +21,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
+from positions import events
 from positions.editing import payment_in_progress
 from positions.models import PaymentOption, PaymentPosition
 
@@ -53,14 +55,22 @@ def expire_position(position_id: int, today: dt.date) -> tuple[int, int]:
                        .filter(position=position, status=PaymentOption.Status.UNPAID,
                                due_date__lt=today).order_by("plan", "pk"))
         busy = payment_in_progress(options) if options else set()
-        expired = 0
+        expired = []
         for option in options:
             if option.pk in busy:
                 continue
             option.position = position  # the locked row: refresh_status sees every option
             option.expire()
-            expired += 1
-        return expired, len(busy)
+            expired.append(option)
+        if expired:
+            # Once for the lot, so a receiver can tell "the position can no longer be
+            # paid" from "one installment ran out" without counting signals.
+            payable = (PaymentOption.objects.filter(position=position,
+                                                    status=PaymentOption.Status.UNPAID)
+                       .exists())
+            events.options_expired.send(PaymentPosition, position=position,
+                                        options=expired, payable=payable)
+        return len(expired), len(busy)
 
 
 def expire_due(today: dt.date | None = None, limit: int | None = None) -> ExpiryRun:

@@ -6,8 +6,12 @@ diverso* when the amounts differ; *senza ricevuta* when the IUV is one of our no
 but no receipt arrived (an alarm: a receipt lost upstream, or a payment pagoPA made
 without one: STAND_IN_NO_RPT / NO_RPT); *IUV sconosciuto* when the IUV is not one we
 issued; *revocato* when the PSP reports the payment revoked (codice esito 3): staff
-decide, nothing is reopened by itself. STAND_IN (codice 4) is an executed payment the
-Node took in Stand-In: matched like EXECUTED (its receipt is flagged Stand-In).
+decide, nothing is reopened by itself; *doppio* when the same payment (IUV, IUR,
+idTransfer) is already in another current flow stored before this one (a different flow
+id, not an earlier revision of the same flow): the first flow counts it, the later one
+raises *Pagamento rendicontato due volte* and is never *riconciliato* for it. STAND_IN
+(codice 4) is an executed payment the Node took in Stand-In: matched like EXECUTED (its
+receipt is flagged Stand-In).
 
 The lookups are one query per kind of row for a whole flow (chunked IN lists), and the
 results are written with one UPDATE per 1,000 rows: 10,000 payments in a few seconds (bench/).
@@ -50,7 +54,10 @@ ISSUE_OF_STATE = {
     MatchState.NO_RECEIPT: Kind.NO_RECEIPT,
     MatchState.UNKNOWN_IUV: Kind.UNKNOWN_IUV,
     MatchState.REVOKED: Kind.REVOKED,
+    MatchState.DUPLICATE: Kind.DUPLICATE,
 }
+#: The issues a payment closes by itself when it agrees again.
+SELF_CLOSING = [Kind.AMOUNT_MISMATCH, Kind.NO_RECEIPT, Kind.UNKNOWN_IUV, Kind.DUPLICATE]
 
 
 def _chunks(values: Sequence[Any]) -> Iterator[Sequence[Any]]:
@@ -71,21 +78,36 @@ def match_flow(flow: Flow, now: dt.datetime | None = None) -> dict[str, int]:
 
 
 def match_in_memory(organization: Organization, payments: list[FlowPayment],
-                    now: dt.datetime | None = None) -> dict[str, int]:
+                    now: dt.datetime | None = None, *,
+                    new_flow: tuple[str, str] | None = None) -> dict[str, int]:
     """Set the match fields of ``payments`` (saved or not) from our receipts, options
     and transfers; writes nothing. Returns how many ended in each state.
 
     A new flow's payments are matched this way before they are inserted (reads outside
-    any transaction, rows inserted already matched: no UPDATE); a receipt arriving in
-    between is caught by the sync's :func:`rematch_unsettled`."""
+    any transaction, rows inserted already matched: no UPDATE), with ``new_flow`` its
+    (flow id, PSP) so that its own earlier revisions are not taken for other flows; a
+    receipt arriving in between is caught by the sync's :func:`rematch_unsettled`."""
     now = now or timezone.now()
     iuvs = sorted({p.iuv for p in payments})
     receipts = _receipts(organization, iuvs)
     options = _options(organization, iuvs)
     transfers = _transfers([o[0] for o in options.values()])
+    flows = dict.fromkeys([p.flow_id for p in payments if p.flow_id is not None])
+    # One stored flow matched again (match_flow): its own rows can never be another
+    # flow's report, and leaving them out keeps the read as small as for a new flow.
+    reports = _current_reports(organization, iuvs,
+                               exclude_flow=next(iter(flows)) if len(flows) == 1 else None)
+    if flows:
+        flows.update({pk: (fdr, psp) for pk, fdr, psp in Flow.objects.filter(
+            pk__in=list(flows)).values_list("pk", "fdr", "psp_id")})
     counts: dict[str, int] = {}
     for payment in payments:
         _match_one(payment, receipts, options, transfers)
+        own = new_flow if payment.flow_id is None else flows.get(payment.flow_id)
+        first = _reported_before(payment, own, reports)
+        payment.duplicate_of = first
+        if first is not None and payment.pay_status != PayStatus.REVOKED:
+            payment.match_state = MatchState.DUPLICATE
         payment.matched_at = now
         counts[payment.match_state] = counts.get(payment.match_state, 0) + 1
     return counts
@@ -124,7 +146,7 @@ def match_payments(organization: Organization, payments: list[FlowPayment], *,
         # open above.
         open_issues = ReconciliationIssue.objects.filter(
             organization=organization, state=ReconciliationIssue.State.OPEN,
-            kind__in=[Kind.AMOUNT_MISMATCH, Kind.NO_RECEIPT, Kind.UNKNOWN_IUV])
+            kind__in=SELF_CLOSING)
         current_key = {payment_issue_key(ISSUE_OF_STATE[p.match_state], p.pk)
                        for p in payments if p.match_state in ISSUE_OF_STATE}
         for chunk in _chunks([p.pk for p in payments]):
@@ -215,10 +237,50 @@ def _match_one(payment: FlowPayment, receipts: dict, options: dict, transfers: d
 
 
 def _detail(payment: FlowPayment) -> dict[str, Any]:
-    return {"iuv": payment.iuv, "iur": payment.iur, "id_transfer": payment.id_transfer,
-            "amount_cents": payment.amount_cents,
-            "expected_amount_cents": payment.expected_amount_cents,
-            "pay_status": payment.pay_status}
+    detail = {"iuv": payment.iuv, "iur": payment.iur, "id_transfer": payment.id_transfer,
+              "amount_cents": payment.amount_cents,
+              "expected_amount_cents": payment.expected_amount_cents,
+              "pay_status": payment.pay_status}
+    first = getattr(payment, "duplicate_of", None)
+    if payment.match_state == MatchState.DUPLICATE and first is not None:
+        detail["first_flow"], detail["first_psp"] = first[1], first[2]
+    return detail
+
+
+#: (IUV, IUR, idTransfer) -> [(flow pk, flow id, PSP)] of the current flows reporting it.
+Reports = dict[tuple[str, str, int], list[tuple[int, str, str]]]
+
+
+def _current_reports(organization: Organization, iuvs: list[str],
+                     exclude_flow: int | None = None) -> Reports:
+    """Where the current flows of the Ente (but ``exclude_flow``) already report these
+    IUVs (revocations left out: a revocation after the payment is a report of its own,
+    not a second count)."""
+    found: Reports = {}
+    for chunk in _chunks(iuvs):
+        rows = (FlowPayment.objects
+                .filter(flow__organization=organization, flow__status=Flow.Status.CURRENT,
+                        iuv__in=chunk)
+                .exclude(pay_status=PayStatus.REVOKED))
+        if exclude_flow is not None:
+            rows = rows.exclude(flow_id=exclude_flow)
+        rows = (rows
+                .values_list("iuv", "iur", "id_transfer", "flow_id", "flow__fdr",
+                             "flow__psp_id"))
+        for iuv, iur, id_transfer, flow_pk, fdr, psp in rows:
+            found.setdefault((iuv, iur, id_transfer), []).append((flow_pk, fdr, psp))
+    return found
+
+
+def _reported_before(payment: FlowPayment, own: tuple[str, str] | None,
+                     reports: Reports) -> tuple[int, str, str] | None:
+    """The first other flow (stored before this payment's, not a revision of it) that
+    reports the same payment; None when this one is the first."""
+    earlier = [(pk, fdr, psp)
+               for pk, fdr, psp in reports.get((payment.iuv, payment.iur,
+                                                payment.id_transfer), [])
+               if (fdr, psp) != own and (payment.flow_id is None or pk < payment.flow_id)]
+    return min(earlier) if earlier else None
 
 
 def _receipts(organization: Organization, iuvs: list[str]) -> dict[tuple[str, str], dict]:

@@ -100,6 +100,9 @@ class MatchState(models.TextChoices):
     NO_RECEIPT = "senza_ricevuta", _("In flusso ma senza ricevuta")
     REVOKED = "revocato", _("Revocato")
     UNKNOWN_IUV = "iuv_sconosciuto", _("IUV non emesso dall'Ente")
+    # The same IUV, IUR and idTransfer already in another current flow (not a revision
+    # of this one): counted there, not here.
+    DUPLICATE = "doppio", _("Già rendicontato in un altro flusso")
 
 
 class FlowPayment(models.Model):
@@ -157,6 +160,7 @@ class ReconciliationIssue(models.Model):
         UNREPORTED = "non_rendicontata", _("Ricevuta non rendicontata")
         REVOKED = "revocato", _("Pagamento revocato")
         UNKNOWN_IUV = "iuv_sconosciuto", _("Pagamento per uno IUV non emesso")
+        DUPLICATE = "rendicontato_due_volte", _("Pagamento rendicontato due volte")
         TOTAL_MISMATCH = "totale_diverso", _("Totale del flusso diverso dai pagamenti")
         NEW_REVISION = "nuova_revisione", _("Nuova revisione del flusso")
         UNKNOWN_PSP = "psp_sconosciuto", _("PSP sconosciuto")

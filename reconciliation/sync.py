@@ -11,7 +11,8 @@ own short transaction, then matched in another. Bad input never stops the run:
 * garbage (not the schema, a flow for another Ente, a header that does not match the
   list) is refused with its reason in the run's ``problems`` and the log;
 * data that parses but is wrong (a payment that does not, a duplicate index, totals that
-  do not add up, a PSP none of our receipts ever named) is stored and goes to the queue.
+  do not add up, a PSP none of our receipts ever named, a payment another current flow
+  already reported) is stored and goes to the queue.
 
 The watermark (``publishedGt`` of the next run) moves to the latest publication stored,
 but never past a flow that could not be fetched because the service was unavailable.
@@ -277,7 +278,8 @@ def _store(organization: Organization, ref: api.FlowRef, header: api.Flow,
     payments = [FlowPayment(index=p.index, iuv=p.iuv, iur=p.iur, id_transfer=p.id_transfer,
                             amount_cents=p.amount_cents, pay_status=p.pay_status,
                             pay_date=p.pay_date) for p in rows]
-    matching.match_in_memory(organization, payments, now)
+    matching.match_in_memory(organization, payments, now,
+                             new_flow=(header.fdr, header.sender.psp_id))
     with transaction.atomic():
         same = Flow.objects.filter(organization=organization, fdr=ref.fdr,
                                    psp_id=ref.psp_id)

@@ -4,8 +4,8 @@ PSP-side operations the API offers; and the Ente's treasurer books each flow's c
 
 Faults a tester may ask for (``FAULTS``) apply to the first flow of the run, so a test
 knows which one: a payment missing, a wrong amount, an IUV the Ente never issued, a flow
-the organisations' API serves garbled, a second revision, a flow with no credit and a
-credit with no flow.
+the organisations' API serves garbled, a second revision, a flow with no credit, a
+credit with no flow and a payment reported again in a second flow of the same PSP.
 """
 
 from __future__ import annotations
@@ -35,6 +35,8 @@ FAULTS: dict[str, Promise] = {
     "orphan_credit": _("un accredito in tesoreria senza flusso"),
     "unknown_iuv": _("un pagamento con uno IUV che l'Ente non ha mai emesso"),
     "malformed": _("un flusso con dati malformati"),
+    "duplicated_payment": _("un pagamento rendicontato di nuovo in un secondo flusso "
+                            "dello stesso PSP"),
 }
 
 #: The BIC each sandbox PSP pours its credits from (bicCodePouringBank).
@@ -150,11 +152,22 @@ def publish_day(day: dt.date, organization: str | None = None,
                     credits.append(_credit(flow, provider, rows))
                     if "orphan_credit" in mine:
                         credits.append(_credit(flow, provider, rows, orphan=True))
+                again = None
+                if "duplicated_payment" in mine:
+                    # The PSP's next flow id of the day carries the first payment once
+                    # more (and is credited for it): a double report, not a revision.
+                    again_name, again_progressive = _next_name(day, psp_id)
+                    again = _send(psp_id, again_name,
+                                  _header(again_name, again_progressive, day, provider,
+                                          ente, ente_name, now), rows[:1], day, now)
+                    credits.append(_credit(again, provider, rows[:1]))
         except fdr.FdrError as error:  # e.g. the same day published twice at once
             log.warning("Sandbox FdR: %s not published: %s", name, error.message)
             report.skipped.append(f"{name}: {error.message}")
             continue
         report.flows.append(flow)
+        if again is not None:
+            report.flows.append(again)
         report.credits.extend(credits)
     return report
 

@@ -21,12 +21,17 @@ from organizations.models import Organization
 class EventType(models.TextChoices):
     PAID = "position.paid", _("Pagamento ricevuto (position.paid)")
     CANCELLED = "position.cancelled", _("Posizione annullata (position.cancelled)")
-    EXPIRED = "position.expired", _("Rata scaduta (position.expired)")
+    # Once per position, when its last payable option expires (see webhooks.receivers).
+    EXPIRED = "position.expired", _("Posizione scaduta, non più pagabile (position.expired)")
+    # An option expired while the position can still be paid another way.
+    OPTION_EXPIRED = "option.expired", _("Rata scaduta, posizione ancora pagabile "
+                                         "(option.expired)")
     PING = "ping", _("Prova (ping)")
 
 
 #: What a responsabile may subscribe to (the ping goes to one endpoint on request).
-SUBSCRIBABLE = [EventType.PAID, EventType.CANCELLED, EventType.EXPIRED]
+SUBSCRIBABLE = [EventType.PAID, EventType.CANCELLED, EventType.EXPIRED,
+                EventType.OPTION_EXPIRED]
 
 
 class Endpoint(models.Model):

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.dispatch import receiver
 
 from positions import events
-from positions.models import PaymentOption
+from positions.models import PaymentOption, PaymentPosition
 from webhooks.models import EventType
 from webhooks.publish import iso, option_data, position_data, publish
 
@@ -28,7 +28,18 @@ def position_cancelled(sender, position, reason: str, **kwargs) -> None:
              "options": [option_data(o) for o in position.options.order_by("plan", "pk")]})
 
 
-@receiver(events.option_expired, dispatch_uid="webhooks.option_expired")
-def option_expired(sender, option: PaymentOption, **kwargs) -> None:
-    publish(option.organization, EventType.EXPIRED,
-            {"position": position_data(option.position), "option": option_data(option)})
+@receiver(events.options_expired, dispatch_uid="webhooks.options_expired")
+def options_expired(sender, position: PaymentPosition, options: list[PaymentOption],
+                    payable: bool, **kwargs) -> None:
+    """``position.expired`` once, with every option that expired, when nothing of the
+    position is payable any more; while something still is (the single payment past its
+    date with the installments still open, one installment of several), one
+    ``option.expired`` per option instead, for the endpoints that want them."""
+    if not payable:
+        publish(position.organization, EventType.EXPIRED,
+                {"position": position_data(position),
+                 "options": [option_data(o) for o in options]})
+        return
+    for option in options:
+        publish(position.organization, EventType.OPTION_EXPIRED,
+                {"position": position_data(position), "option": option_data(option)})

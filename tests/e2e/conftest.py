@@ -83,3 +83,13 @@ def assert_accessible(page) -> None:
         for v in result["violations"]
     ]
     assert not bad, "\n".join(bad)
+
+
+def backoffice_menu(page, name: str) -> None:
+    """Click an entry of the back office's menu, opening its group first (the groups of
+    backoffice/menu.py are dropdowns: their links are hidden until opened)."""
+    nav = page.get_by_role("navigation", name="Menu del back office")
+    link = nav.get_by_role("link", name=name, exact=True, include_hidden=True)
+    if not link.is_visible():
+        link.locator("xpath=ancestor::li[contains(@class, 'dropdown')][1]/button").click()
+    link.click()

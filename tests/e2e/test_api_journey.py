@@ -16,7 +16,7 @@ from playwright.sync_api import expect
 from organizations.models import StaffRole
 from positions.models import PaymentPosition
 from tests.backoffice.conftest import make_staff
-from tests.e2e.conftest import AXE_JS, assert_accessible
+from tests.e2e.conftest import AXE_JS, assert_accessible, backoffice_menu
 from tests.e2e.test_backoffice_journey import staff_log_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -33,8 +33,7 @@ def _position() -> dict:
 def test_token_docs_and_a_call(page, live_server, organization, service):
     boss = make_staff(organization, "responsabile@example.it", StaffRole.MANAGER)
     staff_log_in(page, boss)
-    page.get_by_role("navigation", name="Menu del back office").get_by_role(
-        "link", name="Token API").click()
+    backoffice_menu(page, "Token API")
     assert_accessible(page)
     page.get_by_label("Nome del sistema che lo userà").fill("Gestionale tributi")
     page.get_by_role("button", name="Crea il token").click()

@@ -11,7 +11,7 @@ import pytest
 from appio.models import IoConfig, IoMessage
 from positions.models import PaymentOption
 from sandbox.models import IoProfile, IoService
-from tests.e2e.conftest import assert_accessible
+from tests.e2e.conftest import assert_accessible, backoffice_menu
 from tests.e2e.test_pay_journeys import checkout
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -79,7 +79,7 @@ def test_responsabile_enters_the_key_and_sees_what_io_did(page, live_server, set
     IoService.objects.create(name="Comune di Prova", key=KEY,
                              organization_fiscal_code=organization.fiscal_code)
     staff_log_in(page, make_staff(organization, "resp@example.it", StaffRole.MANAGER))
-    page.get_by_role("link", name="App IO").first.click()
+    backoffice_menu(page, "App IO")
     assert_accessible(page)
     page.locator("label[for=id_enabled]").click()  # Bootstrap Italia draws the box
     assert page.get_by_label("Invia messaggi in App IO").is_checked()

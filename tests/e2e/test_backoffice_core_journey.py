@@ -13,7 +13,7 @@ from django_otp.oath import TOTP
 from playwright.sync_api import expect
 
 from organizations.models import StaffMembership, StaffRole
-from tests.e2e.conftest import assert_accessible
+from tests.e2e.conftest import assert_accessible, backoffice_menu
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -48,8 +48,7 @@ def test_first_login_staff_and_audit(page, organization, django_user_model):
     page.get_by_role("button", name="Conferma e accedi").click()
 
     expect(page.get_by_role("heading", name="Cruscotto")).to_be_visible()
-    page.get_by_role("navigation", name="Menu del back office").get_by_role(
-        "link", name="Staff").click()
+    backoffice_menu(page, "Staff")
     expect(page.get_by_role("heading", name="Staff dell'Ente")).to_be_visible()
     assert_accessible(page)
     page.get_by_role("link", name="Aggiungi una persona").click()
@@ -61,7 +60,7 @@ def test_first_login_staff_and_audit(page, organization, django_user_model):
     expect(page.get_by_text("olga@example.it è nello staff")).to_be_visible()
     expect(page.get_by_role("cell", name="olga@example.it", exact=True)).to_be_visible()
 
-    page.get_by_role("link", name="Registro attività").click()
+    backoffice_menu(page, "Registro attività")
     expect(page.get_by_role("heading", name="Registro attività")).to_be_visible()
     table = page.locator("table")
     for label in ("Accesso al back office", "Secondo fattore attivato",

@@ -18,7 +18,7 @@ from playwright.sync_api import expect
 from organizations.models import StaffRole
 from positions.models import PaymentOption, PaymentPosition
 from tests.backoffice.conftest import login_staff, make_staff
-from tests.e2e.conftest import assert_accessible
+from tests.e2e.conftest import assert_accessible, backoffice_menu
 from tests.e2e.test_backoffice_core_journey import totp_now
 from tests.e2e.test_backoffice_journey import staff_log_in
 from tests.payments.conftest import node, official_schemas, site, validate  # noqa: F401
@@ -31,8 +31,7 @@ BASE = "/comune-di-prova/backoffice/"
 
 
 def menu(page, name: str) -> None:
-    page.get_by_role("navigation", name="Menu del back office").get_by_role(
-        "link", name=name).click()
+    backoffice_menu(page, name)
 
 
 def log_out(page) -> None:

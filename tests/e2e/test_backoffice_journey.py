@@ -13,7 +13,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from positions.models import PaymentOption, PaymentPosition
 from tests.backoffice.conftest import make_staff
-from tests.e2e.conftest import assert_accessible
+from tests.e2e.conftest import assert_accessible, backoffice_menu
 from tests.payments.conftest import node, official_schemas, site, validate  # noqa: F401
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -43,7 +43,7 @@ def test_operator_creates_a_plan_the_debtor_finds_it_then_a_cancelled_notice_is_
     other = make_position(causale="Trasporto scolastico Ottobre", reference="TS-2026-10")
     staff_log_in(page, operator)
 
-    page.get_by_role("link", name="Posizioni").click()
+    backoffice_menu(page, "Posizioni")
     page.wait_for_url(re.compile(r"/backoffice/posizioni/$"))
     assert "Trasporto scolastico Ottobre" in page.locator("main").inner_text()
     assert_accessible(page)

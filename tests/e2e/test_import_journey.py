@@ -19,7 +19,7 @@ from backoffice.models import ImportRun
 from organizations.models import StaffRole
 from positions.models import PaymentPosition
 from tests.backoffice.conftest import make_staff
-from tests.e2e.conftest import assert_accessible
+from tests.e2e.conftest import assert_accessible, backoffice_menu
 from tests.e2e.test_backoffice_journey import staff_log_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -44,8 +44,7 @@ def import_file(tmp_path, second_code: str):
 
 
 def menu(page, name: str) -> None:
-    page.get_by_role("navigation", name="Menu del back office").get_by_role(
-        "link", name=name).click()
+    backoffice_menu(page, name)
 
 
 def upload(page, path) -> None:

@@ -11,7 +11,7 @@ from django.test import Client
 from playwright.sync_api import expect
 
 from tests.backoffice.conftest import login_staff, make_staff
-from tests.e2e.conftest import assert_accessible
+from tests.e2e.conftest import assert_accessible, backoffice_menu
 from tests.webhooks.conftest import Receiver
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -35,7 +35,7 @@ def test_responsabile_connects_the_entes_system(staff_page, organization):
     receiver = Receiver(secret="").start()
     try:
         page.goto(f"/{organization.slug}/backoffice/")
-        page.get_by_role("link", name="Notifiche").first.click()
+        backoffice_menu(page, "Notifiche")
         expect(page.get_by_role("heading", name="Notifiche ai sistemi dell'Ente")).to_be_visible()
         assert_accessible(page)
         page.get_by_role("link", name="Registra un endpoint").click()

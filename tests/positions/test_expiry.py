@@ -97,3 +97,24 @@ def test_the_command_and_the_schedule(make_position, settings):
     assert status(option) == "expired"
     assert "expire_positions" in COMMANDS and "send_webhooks" in COMMANDS
     assert configured()["expire_positions"] > 0 and configured()["send_webhooks"] > 0
+
+
+def test_a_position_s_options_expiring_together_are_announced_once(make_position):
+    seen = []
+
+    def listen(sender, position, options, payable, **kwargs):
+        seen.append((position.pk, [o.pk for o in options], payable))
+
+    due = TODAY + dt.timedelta(days=1)
+    position = make_position(switch_to_expired=True, installments=[
+        OptionSpec(3000, due), OptionSpec(1000, due, installment_number=1),
+        OptionSpec(2000, TODAY + dt.timedelta(days=40), installment_number=2)])
+    single, first, second = position.options.order_by("plan", "pk")
+    events.options_expired.connect(listen)
+    try:
+        expire_due(TODAY + dt.timedelta(days=2))
+        expire_due(TODAY + dt.timedelta(days=41))
+    finally:
+        events.options_expired.disconnect(listen)
+    assert seen == [(position.pk, [single.pk, first.pk], True),
+                    (position.pk, [second.pk], False)]

@@ -220,3 +220,26 @@ def test_fdr_down_fails_the_run_and_the_next_one_catches_up(organization, pay_po
     Station.objects.filter(ec_fiscal_code=organization.fiscal_code).update(fdr_failure="")
     ok = sync.sync_organization(organization)
     assert ok.outcome == SyncRun.Outcome.OK and states() == {a.iuv: MatchState.RECONCILED}
+
+
+def test_a_payment_in_a_second_flow_of_the_psp_is_counted_once(organization, pay_positions):
+    a, b = pay_positions(2)
+    report = publish(organization, "duplicated_payment")
+    assert len(report.flows) == 2 and report.flows[0].fdr != report.flows[1].fdr
+
+    run = sync.sync_organization(organization)
+
+    assert run.outcome == SyncRun.Outcome.OK and run.flows_stored == 2
+    first, second = Flow.objects.order_by("pk")
+    assert first.status == second.status == Flow.Status.CURRENT
+    assert first.psp_id == second.psp_id and first.fdr != second.fdr
+    assert dict(first.payments.values_list("iuv", "match_state")) == {
+        a.iuv: MatchState.RECONCILED, b.iuv: MatchState.RECONCILED}
+    assert list(second.payments.values_list("iuv", "match_state")) == [
+        (a.iuv, MatchState.DUPLICATE)]
+    assert FlowPayment.objects.filter(match_state=MatchState.RECONCILED).count() == 2
+    issue = ReconciliationIssue.objects.get(state="open")
+    assert (issue.kind, issue.flow) == (Kind.DUPLICATE, second)
+    assert issue.detail["first_flow"] == first.fdr
+    again = sync.sync_organization(organization)  # nothing new, nothing raised twice
+    assert again.flows_stored == 0 and open_issues() == [Kind.DUPLICATE]

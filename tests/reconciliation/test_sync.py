@@ -154,6 +154,44 @@ def test_a_new_revision_supersedes_and_the_change_is_visible(organization, fake,
     assert closed.state == "resolved" and "revisione 2" in closed.notes
 
 
+def test_a_payment_in_two_current_flows_of_a_psp_counts_once(organization, fake, client,
+                                                              options):
+    a, b = options[:2]
+    paid(a, "IUR-A")
+    paid(b, "IUR-B")
+    first_rows = [payment(1, a.iuv, "IUR-A", a.amount_cents)]
+    fake.publish(flow("F1", organization.fiscal_code, first_rows, psp_id=PSP), first_rows)
+    run(organization, client)
+    # Another flow id of the same PSP, a day later, reports A again next to B.
+    second_rows = [payment(1, a.iuv, "IUR-A", a.amount_cents),
+                   payment(2, b.iuv, "IUR-B", b.amount_cents)]
+    fake.publish(flow("F2", organization.fiscal_code, second_rows, psp_id=PSP,
+                      published="2026-11-29T08:00:00Z"), second_rows)
+
+    result = run(organization, client)
+    run(organization, client)  # again: nothing changes, nothing is raised twice
+
+    assert result.outcome == SyncRun.Outcome.OK and result.flows_stored == 1
+    first, second = Flow.objects.order_by("pk")
+    assert list(first.payments.values_list("match_state", flat=True)) == [
+        MatchState.RECONCILED]
+    assert dict(second.payments.values_list("index", "match_state")) == {
+        1: MatchState.DUPLICATE, 2: MatchState.RECONCILED}
+    assert FlowPayment.objects.filter(iuv=a.iuv,
+                                      match_state=MatchState.RECONCILED).count() == 1
+    issue = ReconciliationIssue.objects.get()
+    assert (issue.kind, issue.state, issue.flow) == (Kind.DUPLICATE, "open", second)
+    assert issue.get_kind_display() == "Pagamento rendicontato due volte"
+    assert issue.payment.index == 1 and issue.detail["first_flow"] == "F1"
+    # A full rematch of either flow keeps the first as the one that counts.
+    from reconciliation import matching
+
+    matching.match_flow(first)
+    matching.match_flow(second)
+    assert FlowPayment.objects.get(flow=first).match_state == MatchState.RECONCILED
+    assert issues() == [(Kind.DUPLICATE, "open")]
+
+
 def test_an_older_revision_is_logged_and_ignored(organization, fake, client, options,
                                                  caplog):
     a = options[0]

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 def test_the_sandbox_statement_is_imported_and_matched(request, organization, make_flow):
     assert organization.fiscal_code == EC
     pay = request.getfixturevalue("sandbox_payment")
-    at = timezone.now().replace(hour=10, minute=0)
+    at = timezone.localtime().replace(hour=10, minute=0)  # 10:00 of the Ente's day
     for n in range(3):
         pay(f"0200000000000000{n}", paid_at=at)
     today = timezone.localdate()

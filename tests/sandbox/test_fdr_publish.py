@@ -38,7 +38,7 @@ def today():
 def day_of_payments(sandbox_payment, today):
     """Three payments for the Ente with one PSP (one of them shared with another Ente),
     one with another PSP in Stand-In, and what must stay out: yesterday's, a refusal."""
-    at = timezone.now().replace(hour=10, minute=0)
+    at = timezone.localtime().replace(hour=10, minute=0)  # 10:00 of the Ente's day
     return {
         "a": sandbox_payment("02000000000000001", paid_at=at),
         "b": sandbox_payment("02000000000000002", paid_at=at + dt.timedelta(minutes=1),

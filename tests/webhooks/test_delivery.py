@@ -175,8 +175,74 @@ def test_cancellation_and_expiry_are_events_too(endpoint, receiver, make_positio
         expire_due(option.due_date + dt.timedelta(days=1))
     expired = receiver.received[1]
     assert expired.valid and expired.json["type"] == "position.expired"
-    assert expired.json["data"]["option"]["iuv"] == option.iuv
+    assert [o["iuv"] for o in expired.json["data"]["options"]] == [option.iuv]
     assert expired.json["data"]["position"]["status"] == "expired"
+
+
+def single_and_installments(make_position, single_due, installment_dues):
+    from positions.services import OptionSpec
+
+    return make_position(switch_to_expired=True, reference="TARI-2026-0001", installments=[
+        OptionSpec(12000, single_due),
+        *[OptionSpec(4000, due, installment_number=n)
+          for n, due in enumerate(installment_dues, start=1)]])
+
+
+def test_a_position_expiring_whole_is_one_event_with_all_its_options(
+        endpoint, receiver, make_position, django_capture_on_commit_callbacks):
+    from positions.expiry import expire_due
+
+    today = timezone.localdate()
+    due = today + dt.timedelta(days=5)
+    position = single_and_installments(make_position, due, [due, due, due])
+    with django_capture_on_commit_callbacks(execute=True):
+        assert expire_due(due + dt.timedelta(days=1)).expired == 4
+    (expired,) = receiver.received  # not one per option
+    assert expired.valid and expired.json["type"] == "position.expired"
+    assert [o["iuv"] for o in expired.json["data"]["options"]] == [
+        o.iuv for o in position.options.order_by("plan", "pk")]
+    assert {o["status"] for o in expired.json["data"]["options"]} == {"expired"}
+    assert Event.objects.filter(type="option.expired").count() == 0
+
+
+def test_an_option_expiring_while_the_position_is_still_payable_is_option_expired(
+        endpoint, receiver, make_position, django_capture_on_commit_callbacks):
+    from positions.expiry import expire_due
+
+    today = timezone.localdate()
+    dues = [today + dt.timedelta(days=d) for d in (10, 40, 70)]
+    position = single_and_installments(make_position, today + dt.timedelta(days=5), dues)
+    single, first, second, third = position.options.order_by("plan", "pk")
+    with django_capture_on_commit_callbacks(execute=True):
+        expire_due(today + dt.timedelta(days=6))  # the single payment only
+        expire_due(dues[0] + dt.timedelta(days=1))  # installment 1
+    assert [r.json["type"] for r in receiver.received] == ["option.expired"] * 2
+    assert [r.json["data"]["option"]["iuv"] for r in receiver.received] == [
+        single.iuv, first.iuv]
+    assert receiver.received[1].json["data"]["position"]["status"] == "valid"
+    with django_capture_on_commit_callbacks(execute=True):
+        expire_due(dues[2] + dt.timedelta(days=1))  # installments 2 and 3 together
+    last = receiver.received[2]
+    assert len(receiver.received) == 3 and last.json["type"] == "position.expired"
+    assert [o["iuv"] for o in last.json["data"]["options"]] == [second.iuv, third.iuv]
+    assert last.json["data"]["position"]["status"] == "expired"
+
+
+def test_an_endpoint_without_option_expired_hears_only_the_position(
+        endpoint, receiver, make_position, django_capture_on_commit_callbacks):
+    from positions.expiry import expire_due
+
+    endpoint.events = ["position.expired"]
+    endpoint.save()
+    today = timezone.localdate()
+    single_and_installments(make_position, today + dt.timedelta(days=5),
+                            [today + dt.timedelta(days=30)])
+    with django_capture_on_commit_callbacks(execute=True):
+        expire_due(today + dt.timedelta(days=6))
+    assert receiver.received == [] and Event.objects.count() == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        expire_due(today + dt.timedelta(days=31))
+    assert [r.json["type"] for r in receiver.received] == ["position.expired"]
 
 
 def test_only_subscribed_active_endpoints_of_the_ente_get_an_event(
