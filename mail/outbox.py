@@ -1,7 +1,8 @@
 """Queue an email (in the caller's transaction) and deliver it from the worker.
 
 ``queue_email`` is the only way the portal sends mail: the row is written with the rest
-of the change, and the delivery task is enqueued after commit. If SMTP is down the task
+of the change, and so is the delivery job when the job queue is the database (else it is
+enqueued after commit; ``sportello.outbox.enqueue_with_change``). If SMTP is down the task
 records the failure and the email is retried with back-off (by the task itself where the
 job queue can defer, and by ``manage.py send_outbox`` in any case).
 
@@ -19,7 +20,6 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
 from django.utils import timezone
 
 from mail.models import GIVE_UP_AFTER, EmailAttachment, OutgoingEmail
@@ -51,7 +51,7 @@ def queue_email(
     organization=None,
     deferred: Iterable[Deferred] = (),
 ) -> OutgoingEmail:
-    """Store the email and schedule its delivery once the transaction commits.
+    """Store the email and its delivery job, which commit with the caller's change.
 
     ``deferred`` attachments are built by the delivery job, not here: the caller's
     transaction stays short (a receipt holds row locks while it queues its email)."""
@@ -66,14 +66,11 @@ def queue_email(
          *(EmailAttachment(email=email, builder=builder, builder_ref=str(ref))
            for builder, ref in deferred)]
     )
-    transaction.on_commit(lambda: _enqueue(email.pk))
-    return email
-
-
-def _enqueue(email_id: int) -> None:
     from mail.tasks import deliver_email
 
-    outbox.enqueue(deliver_email, email_id, log, "Could not enqueue delivery of email %s")
+    outbox.enqueue_with_change(deliver_email, email.pk, log,
+                               "Could not enqueue delivery of email %s")
+    return email
 
 
 def deliver(email_id: int) -> bool:

@@ -45,14 +45,34 @@ def base_url() -> str:
 
 
 def schedule(option_id: int) -> None:
-    """Mark the option's mirror stale; push it once the current transaction commits."""
-    now = timezone.now()
-    updated = AcaPush.objects.filter(option_id=option_id).exclude(
-        status=AcaPush.Status.PENDING).update(status=AcaPush.Status.PENDING, pending_since=now,
-                                              next_attempt_at=now, attempts=0)
-    if not updated:
-        AcaPush.objects.get_or_create(option_id=option_id)
-    transaction.on_commit(lambda: enqueue(option_id))
+    """Mark the option's mirror stale; the push job commits with the change (after
+    commit where the job queue is not the database)."""
+    _mark_pending(option_id)
+    from payments.tasks import push_aca
+
+    outbox.enqueue_with_change(push_aca, option_id, log,
+                               "Could not enqueue the ACA push of option %s")
+
+
+def _mark_pending(option_id: int) -> None:
+    """The option's push row, created pending or made pending again (a row already
+    pending keeps its time and attempts): one upsert, where an UPDATE then a
+    get_or_create took one to four statements inside a receipt's lock."""
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    meta, quote = AcaPush._meta, connection.ops.quote_name
+    table = quote(meta.db_table)
+    column = {name: quote(meta.get_field(name).column) for name in (
+        "option", "status", "attempts", "pending_since", "next_attempt_at", "last_error",
+        "aca_iuv", "needs_attention")}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} ({', '.join(column.values())}) "  # noqa: S608
+            f"VALUES (%s, %s, 0, %s, %s, '', '', %s) ON CONFLICT ({column['option']}) "
+            f"DO UPDATE SET {column['status']} = EXCLUDED.{column['status']}, "
+            f"{column['pending_since']} = EXCLUDED.{column['pending_since']}, "
+            f"{column['next_attempt_at']} = EXCLUDED.{column['next_attempt_at']}, "
+            f"{column['attempts']} = 0 WHERE {table}.{column['status']} <> %s",
+            [option_id, AcaPush.Status.PENDING, now, now, False, AcaPush.Status.PENDING])
 
 
 def schedule_created(position_ids: list[int]) -> None:

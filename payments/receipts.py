@@ -25,6 +25,7 @@ import logging
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
+from django.db.models import Case, Value, When
 from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -73,16 +74,22 @@ def _lock_option(organization: Organization, notice_number: str) -> PaymentOptio
     two receipts for two installments of one position, each holding only its own
     option's lock, would each see the other installment unpaid and leave the position
     "partially paid" with both paid. Locking the position row first serialises them.
+
+    Two statements: the position found through the notice and locked in one (its debtor
+    and service come along, unlocked: the receivers of the payment read them), then the
+    option, read under the lock with its status as it is now. The option's Ente is the
+    caller's, not read again.
     """
-    found = (PaymentOption.objects.filter(organization=organization,
-                                          notice_number=notice_number)
-             .values_list("pk", "position_id").first())
-    if found is None:
+    options = PaymentOption.objects.filter(organization=organization,
+                                           notice_number=notice_number)
+    position = (PaymentPosition.objects.select_for_update(of=("self",))
+                .select_related("debtor", "service")
+                .filter(pk__in=options.values("position_id")).first())
+    if position is None:
         return None
-    option_pk, position_pk = found
-    position = PaymentPosition.objects.select_for_update().get(pk=position_pk)
-    option = PaymentOption.objects.select_for_update(of=("self",)).get(pk=option_pk)
+    option = options.select_for_update(of=("self",)).get(position_id=position.pk)
     option.position = position  # the locked row, with the status as it is now
+    option.organization = organization
     return option
 
 
@@ -105,6 +112,7 @@ def receive(organization: Organization, info: ReceiptInfo, raw_xml: str, version
             apply = _judge(receipt, option, info, wrong_station)
             if receipt.flags != previous_flags:
                 receipt.reviewed_at, receipt.reviewed_by = None, None  # new facts
+            receipt.applied = apply  # stored with the row: no UPDATE of its own
             receipt.save()
             log.info("Receipt %s delivered again (%d deliveries): judged again, %s",
                      receipt.receipt_id, receipt.deliveries,
@@ -112,10 +120,18 @@ def receive(organization: Organization, info: ReceiptInfo, raw_xml: str, version
         else:
             receipt = _new_receipt(organization, option, info, raw_xml, version)
             apply = _judge(receipt, option, info, wrong_station)
+            receipt.applied = apply  # stored with the row: no UPDATE of its own
+            # Under the option's lock no other delivery of this notice can store the
+            # receiptId meanwhile (it waits, then finds it above): no savepoint needed.
+            # A receiptId reused for another notice is an IntegrityError that fails the
+            # call, and the Node's retry finds it stored.
+            saving = transaction.atomic() if option is None else contextlib.nullcontext()
             try:
-                with transaction.atomic():
+                with saving:
                     receipt.save()
             except IntegrityError:
+                if option is not None:
+                    raise
                 # Same receiptId stored meanwhile for a notice with no row to lock
                 # (unknown): that delivery judged it, as this one would have.
                 return Received(Receipt.objects.get(organization=organization,
@@ -276,13 +292,15 @@ def _amount_flags(option: PaymentOption, info: ReceiptInfo) -> list[str]:
     activation (idCart in ``paymentNote``), else one with the same amount, else the latest.
     Without any activation (Stand-In) against the amount due on the day it was paid. A
     position whose own amount changed after the activation is flagged too."""
-    activations = option.activations.exclude(amount_cents=None).order_by("-created_at")
-    activation = None
+    # One statement: the activations ranked by that preference, the latest first within.
+    preferred = [When(amount_cents=info.amount_cents, then=Value(1))]
     if info.payment_note:
-        activation = activations.filter(payment_note=info.payment_note[:210]).first()
-    activation = (activation or activations.filter(amount_cents=info.amount_cents).first()
-                  or activations.first())
+        preferred.insert(0, When(payment_note=info.payment_note[:210], then=Value(0)))
+    activation = (option.activations.exclude(amount_cents=None)
+                  .order_by(Case(*preferred, default=Value(2)), "-created_at").first())
     if activation is None:
+        if info.amount_cents == option.amount_cents:
+            return []  # the option's own amount: no need to work out the day's
         day = info.payment_date_time.date() if info.payment_date_time else None
         expected = {option.amount_cents, amount_due(option, day).total_cents}
         return [] if info.amount_cents in expected else [Flag.AMOUNT_MISMATCH]
@@ -346,10 +364,12 @@ def _fields(organization: Organization, option: PaymentOption | None, info: Rece
 
 
 def _apply(receipt: Receipt, option: PaymentOption) -> None:
-    """The one place where a position becomes paid (inside the lock)."""
+    """The one place where a position becomes paid (inside the lock). A delivery has just
+    saved the receipt's row with ``applied`` set: no UPDATE of it then."""
     option.mark_paid(receipt.payment_date_time or timezone.now())
-    receipt.applied = True
-    receipt.save(update_fields=["applied"])
+    if not receipt.applied:  # staff's review: the row was stored unapplied
+        receipt.applied = True
+        receipt.save(update_fields=["applied"])
     attempt = receipt.attempt
     if attempt is not None and not attempt.options.exclude(
             status=PaymentOption.Status.PAID).exists():

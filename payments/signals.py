@@ -17,10 +17,23 @@ def option_saved(sender, instance: PaymentOption, raw: bool = False, **kwargs) -
     must not list them under that code's holder."""
     if raw:
         return
-    if PaymentPosition.objects.filter(pk=instance.position_id,
-                                      debtor__declared_by__isnull=False).exists():
+    if _declared(instance):
         return
     aca.schedule(instance.pk)
+
+
+def _declared(option: PaymentOption) -> bool:
+    """Whether the option's debtor is an anagrafica an account declared. From the rows
+    already loaded when there are (a receipt locks the position with its debtor: no
+    statement more inside its lock), else one query. ``declared_by`` is set when the
+    debtor is created and never changes, and Django drops a cached debtor whose id
+    changes, so a loaded one is as good as a fresh read."""
+    position = option.position if PaymentOption.position.is_cached(option) else None
+    if (position is not None and position.pk == option.position_id
+            and PaymentPosition.debtor.is_cached(position)):
+        return position.debtor.declared_by_id is not None
+    return PaymentPosition.objects.filter(pk=option.position_id,
+                                          debtor__declared_by__isnull=False).exists()
 
 
 @receiver(events.positions_created, dispatch_uid="payments.aca_on_positions_created")

@@ -9,6 +9,12 @@ zero. A failure is retried with a back-off that doubles up to a ceiling, until a
 deadline. A sweeper (a management command, once or in a loop) tries whatever is due, so
 nothing depends on the job queue alone. The rows need ``attempts`` and
 ``next_attempt_at``. The sandbox keeps its own loop: it plays another party.
+
+A change that must be followed by a job (a receipt and its email, an option and its ACA
+push) hands it over with :func:`enqueue_with_change`: when the job queue is the database,
+the job's row is written in the change's own transaction (one commit instead of one per
+job, and no job lost between the commit and the enqueue); any other queue gets the job
+after commit.
 """
 
 from __future__ import annotations
@@ -18,7 +24,9 @@ import logging
 import time
 
 from django.core.management.base import BaseCommand
+from django.db import connections, transaction
 from django.db.models import F, QuerySet
+from django_tasks_db import DatabaseBackend
 
 
 def claim(rows: QuerySet, now: dt.datetime, lease: dt.timedelta) -> bool:
@@ -58,6 +66,27 @@ def enqueue(task, argument, logger: logging.Logger, failure: str,
         task.enqueue(argument)
     except Exception:  # noqa: BLE001 - the sweeper will pick it up
         logger.exception(failure, argument)
+
+
+def queued_in_transaction(task) -> bool:
+    """Whether ``task``'s job row would be written in the current transaction: its queue
+    is the database (the job table lives on the default database) and a transaction is
+    open there."""
+    return (isinstance(task.get_backend(), DatabaseBackend)
+            and connections["default"].in_atomic_block)
+
+
+def enqueue_with_change(task, argument, logger: logging.Logger, failure: str) -> None:
+    """Hand one attempt to the job queue together with the current transaction's change.
+
+    With the database queue the job row is inserted now: it commits with the change (the
+    worker cannot see it earlier) or rolls back with it, and its failure fails the change
+    (the caller's transaction is broken anyway when an INSERT fails). Any other backend,
+    or no transaction open, gets :func:`enqueue` after commit, as before."""
+    if queued_in_transaction(task):
+        task.enqueue(argument)
+        return
+    transaction.on_commit(lambda: enqueue(task, argument, logger, failure))
 
 
 class SweeperCommand(BaseCommand):

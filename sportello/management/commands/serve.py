@@ -6,6 +6,11 @@ a worker that cuts clients sending their request too slowly
 (``sportello.serving``). Children are started in their own process group and stopped
 together on Ctrl-C or SIGTERM; if one of them dies, the other is stopped too, so nothing
 is left running half-way.
+
+The job-queue workers and the scheduler run at a lower CPU priority (``--worker-nice``,
+default 10, ``WORKER_NICE``): on a machine they share with the web processes, the Node's
+calls and the payers' pages take the CPUs first and the queue (quietanze, ZIPs) drains
+in what is left. Past one machine, workers get machines of their own (README).
 """
 
 from __future__ import annotations
@@ -34,8 +39,14 @@ class Command(BaseCommand):
                                  "core with a shared cache, else one)")
         parser.add_argument("--no-worker", action="store_true",
                             help="Serve only; run the worker elsewhere.")
+        parser.add_argument("--worker-nice", type=int,
+                            default=int(os.environ.get("WORKER_NICE", "10")),
+                            help="How much lower the CPU priority of the job-queue workers "
+                                 "and the scheduler is than the web server's (os.nice; "
+                                 "0 keeps it equal; default 10, WORKER_NICE)")
 
-    def handle(self, *args, host, port, threads, no_worker, workers=None, **options):
+    def handle(self, *args, host, port, threads, no_worker, workers=None, worker_nice=10,
+               **options):
         python = sys.executable
         workers = settings.WEB_WORKERS if workers is None else workers
         shared = "LocMemCache" not in settings.CACHES["default"]["BACKEND"]
@@ -56,7 +67,10 @@ class Command(BaseCommand):
         # The children run the settings this command runs with: sportello.wsgi alone would
         # default to production.
         env = {**os.environ, "DJANGO_SETTINGS_MODULE": settings.SETTINGS_MODULE}
-        children = [subprocess.Popen(command, env=env) for command in commands]  # noqa: S603
+        background = lowered_priority(worker_nice)
+        children = [subprocess.Popen(command, env=env,  # noqa: S603
+                                     preexec_fn=None if index == 0 else background)
+                    for index, command in enumerate(commands)]
         stopping = False
 
         def stop(signum=None, frame=None):
@@ -84,3 +98,15 @@ class Command(BaseCommand):
         failed = [c for c in children if c.returncode not in (0, -signal.SIGTERM, None)]
         if failed and not stopping:
             raise SystemExit(1)
+
+
+def lowered_priority(increment: int):
+    """What a background child runs before its command: ``os.nice(increment)`` (None,
+    nothing, for 0). The web server keeps the priority ``serve`` has."""
+    if increment <= 0:
+        return None
+
+    def lower() -> None:
+        os.nice(increment)
+
+    return lower
