@@ -203,7 +203,7 @@ class _CachingSubsetter:
 
     def populate(self, glyphs: Iterable[str] = (), **kwargs: Any) -> None:
         glyphs = list(glyphs)
-        self._glyphs = frozenset(glyphs)
+        self._glyphs = (self._glyphs or frozenset()) | frozenset(glyphs)
         self._other = self._other or any(kwargs.values())
         self._subsetter.populate(glyphs=glyphs, **kwargs)
 
@@ -220,7 +220,7 @@ class _CachingSubsetter:
         font.keep_as = key
 
     def __getattr__(self, name: str) -> Any:
-        return getattr(self._subsetter, name)
+        return getattr(self.__dict__["_subsetter"], name)
 
 
 def _install_subset_cache() -> bool:
