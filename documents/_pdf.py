@@ -10,11 +10,16 @@ from __future__ import annotations
 import copy
 import io
 import threading
+import types
 import unicodedata
-from collections.abc import Sequence
+from collections import OrderedDict
+from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import Any
 
+import fpdf.output
 import segno
+from fontTools import subset as ftsubset
 from fontTools import ttLib
 from fpdf import FPDF
 from fpdf.enums import MethodReturnValue, XPos, YPos
@@ -103,7 +108,7 @@ class _ParsedFont:
             if hasattr(template, name):  # (fpdf2 leaves some slots unset)
                 setattr(font, name, getattr(template, name))
         font.i = len(pdf.fonts) + 1
-        font.ttfont = ttLib.TTFont(io.BytesIO(self.sfnt), recalcTimestamp=False, lazy=True)
+        font.ttfont = _DocumentFont(self.sfnt, font.fontkey)
         font.cw = copy.copy(template.cw)  # a defaultdict: the copy keeps its default
         font.desc = copy.copy(template.desc)
         font.missing_glyphs = []
@@ -111,6 +116,127 @@ class _ParsedFont:
         font._hbfont = None
         font.subset = SubsetMap(font)
         pdf.fonts[font.fontkey] = font
+
+
+# -- finished subsets kept per process ----------------------------------------------------
+
+# Subsetting and compiling the four embedded fonts was ~70% of an avviso's cost, and the
+# result depends only on the font and the set of glyphs (fpdf2's options never change):
+# the regular and mono subsets repeat across most documents. Bounded (LRU): an entry is a
+# few KiB.
+SUBSET_CACHE_MAX = 256
+_subset_cache: OrderedDict[tuple[object, ...], _FinishedSubset] = OrderedDict()
+_subset_cache_lock = threading.Lock()
+
+
+class _FinishedSubset:
+    """A subset as fpdf2 embeds it: the font file and the new glyph ids by glyph name."""
+
+    __slots__ = ("data", "glyph_ids")
+
+    def __init__(self, data: bytes, glyph_ids: dict[str, int]) -> None:
+        self.data = data
+        self.glyph_ids = glyph_ids
+
+
+def _cached_subset(key: tuple[object, ...]) -> _FinishedSubset | None:
+    with _subset_cache_lock:
+        found = _subset_cache.get(key)
+        if found is not None:
+            _subset_cache.move_to_end(key)
+        return found
+
+
+def _keep_subset(key: tuple[object, ...], subset: _FinishedSubset) -> None:
+    with _subset_cache_lock:
+        _subset_cache[key] = subset
+        _subset_cache.move_to_end(key)
+        while len(_subset_cache) > max(SUBSET_CACHE_MAX, 0):
+            _subset_cache.popitem(last=False)
+
+
+class _DocumentFont(ttLib.TTFont):
+    """One document's fontTools font of a :class:`_ParsedFont`.
+
+    fpdf2's output subsets it in place, asks the new glyph ids and saves it. When
+    :class:`_CachingSubsetter` finds the same subset already made, this font is left
+    untouched and answers the ids and the bytes of that subset instead; otherwise the
+    subset it makes is kept when it is saved.
+    """
+
+    def __init__(self, sfnt: bytes, fontkey: str) -> None:
+        super().__init__(io.BytesIO(sfnt), recalcTimestamp=False, lazy=True)
+        self.source = (fontkey, hash(sfnt))  # (bytes keep their hash: computed once)
+        self.finished: _FinishedSubset | None = None
+        self.keep_as: tuple[object, ...] | None = None
+
+    def getGlyphID(self, glyphName: str) -> int:  # noqa: N802 (fontTools' name)
+        if self.finished is not None:
+            return self.finished.glyph_ids[glyphName]
+        return super().getGlyphID(glyphName)
+
+    def save(self, file: Any, reorderTables: bool = True) -> None:  # noqa: N803
+        if self.finished is None:
+            buffer = io.BytesIO()
+            super().save(buffer, reorderTables)
+            glyph_ids = {name: gid for gid, name in enumerate(self.getGlyphOrder())}
+            self.finished = _FinishedSubset(buffer.getvalue(), glyph_ids)
+            if self.keep_as is not None:
+                _keep_subset(self.keep_as, self.finished)
+        if isinstance(file, (str, Path)):
+            Path(file).write_bytes(self.finished.data)
+        else:
+            file.write(self.finished.data)
+
+
+class _CachingSubsetter:
+    """fontTools' Subsetter as fpdf2's output uses it (``populate(glyphs=…)``, then
+    ``subset(font)``), skipping the work for a :class:`_DocumentFont` whose subset, same
+    glyphs and same options, was already made in this process. Any other font is
+    subsetted exactly as before."""
+
+    def __init__(self, options: ftsubset.Options | None = None, **kwargs: Any) -> None:
+        self._subsetter = ftsubset.Subsetter(options, **kwargs)
+        self._options = self._subsetter.options
+        self._glyphs: frozenset[str] | None = None
+        self._other = False
+
+    def populate(self, glyphs: Iterable[str] = (), **kwargs: Any) -> None:
+        glyphs = list(glyphs)
+        self._glyphs = (self._glyphs or frozenset()) | frozenset(glyphs)
+        self._other = self._other or any(kwargs.values())
+        self._subsetter.populate(glyphs=glyphs, **kwargs)
+
+    def subset(self, font: ttLib.TTFont) -> None:
+        if not isinstance(font, _DocumentFont) or self._glyphs is None or self._other:
+            self._subsetter.subset(font)
+            return
+        key = (font.source, self._glyphs, repr(sorted(vars(self._options).items())))
+        found = _cached_subset(key)
+        if found is not None:
+            font.finished = found
+            return
+        self._subsetter.subset(font)
+        font.keep_as = key
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.__dict__["_subsetter"], name)
+
+
+def _install_subset_cache() -> bool:
+    """Let fpdf2's output subset through :class:`_CachingSubsetter` (it calls
+    ``ftsubset.Subsetter``, fontTools' module as ``fpdf.output`` imported it). An fpdf2
+    that subsets otherwise is left alone: no cache, same files."""
+    if getattr(fpdf.output, "ftsubset", None) is not ftsubset:
+        return False
+    proxy = types.ModuleType(ftsubset.__name__)
+    proxy.__dict__.update(ftsubset.__dict__)
+    proxy.Subsetter = _CachingSubsetter  # type: ignore[attr-defined]
+    fpdf.output.ftsubset = proxy  # type: ignore[attr-defined]
+    return True
+
+
+SUBSET_CACHE_INSTALLED = _install_subset_cache()
 
 
 # Line breaks of the texts printed in many documents (see DocPDF._wrap), by font, size,
