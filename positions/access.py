@@ -50,7 +50,13 @@ def visible_positions(request):
     rule = Q(pk__in=found_in_session(request.session))
     user = request.user
     if user.is_authenticated:
-        rule |= Q(claims__user=user) | _own_rule(user, organization)
+        # The account's claims as a list of ids too (see _own_rule): a join to the claims
+        # inside the OR made every subquery of this rule (the quietanza's, the receipts')
+        # read all the Ente's positions — 200 ms at 1,000,000.
+        claimed = list(PositionClaim.objects.filter(
+            user=user, position__organization=organization)
+            .values_list("position_id", flat=True))
+        rule |= Q(pk__in=claimed) | _own_rule(user, organization)
     return PaymentPosition.objects.for_organization(organization).filter(rule).distinct()
 
 

@@ -103,3 +103,23 @@ def test_portal_pages_have_no_inline_code(logged_in, organization, own_position)
         assert "<style" not in html and not re.search(r"\sstyle=", html), url
         assert not re.search(r"\son[a-z]+=", html), url
         assert "no-store" in response["Cache-Control"], url
+
+
+def test_what_a_payer_may_see_is_read_without_joining_the_claims(
+        payer, organization, make_position, stranger_position, other_ente_position):
+    """The claims are read as a list of ids first, like the account's own positions: a
+    join to them inside the OR made every subquery of this rule (the quietanza's) read all
+    the Ente's positions. The same positions are visible as before."""
+    from types import SimpleNamespace
+
+    from positions.access import visible_positions
+    from positions.models import PositionClaim
+
+    followed = claim(payer, make_position(reference="SEGUITA-1"),
+                     source=PositionClaim.Source.SEARCH)
+    created = claim(payer, make_position(reference="CREATA-1"))
+    request = SimpleNamespace(organization=organization, session={}, user=payer)
+    visible = visible_positions(request)
+    assert "positionclaim" not in str(visible.query).lower()
+    assert set(visible) == {followed, created}
+    assert stranger_position not in visible and other_ente_position not in visible
