@@ -5,18 +5,16 @@ after the commit. Any other queue still gets them after commit."""
 
 from __future__ import annotations
 
-import dataclasses
-
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django_tasks_db.models import DBTaskResult
 
 from mail.models import OutgoingEmail
-from pagopa.messages import DebtorInfo, ReceiptInfo, TransferInfo
 from payments import receipts
 from payments.models import Receipt
 from positions.models import PaymentOption
+from tests.payments.test_receipt_review import info_for
 
 DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend",
                               "QUEUES": ["default", "bulk"]}}
@@ -27,22 +25,6 @@ def option(make_position, debtor):
     debtor.email = "mario.rossi@example.it"
     debtor.save()
     return make_position().options.get()
-
-
-def info_for(option, receipt_id="d" * 32, **changes) -> ReceiptInfo:
-    organization = option.organization
-    info = ReceiptInfo(
-        receipt_id=receipt_id, notice_number=option.notice_number,
-        fiscal_code=organization.fiscal_code, outcome="OK",
-        creditor_reference_id=option.iuv, amount_cents=option.amount_cents,
-        description="Trasporto scolastico", company_name=organization.name,
-        debtor=DebtorInfo("F", "RSSMRA80E12H501I", "Mario Rossi"),
-        transfers=(TransferInfo(1, option.amount_cents, organization.fiscal_code, "causale",
-                                "9/0106104SP/", iban=organization.iban),),
-        id_psp="BCITITMM", psp_company_name="Banca Sandbox", id_channel="BCITITMM_01",
-        channel_description="app",
-    )
-    return dataclasses.replace(info, **changes)
 
 
 def jobs() -> list[str]:
