@@ -33,15 +33,25 @@ def _own_rule(user, organization) -> Q:
     from two indexes, where an OR across joins made it scan every position of the Ente
     (65 ms at 100,000 positions, growing with them; bench/RESULTS.md).
     """
-    created = list(PositionClaim.objects.filter(
-        user=user, source=PositionClaim.Source.CREATED, position__organization=organization)
-        .values_list("position_id", flat=True))
-    debtors = list(Debtor.ente_records.filter(
+    return Q(pk__in=_claimed(user, organization, PositionClaim.Source.CREATED)) | Q(
+        debtor_id__in=_opened_debtors(user, organization))
+
+
+def _claimed(user, organization, source: str | None = None) -> list[int]:
+    """Ids of the Ente's positions the account claims (of ``source``, or any)."""
+    claims = PositionClaim.objects.filter(user=user, position__organization=organization)
+    if source is not None:
+        claims = claims.filter(source=source)
+    return list(claims.values_list("position_id", flat=True))
+
+
+def _opened_debtors(user, organization) -> list[int]:
+    """Ids of the Ente's debtor records of the codes that open the Ente for the account."""
+    return list(Debtor.ente_records.filter(
         organization=organization,
         fiscal_code__in=FiscalCodeVerification.objects.filter(
             FiscalCodeVerification.opening(organization), user=user).values("fiscal_code"))
         .values_list("pk", flat=True))
-    return Q(pk__in=created) | Q(debtor_id__in=debtors)
 
 
 def visible_positions(request):
@@ -50,13 +60,12 @@ def visible_positions(request):
     rule = Q(pk__in=found_in_session(request.session))
     user = request.user
     if user.is_authenticated:
-        # The account's claims as a list of ids too (see _own_rule): a join to the claims
-        # inside the OR made every subquery of this rule (the quietanza's, the receipts')
-        # read all the Ente's positions — 200 ms at 1,000,000.
-        claimed = list(PositionClaim.objects.filter(
-            user=user, position__organization=organization)
-            .values_list("position_id", flat=True))
-        rule |= Q(pk__in=claimed) | _own_rule(user, organization)
+        # Every claim (followed or created, so _own_rule's are among them) and the opened
+        # debtors as lists of ids, as in _own_rule: a join to the claims inside the OR
+        # made every subquery of this rule (the quietanza's) read all the Ente's
+        # positions — 200 ms at 1,000,000.
+        rule |= Q(pk__in=_claimed(user, organization)) | Q(
+            debtor_id__in=_opened_debtors(user, organization))
     return PaymentPosition.objects.for_organization(organization).filter(rule).distinct()
 
 
