@@ -114,6 +114,7 @@ def main() -> None:
             os.environ.get("PROFILE_FILTER", ""), 70)
         return
     floor, receipts, walls = [], [], []
+    database_before = backend_cpu(connection)
     for body in bodies[21:]:
         started = time.process_time()
         client.get("/bench/floor")
@@ -122,6 +123,7 @@ def main() -> None:
         send(body)
         receipts.append(time.process_time() - started)
         walls.append(time.perf_counter() - wall)
+    database_ms = (backend_cpu(connection) - database_before) / len(receipts) * 1000
     walls.sort()
     load = os.getloadavg()
     print(f"paSendRTV2: {len(statements)} SQL statements (savepoints included), "
@@ -134,6 +136,18 @@ def main() -> None:
           f"{statistics.median(walls) * 1000:.1f} ms, p99 "
           f"{walls[min(len(walls) - 1, int(len(walls) * 0.99))] * 1000:.1f} ms; "
           f"load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
+    print(f"PostgreSQL backend CPU per call (floor and receipt together, 10 ms ticks): "
+          f"{database_ms:.2f} ms")
+
+
+def backend_cpu(connection) -> float:
+    """CPU seconds of our connection's PostgreSQL backend (planning and running our
+    statements competes with the app for the same two cores)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        (pid,) = cursor.fetchone()
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 if __name__ == "__main__":
