@@ -12,13 +12,10 @@ import datetime as dt
 import functools
 import re
 import threading
-import weakref
 from dataclasses import dataclass
 
 from django.db import (
     DEFAULT_DB_ALIAS,
-    OperationalError,
-    ProgrammingError,
     connections,
     transaction,
 )
@@ -184,11 +181,11 @@ def lookup(id_pa: str, notice_number: str, using: str = DEFAULT_DB_ALIAS) -> Not
     sql, parts = _lookup_statement(using)
     connection = connections[using]
     params = (PaymentOption.Status.PAID, notice_number, id_pa)
+    # PostgreSQL plans these seven tables in ~0.5 ms and runs them in ~0.1 ms: on
+    # PostgreSQL psycopg prepares the statement once per connection and reuses its plan
+    # (DATABASE_PREPARE_THRESHOLD, sportello/settings).
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql" and not connection.in_atomic_block:
-            _execute_prepared(connection, cursor, sql, params)
-        else:
-            cursor.execute(sql, params)
+        cursor.execute(sql, params)
         rows = cursor.fetchall()
     if not rows:
         return None
@@ -210,46 +207,6 @@ def lookup(id_pa: str, notice_number: str, using: str = DEFAULT_DB_ALIAS) -> Not
             transfer.option = option
             transfers.append(transfer)
     return Notice(organization, option, bool(first[-1]), transfers)
-
-
-#: PostgreSQL plans the lookup's seven tables in ~0.5 ms and runs it in ~0.1 ms (EXPLAIN
-#: ANALYZE, bench/RESULTS.md): prepared once per connection, its generic plan is reused.
-_PREPARED = "sportello_ec_lookup"
-
-
-def _prepared_here(raw) -> bool:
-    """This thread's connection ``raw`` (psycopg's) holds the prepared lookup. Per thread,
-    like Django's connections: a weak reference, so a reconnection prepares again."""
-    held = getattr(_per_thread, "prepared", None)
-    return held is not None and held() is raw
-
-
-def _execute_prepared(connection, cursor, sql: str, params: tuple) -> None:
-    """Run the lookup as a prepared statement of this connection (``PREPARE`` the first
-    time; Django's connections keep no prepared statements of their own, so poolers
-    work). Outside a transaction only: if the statement has gone (a pooler handed us
-    another server connection, ``DISCARD ALL``), it is prepared again and run once more."""
-    raw = connection.connection
-    for attempt in (1, 2):
-        if not _prepared_here(raw):
-            try:
-                cursor.execute(f"PREPARE {_PREPARED} (text, text, text) AS "
-                               + sql.replace("%s", "${}").format(1, 2, 3))
-            except ProgrammingError as error:
-                if _sqlstate(error) != "42P05":  # duplicate_prepared_statement: it is there
-                    raise
-            _per_thread.prepared = weakref.ref(raw)
-        try:
-            cursor.execute(f"EXECUTE {_PREPARED} (%s, %s, %s)", params)
-            return
-        except (ProgrammingError, OperationalError) as error:
-            if attempt == 2 or _sqlstate(error) != "26000":  # invalid_sql_statement_name
-                raise
-            _per_thread.prepared = None
-
-
-def _sqlstate(error: Exception) -> str | None:
-    return getattr(error.__cause__, "sqlstate", None)
 
 
 def identify_notice(header: RequestHeader, fiscal_code: str | None,

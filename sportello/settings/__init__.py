@@ -167,6 +167,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         }
     )
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Statements bound server-side and prepared by psycopg once a connection has run them
+    # DATABASE_PREPARE_THRESHOLD times: PostgreSQL then stops planning them on every call
+    # (planning was most of its CPU on a receipt, bench/RESULTS.md). 0 turns it off, e.g.
+    # behind a pooler in transaction mode without prepared-statement support.
+    _prepare_threshold = env_int("DATABASE_PREPARE_THRESHOLD", 2)
+    if _prepare_threshold > 0:
+        DATABASES["default"].setdefault("OPTIONS", {}).update(
+            {"server_side_binding": True, "prepare_threshold": _prepare_threshold})
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 _cache_url = env_str("CACHE_URL")
