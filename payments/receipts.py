@@ -176,16 +176,16 @@ def _read_facts(option: PaymentOption, info: ReceiptInfo) -> _Facts:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
-    siblings = []
-    for pk, plan, status, *_rest in rows:
-        if pk != option.pk:
-            sibling = PaymentOption(pk=pk, position_id=option.position_id, plan=plan,
-                                    status=status)
-            sibling._state.adding, sibling._state.db = False, connection.alias
-            siblings.append(sibling)
+    # The other columns deferred: loaded if a receiver of their post_save reads them.
+    siblings = [PaymentOption.from_db(connection.alias, _SIBLING_FIELDS,
+                                      (pk, option.position_id, plan, status))
+                for pk, plan, status, *_rest in rows if pk != option.pk]
     stored, amount, option_amount, activated, aca_amount = rows[0][3:]
     return _Facts(siblings, stored is not None, amount, option_amount, activated is not None,
                   aca_amount)
+
+
+_SIBLING_FIELDS = ["id", "position_id", "plan", "status"]
 
 
 def _facts_statement(connection) -> str:
