@@ -22,21 +22,24 @@ import contextlib
 import dataclasses
 import datetime as dt
 import logging
+import threading
 from dataclasses import dataclass
 
-from django.db import IntegrityError, transaction
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, connections, router, transaction
 from django.db.models import Case, Value, When
+from django.db.models.signals import post_save, pre_save
 from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.log import log_action
+from catalog.models import Service
 from organizations.models import Organization
 from pagopa.messages import DebtorInfo, ReceiptInfo
-from payments.ec import attempt_for_note, other_plan_paid
-from payments.models import AcaPush, PaymentAttempt, Receipt
+from payments.ec import _Columns, attempt_for_note, other_plan_paid
+from payments.models import AcaPush, Activation, PaymentAttempt, Receipt
 from positions.amounts import amount_due
-from positions.models import InvalidTransition, PaymentOption, PaymentPosition
+from positions.models import Debtor, InvalidTransition, PaymentOption, PaymentPosition
 from sportello import metrics
 from sportello.logging_config import security_event
 
@@ -75,22 +78,157 @@ def _lock_option(organization: Organization, notice_number: str) -> PaymentOptio
     option's lock, would each see the other installment unpaid and leave the position
     "partially paid" with both paid. Locking the position row first serialises them.
 
-    Two statements: the position found through the notice and locked in one (its debtor
-    and service come along, unlocked: the receivers of the payment read them), then the
-    option, read under the lock with its status as it is now. The option's Ente is the
-    caller's, not read again.
+    One statement, built once: the option with its position, debtor and service
+    (unlocked: the receivers of the payment read them). ``FOR UPDATE OF p, o`` locks
+    the position's row and then the option's (PostgreSQL takes a row's locks in the
+    order of the OF list), and after waiting for either lock PostgreSQL reads both rows
+    again as they are now, so the statuses judged are the committed ones. The option's
+    Ente is the caller's, not read again.
     """
-    options = PaymentOption.objects.filter(organization=organization,
-                                           notice_number=notice_number)
-    position = (PaymentPosition.objects.select_for_update(of=("self",))
-                .select_related("debtor", "service")
-                .filter(pk__in=options.values("position_id")).first())
-    if position is None:
+    connection = connections[DEFAULT_DB_ALIAS]
+    sql, parts = _lock_statement(connection)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, (organization.pk, notice_number))
+        row = cursor.fetchone()
+    if row is None:
         return None
-    option = options.select_for_update(of=("self",)).get(position_id=position.pk)
+    option_part, position_part, debtor_part, service_part = parts
+    option = option_part.build(row, connection)
+    position = position_part.build(row, connection)
+    position.debtor = debtor_part.build(row, connection)
+    position.service = service_part.build(row, connection)
     option.position = position  # the locked row, with the status as it is now
     option.organization = organization
     return option
+
+
+_per_thread = threading.local()
+
+
+def _lock_statement(connection) -> tuple[str, tuple[_Columns, ...]]:
+    """:func:`_lock_option`'s SELECT, built once per thread and database (the converters
+    of ``_Columns`` are bound to the thread's connection)."""
+    built = _per_thread.__dict__.setdefault("lock", {})
+    if connection.alias not in built:
+        built[connection.alias] = _build_lock(connection)
+    return built[connection.alias]
+
+
+def _build_lock(connection) -> tuple[str, tuple[_Columns, ...]]:
+    quote = connection.ops.quote_name
+    parts = (_Columns(PaymentOption, "o", connection),
+             _Columns(PaymentPosition, "p", connection),
+             _Columns(Debtor, "d", connection),
+             _Columns(Service, "s", connection))
+    start = 0
+    for part in parts:
+        part.start, start = start, start + len(part.attnames)
+    option, position = PaymentOption._meta, PaymentPosition._meta
+
+    def column(meta, name: str) -> str:
+        return quote(meta.get_field(name).column)
+
+    sql = (
+        f"SELECT {', '.join(c for part in parts for c in part.sql)}"  # noqa: S608 - _meta
+        f" FROM {quote(option.db_table)} o"
+        f" JOIN {quote(position.db_table)} p ON p.{quote(position.pk.column)}"
+        f" = o.{column(option, 'position')}"
+        f" JOIN {quote(Debtor._meta.db_table)} d ON d.{quote(Debtor._meta.pk.column)}"
+        f" = p.{column(position, 'debtor')}"
+        f" JOIN {quote(Service._meta.db_table)} s ON s.{quote(Service._meta.pk.column)}"
+        f" = p.{column(position, 'service')}"
+        f" WHERE o.{column(option, 'organization')} = %s"
+        f" AND o.{column(option, 'notice_number')} = %s")
+    if connection.features.has_select_for_update_of:
+        # Position first, then option: the order every writer of the options keeps.
+        sql += " FOR UPDATE OF p, o"
+    elif connection.features.has_select_for_update:
+        sql += " FOR UPDATE"
+    return sql, parts
+
+
+@dataclass(frozen=True)
+class _Facts:
+    """What judging and applying a new receipt need, read in one statement under the
+    position's lock (so nothing a writer of the position changes can be stale)."""
+
+    siblings: list[PaymentOption]  # the position's other options: id, plan, status
+    receipt_stored: bool  # a Receipt with this receiptId exists at this Ente
+    activation_amount: int | None  # the preferred activation's (see _amount_flags)
+    activation_option_amount: int | None
+    activated: bool  # any activation of the option
+    aca_amount: int | None  # see _aca_amount
+
+    def other_plan_paid(self, option: PaymentOption) -> bool:
+        """As ``payments.ec.other_plan_paid``, from the rows read."""
+        return any(other.status == PaymentOption.Status.PAID and other.plan != option.plan
+                   for other in self.siblings)
+
+
+def _read_facts(option: PaymentOption, info: ReceiptInfo) -> _Facts:
+    """The facts about ``option`` (locked, with its position) that a receipt needs."""
+    connection = connections[DEFAULT_DB_ALIAS]
+    sql = _facts_statement(connection)
+    note = info.payment_note[:210] if info.payment_note else None  # NULL matches nothing
+    params = (option.organization_id, info.receipt_id,
+              *(option.pk, note, info.amount_cents) * 2,
+              option.pk, option.pk, option.position_id)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    # The other columns deferred: loaded if a receiver of their post_save reads them.
+    siblings = [PaymentOption.from_db(connection.alias, _SIBLING_FIELDS,
+                                      (pk, option.position_id, plan, status))
+                for pk, plan, status, *_rest in rows if pk != option.pk]
+    stored, amount, option_amount, activated, aca_amount = rows[0][3:]
+    return _Facts(siblings, stored is not None, amount, option_amount, activated is not None,
+                  aca_amount)
+
+
+_SIBLING_FIELDS = ["id", "position_id", "plan", "status"]
+
+
+def _facts_statement(connection) -> str:
+    """:func:`_read_facts`'s SELECT: the position's options, one row each, with the
+    other facts as scalar subqueries (evaluated once: they name no column of the row)."""
+    vendor = connection.vendor
+    built = _per_thread.__dict__.setdefault("facts", {})
+    if vendor in built:
+        return built[vendor]
+    quote = connection.ops.quote_name
+
+    def table(model) -> str:
+        return quote(model._meta.db_table)
+
+    def column(model, name: str) -> str:
+        return quote(model._meta.get_field(name).column)
+
+    def activation(name: str) -> str:
+        # The activations ranked as _amount_flags prefers them: that payment's (idCart in
+        # paymentNote), else one with the receipt's amount, else the latest.
+        return (f"(SELECT a.{column(Activation, name)} FROM {table(Activation)} a"  # noqa: S608
+                f" WHERE a.{column(Activation, 'option')} = %s"
+                f" AND a.{column(Activation, 'amount_cents')} IS NOT NULL"
+                f" ORDER BY CASE WHEN a.{column(Activation, 'payment_note')} = %s THEN 0"
+                f" WHEN a.{column(Activation, 'amount_cents')} = %s THEN 1 ELSE 2 END,"
+                f" a.{column(Activation, 'created_at')} DESC, a.{column(Activation, 'id')} DESC"
+                f" LIMIT 1)")
+
+    sql = (
+        f"SELECT x.{column(PaymentOption, 'id')}, x.{column(PaymentOption, 'plan')},"  # noqa: S608
+        f" x.{column(PaymentOption, 'status')},"
+        f" (SELECT r.{column(Receipt, 'id')} FROM {table(Receipt)} r"
+        f" WHERE r.{column(Receipt, 'organization')} = %s"
+        f" AND r.{column(Receipt, 'receipt_id')} = %s),"
+        f" {activation('amount_cents')}, {activation('option_amount_cents')},"
+        f" (SELECT 1 FROM {table(Activation)} a WHERE a.{column(Activation, 'option')} = %s"
+        f" LIMIT 1),"
+        f" (SELECT c.{column(AcaPush, 'pushed_amount_cents')} FROM {table(AcaPush)} c"
+        f" WHERE c.{column(AcaPush, 'option')} = %s"
+        f" AND c.{column(AcaPush, 'pushed_at')} IS NOT NULL)"
+        f" FROM {table(PaymentOption)} x WHERE x.{column(PaymentOption, 'position')} = %s")
+    built[vendor] = sql
+    return sql
 
 
 def receive(organization: Organization, info: ReceiptInfo, raw_xml: str, version: int,
@@ -101,15 +239,21 @@ def receive(organization: Organization, info: ReceiptInfo, raw_xml: str, version
         # no option of ours is behind it.
         option = (_lock_option(organization, info.notice_number)
                   if info.fiscal_code == organization.fiscal_code else None)
+        facts = _read_facts(option, info) if option is not None else None
+        if facts is not None:
+            option.siblings_under_lock = facts.siblings  # for _apply's mark_paid
+        # Read under the position's lock: a delivery of this notice that stored the
+        # receiptId meanwhile has committed. Locked (against staff's review) when there.
         existing = (Receipt.objects.select_for_update()
-                    .filter(organization=organization, receipt_id=info.receipt_id).first())
+                    .filter(organization=organization, receipt_id=info.receipt_id).first()
+                    if facts is None or facts.receipt_stored else None)
         if existing is not None and existing.applied:
             metrics.observe_receipt(existing, duplicate=True, applied=False)
             return Received(existing, duplicate=True)
         if existing is not None:
             receipt = _redelivered(existing, option, info, raw_xml, version)
             previous_flags = list(receipt.flags)
-            apply = _judge(receipt, option, info, wrong_station)
+            apply = _judge(receipt, option, info, wrong_station, facts)
             if receipt.flags != previous_flags:
                 receipt.reviewed_at, receipt.reviewed_by = None, None  # new facts
             receipt.applied = apply  # stored with the row: no UPDATE of its own
@@ -119,16 +263,18 @@ def receive(organization: Organization, info: ReceiptInfo, raw_xml: str, version
                      "applied" if apply else "not applied")
         else:
             receipt = _new_receipt(organization, option, info, raw_xml, version)
-            apply = _judge(receipt, option, info, wrong_station)
+            apply = _judge(receipt, option, info, wrong_station, facts)
             receipt.applied = apply  # stored with the row: no UPDATE of its own
             # Under the option's lock no other delivery of this notice can store the
             # receiptId meanwhile (it waits, then finds it above): no savepoint needed.
             # A receiptId reused for another notice is an IntegrityError that fails the
             # call, and the Node's retry finds it stored.
-            saving = transaction.atomic() if option is None else contextlib.nullcontext()
             try:
-                with saving:
-                    receipt.save()
+                if option is None:
+                    with transaction.atomic():
+                        receipt.save()
+                else:
+                    _insert(receipt)
             except IntegrityError:
                 if option is not None:
                     raise
@@ -235,8 +381,9 @@ def mark_handled(receipt: Receipt, user, note: str, *, request=None) -> Receipt:
 
 
 def _judge(receipt: Receipt, option: PaymentOption | None, info: ReceiptInfo,
-           wrong_station: bool) -> bool:
-    """Set the receipt's flags; True when it must make the option paid."""
+           wrong_station: bool, facts: _Facts | None = None) -> bool:
+    """Set the receipt's flags; True when it must make the option paid. ``facts``: what
+    :func:`_read_facts` read under the lock, else each fact is queried here."""
     flags: list[str] = []
     apply = True
     if wrong_station:
@@ -255,7 +402,8 @@ def _judge(receipt: Receipt, option: PaymentOption | None, info: ReceiptInfo,
     elif option.status == status.CANCELLED:
         flags.append(Flag.CANCELLED)
         apply = False
-    elif option.status == status.SUPERSEDED or other_plan_paid(option):
+    elif option.status == status.SUPERSEDED or (
+            facts.other_plan_paid(option) if facts is not None else other_plan_paid(option)):
         # The debt is already being paid with another plan: applying this one too would
         # collect twice (e.g. 160 € on a 120 € debt). Stored for a refund, not applied.
         flags.append(Flag.OTHER_PLAN)
@@ -268,10 +416,13 @@ def _judge(receipt: Receipt, option: PaymentOption | None, info: ReceiptInfo,
             # it (and the reconciliation would not match it). Staff decide.
             flags.append(Flag.IUV_MISMATCH)
             apply = False
-        flags.extend(_amount_flags(option, info))
-        if info.stand_in and not option.activations.exists():
+        flags.extend(_amount_flags(option, info, facts))
+        if info.stand_in and not (facts.activated if facts is not None
+                                  else option.activations.exists()):
             flags.append(Flag.STANDIN_WITHOUT_ACTIVATION)
-        if info.stand_in and _aca_amount(option) not in (None, info.amount_cents):
+        aca_amount = (facts.aca_amount if facts is not None else _aca_amount(option)
+                      if info.stand_in else None)
+        if info.stand_in and aca_amount not in (None, info.amount_cents):
             # Stand-In activates with ACA's data: another amount there means ACA held
             # something else than what we sent last (or the Node changed it).
             flags.append(Flag.STANDIN_AMOUNT)
@@ -286,28 +437,35 @@ def _aca_amount(option: PaymentOption) -> int | None:
             .values_list("pushed_amount_cents", flat=True).first())
 
 
-def _amount_flags(option: PaymentOption, info: ReceiptInfo) -> list[str]:
+def _amount_flags(option: PaymentOption, info: ReceiptInfo,
+                  facts: _Facts | None = None) -> list[str]:
     """The receipt's amount judged against what the Ente answered at activation (the
     amount the PSP was told to collect, late charge and SEND fee included): that payment's
     activation (idCart in ``paymentNote``), else one with the same amount, else the latest.
     Without any activation (Stand-In) against the amount due on the day it was paid. A
     position whose own amount changed after the activation is flagged too."""
-    # One statement: the activations ranked by that preference, the latest first within.
-    preferred = [When(amount_cents=info.amount_cents, then=Value(1))]
-    if info.payment_note:
-        preferred.insert(0, When(payment_note=info.payment_note[:210], then=Value(0)))
-    activation = (option.activations.exclude(amount_cents=None)
-                  .order_by(Case(*preferred, default=Value(2)), "-created_at").first())
-    if activation is None:
+    if facts is not None:  # ranked the same way in _read_facts's statement
+        amounts = (None if facts.activation_amount is None else
+                   (facts.activation_amount, facts.activation_option_amount))
+    else:
+        # One statement: the activations ranked by that preference, the latest first.
+        preferred = [When(amount_cents=info.amount_cents, then=Value(1))]
+        if info.payment_note:
+            preferred.insert(0, When(payment_note=info.payment_note[:210], then=Value(0)))
+        amounts = (option.activations.exclude(amount_cents=None)
+                   .order_by(Case(*preferred, default=Value(2)), "-created_at", "-pk")
+                   .values_list("amount_cents", "option_amount_cents").first())
+    if amounts is None:
         if info.amount_cents == option.amount_cents:
             return []  # the option's own amount: no need to work out the day's
         day = info.payment_date_time.date() if info.payment_date_time else None
         expected = {option.amount_cents, amount_due(option, day).total_cents}
         return [] if info.amount_cents in expected else [Flag.AMOUNT_MISMATCH]
+    amount, option_amount = amounts
     flags = []
-    if info.amount_cents != activation.amount_cents:
+    if info.amount_cents != amount:
         flags.append(Flag.AMOUNT_MISMATCH)
-    if activation.option_amount_cents not in (None, option.amount_cents):
+    if option_amount not in (None, option.amount_cents):
         flags.append(Flag.CHANGED_AFTER_ACTIVATION)
     return flags
 
@@ -365,8 +523,11 @@ def _fields(organization: Organization, option: PaymentOption | None, info: Rece
 
 def _apply(receipt: Receipt, option: PaymentOption) -> None:
     """The one place where a position becomes paid (inside the lock). A delivery has just
-    saved the receipt's row with ``applied`` set: no UPDATE of it then."""
-    option.mark_paid(receipt.payment_date_time or timezone.now())
+    saved the receipt's row with ``applied`` set: no UPDATE of it then. The position's
+    other options come with ``option`` when a delivery read them under the lock
+    (``siblings_under_lock``); staff's review lets ``mark_paid`` read them."""
+    option.mark_paid(receipt.payment_date_time or timezone.now(),
+                     siblings=getattr(option, "siblings_under_lock", None))
     if not receipt.applied:  # staff's review: the row was stored unapplied
         receipt.applied = True
         receipt.save(update_fields=["applied"])
@@ -377,6 +538,48 @@ def _apply(receipt: Receipt, option: PaymentOption) -> None:
         with contextlib.suppress(InvalidTransition):
             attempt.mark_paid()
     receipt_applied.send(sender=Receipt, receipt=receipt, option=option)
+
+
+def _insert(receipt: Receipt) -> None:
+    """``receipt.save()`` of a new row in one INSERT built once (the ORM compiled its 40
+    columns on every receipt). Each value as the ORM stores it (the field's ``pre_save``,
+    then ``get_db_prep_save``: JSON, datetimes, ``auto_now_add``), signals as save() sends
+    them. An IntegrityError (receiptId already stored) propagates as from save()."""
+    using = router.db_for_write(Receipt, instance=receipt)
+    connection = connections[using]
+    sql, fields, returning = _insert_statement(connection)
+    pre_save.send(sender=Receipt, instance=receipt, raw=False, using=using,
+                  update_fields=None)
+    values = [field.get_db_prep_save(field.pre_save(receipt, True), connection)
+              for field in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, values)
+        if returning:
+            (pk,) = cursor.fetchone()
+        else:
+            pk = connection.ops.last_insert_id(cursor, Receipt._meta.db_table,
+                                               Receipt._meta.pk.column)
+    receipt.pk = pk
+    receipt._state.adding, receipt._state.db = False, using
+    post_save.send(sender=Receipt, instance=receipt, created=True, update_fields=None,
+                   raw=False, using=using)
+
+
+def _insert_statement(connection) -> tuple[str, list, bool]:
+    """:func:`_insert`'s INSERT: every concrete column but the generated id."""
+    built = _per_thread.__dict__.setdefault("insert", {})
+    if connection.vendor not in built:
+        meta = Receipt._meta
+        quote = connection.ops.quote_name
+        fields = [field for field in meta.local_concrete_fields if field is not meta.auto_field]
+        returning = connection.features.can_return_columns_from_insert
+        sql = (f"INSERT INTO {quote(meta.db_table)}"  # noqa: S608 - names from _meta
+               f" ({', '.join(quote(field.column) for field in fields)})"
+               f" VALUES ({', '.join(['%s'] * len(fields))})")
+        if returning:
+            sql += f" RETURNING {quote(meta.pk.column)}"
+        built[connection.vendor] = (sql, fields, returning)
+    return built[connection.vendor]
 
 
 def _attempt_for(organization: Organization, option: PaymentOption | None,
