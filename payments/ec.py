@@ -89,9 +89,9 @@ class Notice:
 
 
 class _Columns:
-    """The columns of one model that :func:`lookup` selects, and how to turn a slice of
-    the row back into an instance (with the converters the ORM would apply, so dates,
-    booleans and datetimes come out the same on SQLite and PostgreSQL)."""
+    """The columns of one model that :func:`lookup` (or :func:`ente`) selects, and how to
+    turn a slice of the row back into an instance (with the converters the ORM would
+    apply, so dates, booleans and datetimes come out the same on SQLite and PostgreSQL)."""
 
     def __init__(self, model: type[Model], alias: str, connection,
                  only: tuple[str, ...] | None = None) -> None:
