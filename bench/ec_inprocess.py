@@ -9,6 +9,10 @@ wall time; the load average is printed next to the wall figures anyway.
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench \\
         .venv/bin/python bench/ec_inprocess.py --calls 300 [--profile verify]
 
+``--receipt-endpoint`` prints instead what paSendRTV2 costs the endpoint around
+``payments.receipts.receive`` (the Ente read, parsing and validating the receipt, the
+answer), each step alone, with the ORM's Ente read of before beside ours.
+
 The PostgreSQL backend's own CPU per call (from /proc, 10 ms ticks over all the calls)
 is printed too: on a 2-core machine the database's planning and execution compete with
 the app for the same cores.
@@ -48,8 +52,10 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 
 from demo import bench_data  # noqa: E402
+from organizations.models import Organization  # noqa: E402
 from pagopa import soap  # noqa: E402
 from pagopa.messages import GetPaymentRequest, RequestHeader, VerifyRequest  # noqa: E402
+from payments import ec  # noqa: E402
 from positions.models import PaymentOption  # noqa: E402
 
 
@@ -103,19 +109,55 @@ def run(client: Client, name: str, items: list) -> dict:
             "queries": sorted(set(queries))}
 
 
+def receipt_endpoint(calls: int) -> None:
+    """CPU per call of each step paSendRTV2 takes in the endpoint outside the receipt's
+    transaction (nothing is written: the receipt itself is not delivered)."""
+    from bench.run import receipt_body
+
+    option = PaymentOption.objects.filter(organization=bench_data.organization(),
+                                          status="unpaid").select_related(
+        "position__debtor").first()
+    body = receipt_body(option, option.position.debtor.fiscal_code)
+    fiscal_code = option.organization.fiscal_code
+    steps = {
+        "Ente read, ORM (before)":
+            lambda: Organization.objects.filter(fiscal_code=fiscal_code).first(),
+        "Ente read, ec.ente": lambda: ec.ente(fiscal_code),
+        "parse + XSD-validate": lambda: soap.parse_request(body, "paSendRTV2"),
+        "build the answer": lambda: soap.build_send_rt_response(2),
+    }
+    print(f"paSendRTV2's endpoint steps, {calls} calls each (best of 3 rounds)")
+    for name, step in steps.items():
+        for _ in range(50):
+            step()
+        best = None
+        for _ in range(3):
+            db0, c0 = backend_cpu(), time.process_time()
+            for _ in range(calls):
+                step()
+            cpu, db = time.process_time() - c0, backend_cpu() - db0
+            best = min(best or (cpu, db), (cpu, db))
+        print(f"{name:26} CPU {best[0] / calls * 1000:.3f} ms/call;"
+              f" + PostgreSQL backend {best[1] / calls * 1000:.3f} ms")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--calls", type=int, default=300)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--profile", choices=["verify", "get"], default=None)
+    parser.add_argument("--receipt-endpoint", action="store_true")
     args = parser.parse_args()
+    if args.receipt_endpoint:
+        receipt_endpoint(args.calls)
+        return
     client = Client()
     work = bodies(args.calls)
     run(client, "floor", range(50))  # warm-up: imports, connection, schemas
     run(client, "paVerifyPaymentNotice", work["paVerifyPaymentNotice"][:50])
     if args.profile:
         name = {"verify": "paVerifyPaymentNotice", "get": "paGetPaymentV2"}[args.profile]
-        profiler = cProfile.Profile()
+        profiler = cProfile.Profile(time.process_time)  # CPU, as the figures
         profiler.enable()
         run(client, name, work[name])
         profiler.disable()

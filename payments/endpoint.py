@@ -16,7 +16,6 @@ from django.conf import settings
 from django.http import HttpResponse, HttpResponseNotAllowed
 from django.views.decorators.csrf import csrf_exempt
 
-from organizations.models import Organization
 from pagopa import soap
 from pagopa.messages import Fault, FaultCode, Operation
 from pagopa.soap import PA_FOR_NODE_XSD, SCHEMAS_DIR
@@ -109,7 +108,7 @@ def _answer(parsed: soap.ParsedRequest, body: bytes) -> HttpResponse:
 def _receive(message, body: bytes) -> HttpResponse:
     """Store and apply the receipt; acknowledge only after it is committed."""
     header = message.header
-    organization = Organization.objects.filter(fiscal_code=header.id_pa).first()
+    organization = ec.ente(header.id_pa)
     if organization is None:
         raise ec.EcFault(FaultCode.ID_DOMINIO_ERRATO)
     raw = body.decode("utf-8", errors="replace")
