@@ -8,17 +8,22 @@ from django.dispatch import receiver
 from positions import events
 from positions.models import PaymentOption, PaymentPosition
 from webhooks.models import EventType
-from webhooks.publish import iso, option_data, position_data, publish
+from webhooks.publish import iso, listening, option_data, position_data, publish
 
 
 @receiver(events.option_paid, dispatch_uid="webhooks.option_paid")
 def option_paid(sender, option: PaymentOption, **kwargs) -> None:
+    """Every payment asks, inside the receipt's lock, and most Enti have no endpoint:
+    who listens is read first, and the event's data is built only for them."""
+    endpoint_ids = listening(option.organization_id, EventType.PAID)
+    if not endpoint_ids:
+        return
     position = option.position
     # The receipt (IUR, PSP, payment date) is read by the delivery after commit.
     publish(option.organization, EventType.PAID,
             {"position": position_data(position), "option": option_data(option),
              "paid_at": iso(option.paid_at)},
-            receipt_option_id=option.pk)
+            endpoint_ids=endpoint_ids, receipt_option_id=option.pk)
 
 
 @receiver(events.position_cancelled, dispatch_uid="webhooks.position_cancelled")
