@@ -28,9 +28,14 @@ def option_paid(sender, option: PaymentOption, **kwargs) -> None:
 
 @receiver(events.position_cancelled, dispatch_uid="webhooks.position_cancelled")
 def position_cancelled(sender, position, reason: str, **kwargs) -> None:
+    """The options are read for the event only when some endpoint listens."""
+    endpoint_ids = listening(position.organization_id, EventType.CANCELLED)
+    if not endpoint_ids:
+        return
     publish(position.organization, EventType.CANCELLED,
             {"position": position_data(position), "reason": reason,
-             "options": [option_data(o) for o in position.options.order_by("plan", "pk")]})
+             "options": [option_data(o) for o in position.options.order_by("plan", "pk")]},
+            endpoint_ids=endpoint_ids)
 
 
 @receiver(events.options_expired, dispatch_uid="webhooks.options_expired")
@@ -39,12 +44,19 @@ def options_expired(sender, position: PaymentPosition, options: list[PaymentOpti
     """``position.expired`` once, with every option that expired, when nothing of the
     position is payable any more; while something still is (the single payment past its
     date with the installments still open, one installment of several), one
-    ``option.expired`` per option instead, for the endpoints that want them."""
+    ``option.expired`` per option instead, for the endpoints that want them (asked once
+    for all the options)."""
+    event_type = EventType.OPTION_EXPIRED if payable else EventType.EXPIRED
+    endpoint_ids = listening(position.organization_id, event_type)
+    if not endpoint_ids:
+        return
     if not payable:
         publish(position.organization, EventType.EXPIRED,
                 {"position": position_data(position),
-                 "options": [option_data(o) for o in options]})
+                 "options": [option_data(o) for o in options]},
+                endpoint_ids=endpoint_ids)
         return
     for option in options:
         publish(position.organization, EventType.OPTION_EXPIRED,
-                {"position": position_data(position), "option": option_data(option)})
+                {"position": position_data(position), "option": option_data(option)},
+                endpoint_ids=endpoint_ids)

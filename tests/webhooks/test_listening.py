@@ -46,3 +46,33 @@ def test_nobody_listening_costs_one_narrow_select(make_position):
     assert [d.endpoint_id for d in event.deliveries.all()] == [added.pk]
     assert event.receipt_option_id == option.pk
     assert event.data["option"]["notice_number"] == option.notice_number
+
+
+def test_a_cancellation_nobody_listens_to_reads_no_option(make_position):
+    position = make_position()
+    with CaptureQueriesContext(connection) as statements:
+        events.position_cancelled.send(sender=None, position=position, reason="x")
+    [select] = [q["sql"] for q in statements.captured_queries]
+    assert '"webhooks_endpoint"' in select and not Event.objects.exists()
+    endpoint(position.organization, [EventType.CANCELLED])
+    events.position_cancelled.send(sender=None, position=position, reason="x")
+    event = Event.objects.get()
+    assert event.type == EventType.CANCELLED and event.deliveries.count() == 1
+    assert [o["iuv"] for o in event.data["options"]] == [
+        o.iuv for o in position.options.order_by("plan", "pk")]
+
+
+def test_expired_options_ask_once_for_all(make_position):
+    position = make_position()
+    options = list(position.options.all()) * 3
+    with CaptureQueriesContext(connection) as statements:
+        events.options_expired.send(sender=None, position=position, options=options,
+                                    payable=True)
+    assert len(statements.captured_queries) == 1 and not Event.objects.exists()
+    endpoint(position.organization, [EventType.OPTION_EXPIRED])
+    events.options_expired.send(sender=None, position=position, options=options,
+                                payable=True)
+    events.options_expired.send(sender=None, position=position, options=options,
+                                payable=False)  # nobody wants position.expired
+    assert list(Event.objects.values_list("type", flat=True)) == [
+        EventType.OPTION_EXPIRED] * 3
