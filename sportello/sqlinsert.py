@@ -1,12 +1,14 @@
 """Hand-written INSERTs for the rows a paid receipt writes (issue 17).
 
 ``Model.objects.create`` costs ~0.3–0.5 ms of CPU a row to build and compile the same
-INSERT every time; the receipt writes six such rows while it holds the option's lock.
+INSERT every time; a paid receipt writes five such rows (two jobs, the email, its
+attachment, the audit entry) inside its transaction.
 :class:`Insert` writes the SQL once per model, fields and database vendor from the
 model's ``_meta`` (quoted names, ``%s`` placeholders, ``RETURNING`` the primary key:
 SQLite >= 3.35 and PostgreSQL) and passes every value through its field's
 ``get_db_prep_save``, so JSON, UUIDs and datetimes are stored exactly as the ORM
-stores them.
+stores them. The text is the same on every call, so psycopg prepares it on PostgreSQL
+like the ORM's repeated statements (``DATABASE_PREPARE_THRESHOLD``).
 
 What it skips is the caller's to keep: ``pre_save``/``post_save`` signals and
 ``auto_now_add`` (the caller gives the time). The models written here have no signal
