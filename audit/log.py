@@ -7,9 +7,11 @@ from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import models
+from django.utils import timezone
 
 from audit.models import AuditEntry
 from sportello.clientip import client_ip
+from sportello.sqlinsert import Insert
 
 
 def log_action(action: str, *, obj: models.Model | None = None, request=None, actor=None,
@@ -34,18 +36,35 @@ def log_action(action: str, *, obj: models.Model | None = None, request=None, ac
             "positions.paymentposition"):
         position_id = obj.pk
     account = actor if isinstance(actor, AbstractBaseUser) else None
-    return AuditEntry.objects.create(
-        action=action,
-        organization=organization,
-        actor=account,
-        actor_label=(getattr(actor, "email", "") or str(actor))[:200] if actor else "",
-        ip_address=_address(request),
-        object_type=obj._meta.label_lower if obj is not None else "",
-        object_id=str(obj.pk) if obj is not None else "",
-        object_repr=str(obj)[:200] if obj is not None else "",
-        position_id=position_id,
-        data=data or {},
-    )
+    row = {
+        "created_at": timezone.now(),
+        "organization_id": organization.pk if organization is not None else None,
+        "actor_id": account.pk if account is not None else None,
+        "action": action,
+        "actor_label": (getattr(actor, "email", "") or str(actor))[:200] if actor else "",
+        "ip_address": _address(request),
+        "object_type": obj._meta.label_lower if obj is not None else "",
+        "object_id": str(obj.pk) if obj is not None else "",
+        "object_repr": str(obj)[:200] if obj is not None else "",
+        "position_id": position_id,
+        "data": data or {},
+    }
+    [entry_id] = _ENTRY_ROW.execute(row)
+    entry = _ENTRY_ROW.instance(entry_id, row)
+    if organization is not None:  # as objects.create() leaves them: no query to read them
+        entry.organization = organization
+    if account is not None:
+        entry.actor = account
+    return entry
+
+
+#: The entry's row as ``AuditEntry.objects.create`` wrote it (every column; the time its
+#: ``auto_now_add`` set, given here), by hand: ~0.4 ms of CPU less per entry, written
+#: inside the change's transaction (a receipt's, under its lock). Nothing listens to
+#: ``AuditEntry``'s signals, and an INSERT is all its ``save()`` ever allows.
+_ENTRY_ROW = Insert(AuditEntry, [
+    "created_at", "organization_id", "actor_id", "actor_label", "ip_address", "action",
+    "object_type", "object_id", "object_repr", "position_id", "data"])
 
 
 def _address(request) -> str | None:

@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from mail.models import GIVE_UP_AFTER, EmailAttachment, OutgoingEmail
 from sportello import outbox
+from sportello.sqlinsert import Insert
 
 log = logging.getLogger(__name__)
 
@@ -56,21 +57,39 @@ def queue_email(
     ``deferred`` attachments are built by the delivery job, not here: the caller's
     transaction stays short (a receipt holds row locks while it queues its email)."""
     recipients = [to] if isinstance(to, str) else list(to)
-    email = OutgoingEmail.objects.create(
-        organization=organization, to=", ".join(recipients), subject=subject[:200],
-        body_text=text, body_html=html,
-    )
-    EmailAttachment.objects.bulk_create(
-        [*(EmailAttachment(email=email, filename=name, content=content, content_type=ctype)
-           for name, content, ctype in attachments),
-         *(EmailAttachment(email=email, builder=builder, builder_ref=str(ref))
-           for builder, ref in deferred)]
-    )
+    now = timezone.now()
+    row = {"organization_id": organization.pk if organization is not None else None,
+           "to": ", ".join(recipients), "subject": subject[:200], "body_text": text,
+           "body_html": html, "status": OutgoingEmail.Status.QUEUED, "attempts": 0,
+           "next_attempt_at": now, "last_error": "", "created_at": now, "sent_at": None}
+    [email_id] = _EMAIL_ROW.execute(row)
+    email = _EMAIL_ROW.instance(email_id, row)
+    if organization is not None:
+        email.organization = organization  # as create() leaves it: no query to read it
+    files = [*({"email_id": email_id, "filename": name, "content": content,
+                "content_type": ctype, "builder": "", "builder_ref": ""}
+               for name, content, ctype in attachments),
+             *({"email_id": email_id, "filename": "", "content": b"", "content_type": "",
+                "builder": builder, "builder_ref": str(ref)}
+               for builder, ref in deferred)]
+    if files:
+        _ATTACHMENT_ROWS.execute(*files)
     from mail.tasks import deliver_email
 
-    outbox.enqueue_with_change(deliver_email, email.pk, log,
+    outbox.enqueue_with_change(deliver_email, email_id, log,
                                "Could not enqueue delivery of email %s")
     return email
+
+
+# The email and its files as ``objects.create``/``bulk_create`` wrote them (every column,
+# the models' defaults), by hand: two statements the ORM took ~1 ms of CPU to build
+# while a receipt holds its lock. No signal listens to these models.
+_EMAIL_ROW = Insert(OutgoingEmail, [
+    "organization_id", "to", "subject", "body_text", "body_html", "status", "attempts",
+    "next_attempt_at", "last_error", "created_at", "sent_at"])
+_ATTACHMENT_ROWS = Insert(EmailAttachment, [
+    "email_id", "filename", "content_type", "content", "builder", "builder_ref"],
+    returning_pk=False)
 
 
 def deliver(email_id: int) -> bool:

@@ -20,6 +20,7 @@ position closed (paid in Stand-In, or invalid): nothing is payable there, so it 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 
 from django.conf import settings
@@ -59,20 +60,28 @@ def _mark_pending(option_id: int) -> None:
     pending keeps its time and attempts): one upsert, where an UPDATE then a
     get_or_create took one to four statements inside a receipt's lock."""
     now = connection.ops.adapt_datetimefield_value(timezone.now())
+    with connection.cursor() as cursor:
+        cursor.execute(_mark_pending_sql(connection.vendor),
+                       [option_id, AcaPush.Status.PENDING, now, now, False,
+                        AcaPush.Status.PENDING])
+
+
+@functools.cache
+def _mark_pending_sql(vendor: str) -> str:
+    """:func:`_mark_pending`'s statement, written once per database vendor from the
+    model's ``_meta`` (every paid receipt runs it)."""
     meta, quote = AcaPush._meta, connection.ops.quote_name
     table = quote(meta.db_table)
     column = {name: quote(meta.get_field(name).column) for name in (
         "option", "status", "attempts", "pending_since", "next_attempt_at", "last_error",
         "aca_iuv", "needs_attention")}
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} ({', '.join(column.values())}) "  # noqa: S608
-            f"VALUES (%s, %s, 0, %s, %s, '', '', %s) ON CONFLICT ({column['option']}) "
-            f"DO UPDATE SET {column['status']} = EXCLUDED.{column['status']}, "
-            f"{column['pending_since']} = EXCLUDED.{column['pending_since']}, "
-            f"{column['next_attempt_at']} = EXCLUDED.{column['next_attempt_at']}, "
-            f"{column['attempts']} = 0 WHERE {table}.{column['status']} <> %s",
-            [option_id, AcaPush.Status.PENDING, now, now, False, AcaPush.Status.PENDING])
+    return (
+        f"INSERT INTO {table} ({', '.join(column.values())}) "  # noqa: S608
+        f"VALUES (%s, %s, 0, %s, %s, '', '', %s) ON CONFLICT ({column['option']}) "
+        f"DO UPDATE SET {column['status']} = EXCLUDED.{column['status']}, "
+        f"{column['pending_since']} = EXCLUDED.{column['pending_since']}, "
+        f"{column['next_attempt_at']} = EXCLUDED.{column['next_attempt_at']}, "
+        f"{column['attempts']} = 0 WHERE {table}.{column['status']} <> %s")
 
 
 def schedule_created(position_ids: list[int]) -> None:

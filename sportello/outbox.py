@@ -26,7 +26,12 @@ import time
 from django.core.management.base import BaseCommand
 from django.db import connections, transaction
 from django.db.models import F, QuerySet
+from django.utils import timezone
 from django_tasks_db import DatabaseBackend
+from django_tasks_db.compat import TaskResultStatus, normalize_json, task_enqueued
+from django_tasks_db.models import DBTaskResult, get_date_max
+
+from sportello.sqlinsert import Insert
 
 
 def claim(rows: QuerySet, now: dt.datetime, lease: dt.timedelta) -> bool:
@@ -84,9 +89,39 @@ def enqueue_with_change(task, argument, logger: logging.Logger, failure: str) ->
     (the caller's transaction is broken anyway when an INSERT fails). Any other backend,
     or no transaction open, gets :func:`enqueue` after commit, as before."""
     if queued_in_transaction(task):
-        task.enqueue(argument)
+        insert_job(task, argument)
         return
     transaction.on_commit(lambda: enqueue(task, argument, logger, failure))
+
+
+#: The job row of django-tasks' database backend, every column of it.
+_JOB_ROW = Insert(DBTaskResult, [
+    "id", "status", "enqueued_at", "started_at", "finished_at", "args_kwargs", "priority",
+    "task_path", "worker_ids", "queue_name", "backend_name", "run_after", "return_value",
+    "exception_class_path", "traceback"], returning_pk=False)
+
+
+def insert_job(task, argument) -> None:
+    """``task.enqueue(argument)`` on the database backend, in one hand-written INSERT.
+
+    The same row ``DatabaseBackend.enqueue`` writes through ``DBTaskResult.objects.create``
+    (its id function, the JSON of ``{"args": [...], "kwargs": {}}``, the task's priority,
+    queue and ``run_after`` — "now" stored as the backend's far date, as its ``pre_save``
+    does), after the same validation and followed by the same ``task_enqueued`` signal;
+    without the ORM building and compiling the statement (~0.5 ms a job, two jobs under
+    a receipt's lock)."""
+    backend = task.get_backend()
+    backend.validate_task(task)
+    row = {"id": backend._get_id(), "status": TaskResultStatus.READY,
+           "enqueued_at": timezone.now(), "started_at": None, "finished_at": None,
+           "args_kwargs": normalize_json({"args": (argument,), "kwargs": {}}),
+           "priority": task.priority, "task_path": task.module_path, "worker_ids": [],
+           "queue_name": task.queue_name, "backend_name": backend.alias,
+           "run_after": task.run_after or get_date_max(), "return_value": None,
+           "exception_class_path": "", "traceback": ""}
+    _JOB_ROW.execute(row)
+    job = _JOB_ROW.instance(row["id"], row)
+    task_enqueued.send(type(backend), task_result=job.task_result)
 
 
 class SweeperCommand(BaseCommand):

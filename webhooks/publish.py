@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
-from django.db import transaction
+from django.db import connections, router, transaction
 
 from organizations.models import Organization
 from positions.models import PaymentOption, PaymentPosition
@@ -23,21 +23,55 @@ log = logging.getLogger(__name__)
 
 def publish(organization: Organization, event_type: str, data: dict, *,
             endpoints: list[Endpoint] | None = None,
+            endpoint_ids: list[int] | None = None,
             receipt_option_id: int | None = None) -> Event | None:
     """The event for every active endpoint of the Ente subscribed to ``event_type``
-    (or exactly ``endpoints``); None, and nothing written, when nobody listens."""
-    if endpoints is None:
-        endpoints = [e for e in Endpoint.objects.filter(organization=organization,
-                                                       is_active=True)
-                     if event_type in e.events]
-    if not endpoints:
+    (or exactly ``endpoints``, or the endpoints ``endpoint_ids`` that
+    :func:`listening` found); None, and nothing written, when nobody listens."""
+    if endpoints is not None:
+        endpoint_ids = [endpoint.pk for endpoint in endpoints]
+    elif endpoint_ids is None:
+        endpoint_ids = listening(organization.pk, event_type)
+    if not endpoint_ids:
         return None
     event = Event.objects.create(organization=organization, type=event_type, data=data,
                                  receipt_option_id=receipt_option_id)
-    ids = [Delivery.objects.create(event=event, endpoint=endpoint).pk
-           for endpoint in endpoints]
+    ids = [Delivery.objects.create(event=event, endpoint_id=endpoint_id).pk
+           for endpoint_id in endpoint_ids]
     transaction.on_commit(lambda: [enqueue(pk) for pk in ids])
     return event
+
+
+_listening_sql: dict[str, str] = {}
+
+
+def listening(organization_id: int, event_type: str) -> list[int]:
+    """The ids of the Ente's active endpoints subscribed to ``event_type``, oldest first.
+
+    Read from the database every time, so an endpoint registered a moment ago gets the
+    next event (no cache to go stale between servers). Most Enti have none, and every
+    payment asks: one hand-written SELECT of two columns, where the ORM took ~0.4 ms of
+    CPU to build the query and its instances inside the receipt's lock. ``events`` is a
+    JSON list; whether it names the type is decided here, as before, since SQLite has
+    no JSON containment lookup."""
+    using = router.db_for_read(Endpoint)
+    connection = connections[using]
+    meta = Endpoint._meta
+    events = meta.get_field("events")
+    if connection.vendor not in _listening_sql:
+        quote = connection.ops.quote_name
+        column = {name: quote(meta.get_field(name).column) for name in (
+            "id", "events", "organization", "is_active", "created_at")}
+        _listening_sql[connection.vendor] = (
+            f"SELECT {column['id']}, {column['events']} "  # noqa: S608
+            f"FROM {quote(meta.db_table)} WHERE {column['organization']} = %s "
+            f"AND {column['is_active']} = %s ORDER BY {column['created_at']}, {column['id']}")
+    with connection.cursor() as cursor:
+        cursor.execute(_listening_sql[connection.vendor], [
+            organization_id, meta.get_field("is_active").get_db_prep_value(True, connection)])
+        rows = cursor.fetchall()
+    return [pk for pk, subscribed in rows
+            if event_type in (events.from_db_value(subscribed, None, connection) or [])]
 
 
 def enqueue(delivery_id: int, run_after=None) -> None:
