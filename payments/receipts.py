@@ -25,9 +25,8 @@ import logging
 import threading
 from dataclasses import dataclass
 
-from django.db import DEFAULT_DB_ALIAS, IntegrityError, connections, router, transaction
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, connections, transaction
 from django.db.models import Case, Value, When
-from django.db.models.signals import post_save, pre_save
 from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -42,6 +41,7 @@ from positions.amounts import amount_due
 from positions.models import Debtor, InvalidTransition, PaymentOption, PaymentPosition
 from sportello import metrics
 from sportello.logging_config import security_event
+from sportello.sqlinsert import insert_instance
 
 log = logging.getLogger(__name__)
 
@@ -274,7 +274,7 @@ def receive(organization: Organization, info: ReceiptInfo, raw_xml: str, version
                     with transaction.atomic():
                         receipt.save()
                 else:
-                    _insert(receipt)
+                    insert_instance(receipt)  # save(), the SQL built once
             except IntegrityError:
                 if option is not None:
                     raise
@@ -538,48 +538,6 @@ def _apply(receipt: Receipt, option: PaymentOption) -> None:
         with contextlib.suppress(InvalidTransition):
             attempt.mark_paid()
     receipt_applied.send(sender=Receipt, receipt=receipt, option=option)
-
-
-def _insert(receipt: Receipt) -> None:
-    """``receipt.save()`` of a new row in one INSERT built once (the ORM compiled its 40
-    columns on every receipt). Each value as the ORM stores it (the field's ``pre_save``,
-    then ``get_db_prep_save``: JSON, datetimes, ``auto_now_add``), signals as save() sends
-    them. An IntegrityError (receiptId already stored) propagates as from save()."""
-    using = router.db_for_write(Receipt, instance=receipt)
-    connection = connections[using]
-    sql, fields, returning = _insert_statement(connection)
-    pre_save.send(sender=Receipt, instance=receipt, raw=False, using=using,
-                  update_fields=None)
-    values = [field.get_db_prep_save(field.pre_save(receipt, True), connection)
-              for field in fields]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, values)
-        if returning:
-            (pk,) = cursor.fetchone()
-        else:
-            pk = connection.ops.last_insert_id(cursor, Receipt._meta.db_table,
-                                               Receipt._meta.pk.column)
-    receipt.pk = pk
-    receipt._state.adding, receipt._state.db = False, using
-    post_save.send(sender=Receipt, instance=receipt, created=True, update_fields=None,
-                   raw=False, using=using)
-
-
-def _insert_statement(connection) -> tuple[str, list, bool]:
-    """:func:`_insert`'s INSERT: every concrete column but the generated id."""
-    built = _per_thread.__dict__.setdefault("insert", {})
-    if connection.vendor not in built:
-        meta = Receipt._meta
-        quote = connection.ops.quote_name
-        fields = [field for field in meta.local_concrete_fields if field is not meta.auto_field]
-        returning = connection.features.can_return_columns_from_insert
-        sql = (f"INSERT INTO {quote(meta.db_table)}"  # noqa: S608 - names from _meta
-               f" ({', '.join(quote(field.column) for field in fields)})"
-               f" VALUES ({', '.join(['%s'] * len(fields))})")
-        if returning:
-            sql += f" RETURNING {quote(meta.pk.column)}"
-        built[connection.vendor] = (sql, fields, returning)
-    return built[connection.vendor]
 
 
 def _attempt_for(organization: Organization, option: PaymentOption | None,

@@ -18,6 +18,7 @@ from payments import receipts
 from payments.models import AcaPush, Activation, Receipt
 from positions.models import PaymentOption, PaymentPosition, update_columns
 from positions.services import OptionSpec
+from sportello.sqlinsert import insert_instance
 from tests.payments.test_receipt_review import info_for
 
 #: The tables of the receipt's own work; the side effects (ACA push, jobs, email,
@@ -115,7 +116,7 @@ def test_the_hand_written_insert_stores_what_the_orm_stores(make_position):
                                     dataclasses.replace(info, receipt_id="d" * 32),
                                     "<rt>è</rt>", 2)
     by_hand.flags, by_hand.needs_attention, by_hand.applied = ["expired"], True, True
-    receipts._insert(by_hand)
+    insert_instance(by_hand)
     assert by_hand.pk and by_hand.pk != by_orm.pk and not by_hand._state.adding
     assert by_hand.received_at is not None  # auto_now_add, as save() sets it
     orm_row, hand_row = _columns(by_orm.pk), _columns(by_hand.pk)
