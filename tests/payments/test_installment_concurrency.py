@@ -21,16 +21,10 @@ from payments import receipts
 from payments.models import PaymentAttempt, Receipt
 from positions.models import PaymentOption, PaymentPosition
 from positions.services import OptionSpec
+from tests.concurrency import PATIENCE, wait_until_blocked_or_done
 from tests.payments.test_receipt_review import info_for
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-PATIENCE = 30  # seconds before a stuck thread fails the test (never reached when right)
-
-
-def _blocked(pid: int) -> bool:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT cardinality(pg_blocking_pids(%s)) > 0", [pid])
-        return cursor.fetchone()[0]
 
 
 def test_two_installments_of_one_cart_paid_at_the_same_instant(make_position, monkeypatch):
@@ -83,12 +77,7 @@ def test_two_installments_of_one_cart_paid_at_the_same_instant(make_position, mo
     two.start()
     # Wait (polling PostgreSQL, no fixed sleep) until the second receipt either waits on
     # a lock held by the first, or has gone all the way through.
-    for _ in range(PATIENCE * 100):
-        if second_done.is_set() or (second_pid and _blocked(second_pid[0])):
-            break
-        second_done.wait(0.01)
-    else:
-        pytest.fail("the second receipt neither finished nor waited on a lock")
+    wait_until_blocked_or_done(second_pid, second_done, "the second receipt")
     release_first.set()
     one.join(PATIENCE)
     two.join(PATIENCE)

@@ -16,15 +16,9 @@ from django.db import OperationalError, connection, connections, transaction
 
 from payments import receipts
 from positions.models import PaymentOption, PaymentPosition
+from tests.concurrency import PATIENCE, wait_until_blocked_or_done
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-PATIENCE = 30  # seconds before a stuck thread fails the test (never reached when right)
-
-
-def _blocked(pid: int) -> bool:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT cardinality(pg_blocking_pids(%s)) > 0", [pid])
-        return cursor.fetchone()[0]
 
 
 def test_the_receipt_locks_the_position_before_the_option(make_position, organization):
@@ -65,12 +59,7 @@ def test_the_receipt_locks_the_position_before_the_option(make_position, organiz
     receiver = threading.Thread(target=lock_for_a_receipt)
     receiver.start()
     # Wait (polling PostgreSQL, no fixed sleep) until the receipt waits on the option.
-    for _ in range(PATIENCE * 100):
-        if done.is_set() or (receiver_pid and _blocked(receiver_pid[0])):
-            break
-        done.wait(0.01)
-    else:
-        pytest.fail("the receipt's lock neither finished nor waited")
+    wait_until_blocked_or_done(receiver_pid, done, "the receipt's lock")
     try:
         assert not done.is_set(), "the receipt did not wait for the option's lock"
         with pytest.raises(OperationalError), transaction.atomic():

@@ -19,16 +19,10 @@ from positions.services import OptionSpec
 from reminders import sending
 from reminders.models import Reminder, ReminderPolicy
 from reminders.signals import reminder_due
+from tests.concurrency import PATIENCE, wait_until_blocked_or_done
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-PATIENCE = 30  # seconds before a stuck thread fails the test (never reached when right)
 DUE = date(2026, 12, 20)
-
-
-def _blocked(pid: int) -> bool:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT cardinality(pg_blocking_pids(%s)) > 0", [pid])
-        return cursor.fetchone()[0]
 
 
 def test_two_runs_at_once_send_one_email(make_position, debtor, service):
@@ -71,12 +65,7 @@ def test_two_runs_at_once_send_one_email(make_position, debtor, service):
         one.start()
         assert first_recorded.wait(PATIENCE)
         two.start()
-        for _ in range(PATIENCE * 100):
-            if second_done.is_set() or (second_pid and _blocked(second_pid[0])):
-                break
-            second_done.wait(0.01)
-        else:
-            pytest.fail("the second run neither finished nor waited on a lock")
+        wait_until_blocked_or_done(second_pid, second_done, "the second run")
         release_first.set()
         one.join(PATIENCE)
         two.join(PATIENCE)
