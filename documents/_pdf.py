@@ -244,6 +244,12 @@ SUBSET_CACHE_INSTALLED = _install_subset_cache()
 SHARED_WRAPS_MAX = 4096
 _shared_wraps: dict[tuple[object, ...], tuple[str, ...]] = {}
 
+# A text whose width is this far (mm) inside the line is one line without a dry run (see
+# DocPDF._one_line): more than float rounding between fpdf2's per-character sum and
+# get_string_width's, far less than the narrowest glyph.
+ONE_LINE_SLACK = 0.01
+ONE_LINE_SHORTCUT = True
+
 _parsed_fonts: dict[tuple[str, str], _ParsedFont] = {}
 _parsed_fonts_lock = threading.Lock()
 
@@ -342,6 +348,9 @@ class DocPDF(FPDF):
         breaking still registers its glyphs in this document's subset, in the text's order,
         as the dry run does, so the file is the same byte for byte.
         """
+        one = self._one_line(value, width)
+        if one is not None:
+            return one
         if not shared:
             return list(self.multi_cell(width, 4, value, dry_run=True,
                                         output=MethodReturnValue.LINES, align="L"))
@@ -359,6 +368,25 @@ class DocPDF(FPDF):
             for ch in value:
                 pick(ord(ch))
         return list(lines)
+
+    def _one_line(self, value: str, width: float) -> list[str] | None:
+        """``[value]`` when it clearly fits in ``width`` mm, else None (break it for real).
+
+        Most of a document's texts are a payer's short data on one line; fpdf2's dry run
+        spent most of a quietanza's CPU breaking them character by character. The shortcut
+        registers the glyphs in this document's subset in the text's order, as the dry run
+        does, so the file is the same byte for byte (tests/documents/test_shared_fonts.py).
+        """
+        font = self.current_font
+        if (not ONE_LINE_SHORTCUT or not isinstance(font, TTFFont) or self.text_shaping
+                or self.char_spacing or self.font_stretching != 100):
+            return None
+        if self.get_string_width(value) > width - 2 * self.c_margin - ONE_LINE_SLACK:
+            return None
+        pick = font.subset.pick
+        for ch in value:
+            pick(ord(ch))
+        return [value]
 
     def lines(self, text: object, width: float, max_lines: int, *,
               shared: bool = False) -> list[str]:

@@ -57,9 +57,11 @@ def _documents() -> list[tuple[str, Callable[[], bytes]]]:
 
 
 def _reference(monkeypatch: pytest.MonkeyPatch, render: Callable[[], bytes]) -> bytes:
-    """The document as fpdf2 makes it alone: add_font for each font, no kept line breaks."""
+    """The document as fpdf2 makes it alone: add_font for each font, no kept line breaks,
+    every text broken by fpdf2's dry run (no one-line shortcut)."""
     with monkeypatch.context() as m:
         m.setattr(_pdf.DocPDF, "share_parsed_fonts", False)
+        m.setattr(_pdf, "ONE_LINE_SHORTCUT", False)
         m.setattr(_pdf, "SHARED_WRAPS_MAX", 0)
         m.setattr(_pdf, "_shared_wraps", {})
         return render()
@@ -148,3 +150,32 @@ def test_a_kept_line_break_still_puts_its_glyphs_in_the_subset() -> None:
     first = glyphs_after_measuring()
     assert len(first) > 20
     assert glyphs_after_measuring() == first
+
+
+@pytest.mark.parametrize("weight", ["regular", "bold", "semibold", "mono"])
+def test_the_one_line_shortcut_breaks_as_fpdf2_at_every_length(
+        monkeypatch: pytest.MonkeyPatch, weight: str) -> None:
+    """Around the width where a text stops fitting, the shortcut gives fpdf2's own lines,
+    and puts the same glyphs in the subset in the same order."""
+    words = "Łukasz Żółkiewski Niccolò D'Agostino Via Libertà 12/B — 00100 Roma (RM) WWW"
+
+    def broken(text: str, width: float, shortcut: bool) -> tuple[list[str], list[object]]:
+        monkeypatch.setattr(_pdf, "ONE_LINE_SHORTCUT", shortcut)
+        pdf = _pdf.DocPDF(title="t", author="a", subject="s")
+        pdf.add_page()
+        pdf.font(9, weight)
+        lines = pdf._wrap(text, width, shared=False)
+        return lines, [glyph for glyph, _ in pdf.current_font.subset.items()]
+
+    pdf = _pdf.DocPDF(title="t", author="a", subject="s")
+    pdf.add_page()
+    pdf.font(9, weight)
+    shortcuts = 0
+    for end in range(5, len(words) + 1, 3):
+        text = words[:end].strip()
+        fits = pdf.get_string_width(text) + 2 * pdf.c_margin
+        for width in (fits - 0.02, fits - 0.005, fits, fits + 0.005, fits + 0.011, fits + 5):
+            monkeypatch.setattr(_pdf, "ONE_LINE_SHORTCUT", True)
+            shortcuts += pdf._one_line(text, width) is not None
+            assert broken(text, width, True) == broken(text, width, False), (text, width)
+    assert shortcuts > 20  # the shortcut was taken, not only the dry run compared with itself
