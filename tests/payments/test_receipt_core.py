@@ -16,9 +16,9 @@ from django.utils import timezone
 from pagopa.messages import DebtorInfo
 from payments import receipts
 from payments.models import AcaPush, Activation, Receipt
-from positions.models import PaymentOption, PaymentPosition, update_columns
+from positions.models import PaymentOption, PaymentPosition
 from positions.services import OptionSpec
-from sportello.sqlinsert import insert_instance
+from sportello.sqlrows import insert_instance, update_columns
 from tests.payments.test_receipt_review import info_for
 
 #: The tables of the receipt's own work; the side effects (ACA push, jobs, email,
