@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from audit.models import AuditEntry
 from sportello.clientip import client_ip
-from sportello.sqlinsert import Insert
+from sportello.sqlrows import Insert
 
 
 def log_action(action: str, *, obj: models.Model | None = None, request=None, actor=None,

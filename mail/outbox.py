@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from mail.models import GIVE_UP_AFTER, EmailAttachment, OutgoingEmail
 from sportello import outbox
-from sportello.sqlinsert import Insert
+from sportello.sqlrows import Insert
 
 log = logging.getLogger(__name__)
 

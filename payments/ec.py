@@ -18,12 +18,6 @@ from django.db import (
     DEFAULT_DB_ALIAS,
     connections,
 )
-from django.db.models import Model
-from django.db.models.base import ModelState
-from django.db.models.fields.files import FileDescriptor
-from django.db.models.fields.related_descriptors import ForeignKeyDeferredAttribute
-from django.db.models.query_utils import DeferredAttribute
-from django.db.models.signals import post_init, pre_init
 from django.utils import timezone
 
 from catalog.models import Service
@@ -41,6 +35,7 @@ from pagopa.messages import (
 from payments.models import Activation, PaymentAttempt
 from positions.amounts import NOTIFICATION_FEE, Due, amount_due
 from positions.models import Debtor, PaymentOption, PaymentPosition, Transfer
+from sportello.sqlrows import Columns
 
 #: paGetPayment's ``dueDate`` is mandatory; an option "senza scadenza" answers this.
 NO_DUE_DATE = dt.date(2099, 12, 31)
@@ -85,66 +80,6 @@ class Notice:
     transfers: list[Transfer]
 
 
-class _Columns:
-    """The columns of one model that :func:`lookup` (or :func:`ente`) selects, and how to
-    turn a slice of the row back into an instance (with the converters the ORM would
-    apply, so dates, booleans and datetimes come out the same on SQLite and PostgreSQL)."""
-
-    def __init__(self, model: type[Model], alias: str, connection,
-                 only: tuple[str, ...] | None = None) -> None:
-        fields = [f for f in model._meta.concrete_fields if only is None or f.attname in only]
-        quote = connection.ops.quote_name
-        self.model, self.alias, self.start = model, alias, 0
-        self.attnames = [f.attname for f in fields]
-        self.sql = [f"{alias}.{quote(f.column)}" for f in fields]
-        self.converters = []
-        for index, field in enumerate(fields):
-            column = field.get_col(alias)
-            converters = (connection.ops.get_db_converters(column)
-                          + column.get_db_converters(connection))
-            if converters:
-                self.converters.append((index, column, converters))
-        # Model.__init__ was ~40% of the lookup's CPU (six instances a call, each value
-        # set through its descriptor, two signals sent). For a model that adds nothing
-        # to it (no __init__ or from_db of its own, only descriptors that store the value
-        # as it is into __dict__ on a fresh instance), the instance is built directly.
-        self.direct = (
-            model.__init__ is Model.__init__
-            and model.from_db.__func__ is Model.from_db.__func__
-            and all(type(_class_attribute(model, attname)) in _PLAIN_DESCRIPTORS
-                    or isinstance(_class_attribute(model, attname), FileDescriptor)
-                    for attname in self.attnames))
-
-    def build(self, row: tuple, connection) -> Model:
-        values = list(row[self.start:self.start + len(self.attnames)])
-        for index, column, converters in self.converters:
-            for converter in converters:
-                values[index] = converter(values[index], column, connection)
-        model = self.model
-        if not self.direct or pre_init.has_listeners(model) or post_init.has_listeners(model):
-            return model.from_db(connection.alias, self.attnames, values)
-        # What from_db gives: the selected attributes set, the others deferred (absent
-        # from __dict__), and the state of an instance loaded from this database.
-        instance = model.__new__(model)
-        instance._state = ModelState()
-        instance._state.adding, instance._state.db = False, connection.alias
-        instance.__dict__.update(zip(self.attnames, values, strict=True))
-        return instance
-
-
-def _class_attribute(model: type[Model], name: str) -> object:
-    """What ``model`` (or the first class of its MRO that has it) holds under ``name``,
-    without running a descriptor's ``__get__``."""
-    return next((klass.__dict__[name] for klass in model.__mro__ if name in klass.__dict__),
-                None)
-
-
-#: Descriptors whose ``__set__`` on a new instance only stores the value in ``__dict__``
-#: (a plain column has none; a foreign key's id also drops a cached object, absent here).
-#: FileDescriptor and its subclasses (ImageField's) do the same when nothing was there.
-_PLAIN_DESCRIPTORS = (type(None), DeferredAttribute, ForeignKeyDeferredAttribute)
-
-
 #: The columns each call reads; the others stay deferred (loaded on access, never on our
 #: path). Every column of the option, debtor and transfer: they travel to the Node.
 _ORGANIZATION = ("id", "slug", "fiscal_code", "name", "sector", "broker_id", "station_id",
@@ -157,7 +92,7 @@ _SERVICE = ("id", "organization_id", "name", "late_rule", "late_penalty_cents")
 _per_thread = threading.local()
 
 
-def _lookup_statement(alias: str) -> tuple[str, tuple[_Columns, ...]]:
+def _lookup_statement(alias: str) -> tuple[str, tuple[Columns, ...]]:
     """The one SELECT of a verify or activation, built once per thread and database (the
     ORM compiled four statements on every call, costing more than running them). Per
     thread because the converters are bound to the thread's own connection."""
@@ -167,15 +102,15 @@ def _lookup_statement(alias: str) -> tuple[str, tuple[_Columns, ...]]:
     return built[alias]
 
 
-def _build_lookup(connection) -> tuple[str, tuple[_Columns, ...]]:
+def _build_lookup(connection) -> tuple[str, tuple[Columns, ...]]:
     quote = connection.ops.quote_name
     parts = (
-        _Columns(Organization, "e", connection, _ORGANIZATION),
-        _Columns(PaymentOption, "o", connection),
-        _Columns(PaymentPosition, "p", connection, _POSITION),
-        _Columns(Debtor, "d", connection),
-        _Columns(Service, "s", connection, _SERVICE),
-        _Columns(Transfer, "t", connection),
+        Columns(Organization, "e", connection, _ORGANIZATION),
+        Columns(PaymentOption, "o", connection),
+        Columns(PaymentPosition, "p", connection, _POSITION),
+        Columns(Debtor, "d", connection),
+        Columns(Service, "s", connection, _SERVICE),
+        Columns(Transfer, "t", connection),
     )
     start = 0
     for part in parts:
@@ -245,14 +180,14 @@ def lookup(id_pa: str, notice_number: str, using: str = DEFAULT_DB_ALIAS) -> Not
     return Notice(organization, option, bool(first[-1]), transfers)
 
 
-def _ente_statement(alias: str) -> tuple[str, _Columns]:
+def _ente_statement(alias: str) -> tuple[str, Columns]:
     """The SELECT of an Ente by fiscal code with every column, built once per thread and
     database (as :func:`_lookup_statement`)."""
     built = _per_thread.__dict__.setdefault("ente", {})
     if alias not in built:
         connection = connections[alias]
         quote = connection.ops.quote_name
-        columns = _Columns(Organization, "e", connection)
+        columns = Columns(Organization, "e", connection)
         meta = Organization._meta
         built[alias] = (
             f"SELECT {', '.join(columns.sql)} FROM {quote(meta.db_table)} e"  # noqa: S608

@@ -35,13 +35,13 @@ from audit.log import log_action
 from catalog.models import Service
 from organizations.models import Organization
 from pagopa.messages import DebtorInfo, ReceiptInfo
-from payments.ec import _Columns, attempt_for_note, other_plan_paid
+from payments.ec import attempt_for_note, other_plan_paid
 from payments.models import AcaPush, Activation, PaymentAttempt, Receipt
 from positions.amounts import amount_due
 from positions.models import Debtor, InvalidTransition, PaymentOption, PaymentPosition
 from sportello import metrics
 from sportello.logging_config import security_event
-from sportello.sqlinsert import insert_instance
+from sportello.sqlrows import Columns, insert_instance
 
 log = logging.getLogger(__name__)
 
@@ -105,21 +105,21 @@ def _lock_option(organization: Organization, notice_number: str) -> PaymentOptio
 _per_thread = threading.local()
 
 
-def _lock_statement(connection) -> tuple[str, tuple[_Columns, ...]]:
+def _lock_statement(connection) -> tuple[str, tuple[Columns, ...]]:
     """:func:`_lock_option`'s SELECT, built once per thread and database (the converters
-    of ``_Columns`` are bound to the thread's connection)."""
+    of ``Columns`` are bound to the thread's connection)."""
     built = _per_thread.__dict__.setdefault("lock", {})
     if connection.alias not in built:
         built[connection.alias] = _build_lock(connection)
     return built[connection.alias]
 
 
-def _build_lock(connection) -> tuple[str, tuple[_Columns, ...]]:
+def _build_lock(connection) -> tuple[str, tuple[Columns, ...]]:
     quote = connection.ops.quote_name
-    parts = (_Columns(PaymentOption, "o", connection),
-             _Columns(PaymentPosition, "p", connection),
-             _Columns(Debtor, "d", connection),
-             _Columns(Service, "s", connection))
+    parts = (Columns(PaymentOption, "o", connection),
+             Columns(PaymentPosition, "p", connection),
+             Columns(Debtor, "d", connection),
+             Columns(Service, "s", connection))
     start = 0
     for part in parts:
         part.start, start = start, start + len(part.attnames)

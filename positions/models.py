@@ -11,14 +11,14 @@ from collections.abc import Iterable
 from datetime import date
 
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
-from django.db import DatabaseError, connections, models, router
-from django.db.models.signals import post_save, pre_save
+from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Service
 from organizations.models import Organization
 from positions import events
+from sportello.sqlrows import update_columns
 from sportello.validators import (
     validate_fiscal_code,
     validate_iban,
@@ -406,43 +406,6 @@ class PaymentOption(models.Model):
     def is_overdue(self, today: date | None = None) -> bool:
         today = today or timezone.localdate()
         return self.is_payable and self.due_date is not None and self.due_date < today
-
-
-#: ``update_columns``'s statements, built once per model, columns and database vendor.
-_UPDATES: dict[tuple[type[models.Model], tuple[str, ...], str], str] = {}
-
-
-def update_columns(instance: models.Model, names: tuple[str, ...]) -> None:
-    """``instance.save(update_fields=names)`` without compiling a query on every call (the
-    ORM spent more CPU building a receipt's UPDATEs than PostgreSQL running them).
-
-    The same effects: pre_save and post_save sent as save() sends them, each value
-    through its field's ``pre_save`` (``auto_now``) and ``get_db_prep_save``, and the
-    same DatabaseError when no row was updated."""
-    model = type(instance)
-    meta = model._meta
-    using = router.db_for_write(model, instance=instance)
-    connection = connections[using]
-    fields = [meta.get_field(name) for name in names]
-    key = (model, tuple(names), connection.vendor)
-    sql = _UPDATES.get(key)
-    if sql is None:
-        quote = connection.ops.quote_name
-        assignments = ", ".join(f"{quote(field.column)} = %s" for field in fields)
-        sql = _UPDATES[key] = (f"UPDATE {quote(meta.db_table)} SET {assignments}"  # noqa: S608
-                               f" WHERE {quote(meta.pk.column)} = %s")
-    update_fields = frozenset(names)
-    pre_save.send(sender=model, instance=instance, raw=False, using=using,
-                  update_fields=update_fields)
-    values = [field.get_db_prep_save(field.pre_save(instance, False), connection)
-              for field in fields]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*values, meta.pk.get_db_prep_value(instance.pk, connection)])
-        if cursor.rowcount < 1:
-            raise DatabaseError("Save with update_fields did not affect any rows.")
-    instance._state.adding, instance._state.db = False, using
-    post_save.send(sender=model, instance=instance, created=False,
-                   update_fields=update_fields, raw=False, using=using)
 
 
 class Transfer(models.Model):

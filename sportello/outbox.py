@@ -31,7 +31,7 @@ from django_tasks_db import DatabaseBackend
 from django_tasks_db.compat import TaskResultStatus, normalize_json, task_enqueued
 from django_tasks_db.models import DBTaskResult, get_date_max
 
-from sportello.sqlinsert import Insert
+from sportello.sqlrows import Insert
 
 
 def claim(rows: QuerySet, now: dt.datetime, lease: dt.timedelta) -> bool:

@@ -1,5 +1,5 @@
 """Issue 17: ``queue_email`` writes the email and its files with hand-written INSERTs
-(``sportello.sqlinsert``): the rows must be the ones ``objects.create`` and
+(``sportello.sqlrows.Insert``): the rows must be the ones ``objects.create`` and
 ``bulk_create`` wrote, column by column as stored, in two statements plus the job."""
 
 from __future__ import annotations

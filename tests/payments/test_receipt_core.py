@@ -16,9 +16,9 @@ from django.utils import timezone
 from pagopa.messages import DebtorInfo
 from payments import receipts
 from payments.models import AcaPush, Activation, Receipt
-from positions.models import PaymentOption, PaymentPosition, update_columns
+from positions.models import PaymentOption, PaymentPosition
 from positions.services import OptionSpec
-from sportello.sqlinsert import insert_instance
+from sportello.sqlrows import insert_instance
 from tests.payments.test_receipt_review import info_for
 
 #: The tables of the receipt's own work; the side effects (ACA push, jobs, email,
@@ -154,24 +154,3 @@ def test_the_facts_read_at_once_equal_the_orms(make_position, note):
         assert not facts.receipt_stored and facts.siblings == []
     receipts.receive(organization, info_for(option), "<rt/>", 2)
     assert receipts._read_facts(locked, info_for(option)).receipt_stored
-
-
-@pytest.mark.django_db
-def test_update_columns_is_save_with_update_fields(make_position):
-    position = make_position()
-    before = position.updated_at
-    saved = []
-
-    def on_save(sender, instance, created, update_fields, **kwargs):
-        saved.append((instance.pk, created, update_fields))
-
-    post_save.connect(on_save, sender=PaymentPosition)
-    try:
-        position.status = PaymentPosition.Status.EXPIRED
-        update_columns(position, ("status", "updated_at"))
-    finally:
-        post_save.disconnect(on_save, sender=PaymentPosition)
-    assert saved == [(position.pk, False, frozenset({"status", "updated_at"}))]
-    stored = PaymentPosition.objects.get(pk=position.pk)
-    assert stored.status == "expired"
-    assert stored.updated_at == position.updated_at > before  # auto_now, as save() does
