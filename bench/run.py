@@ -54,6 +54,7 @@ import django  # noqa: E402
 django.setup()
 
 import requests  # noqa: E402
+from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 
@@ -112,7 +113,9 @@ class Server:
         if sandbox:  # the deadline day pays through the built-in sandbox
             self.env.update(BENCH_SANDBOX="true", BENCH_SITE_URL=self.url,
                             PAGOPA_ACA_URL=f"{self.url}/sandbox/aca/v1")
-        self.log = open(var_dir / "server.log", "ab")  # noqa: SIM115 - closed in stop()
+        self.log_path = var_dir / "server.log"
+        self.log = open(self.log_path, "ab")  # noqa: SIM115 - closed in stop()
+        log_start = self.log.tell()
         subprocess.run([PYTHON, "manage.py", "collectstatic", "--noinput", "-v0"],
                        cwd=ROOT, env=self.env, check=True, stdout=self.log, stderr=self.log)
         command = [PYTHON, "manage.py", "serve", "--port", str(self.port)]
@@ -124,6 +127,7 @@ class Server:
         while time.monotonic() < deadline:
             try:
                 if requests.get(self.url + "/bench/floor", timeout=5).status_code == 200:
+                    self._wait_for_background(log_start, deadline)
                     return
             except requests.RequestException:
                 time.sleep(0.5)
@@ -132,6 +136,26 @@ class Server:
                 raise
         self.stop()
         raise SystemExit(f"the server did not start: see {var_dir / 'server.log'}")
+
+    def _wait_for_background(self, log_start: int, deadline: float) -> None:
+        """Until every job-queue worker has started and the scheduler's first jobs have
+        run: gunicorn answers seconds before them, and their start (Django loading in
+        three processes, the schedule catching up) would otherwise run beside the first
+        measurements, the floor's at one client among them."""
+        queues = set(settings.TASK_QUEUES)
+        started: set[str] = set()
+        while time.monotonic() < deadline:
+            self.log.flush()
+            with open(self.log_path, "rb") as log:
+                log.seek(log_start)
+                started.update(q.decode() for q in re.findall(
+                    rb"Starting worker worker_id=\S+ queues=(\w+)", log.read()))
+            if started >= queues:
+                self.wait_for_jobs()
+                return
+            time.sleep(0.5)
+        self.stop()
+        raise SystemExit(f"the job-queue workers did not start: see {self.log_path}")
 
     def stop(self) -> None:
         if self.process.poll() is None:
