@@ -52,14 +52,18 @@ def test_a_busy_desk_passes_the_human_check(page, demo, settings):
     browser by the vendored widget under the strict CSP, and then searches."""
     from playwright.sync_api import expect
 
-    settings.RICERCA_CHECK_RATE = "1/m"
+    # The soft limit counts in fixed windows: two searches may fall on either side of a
+    # window's end, so search until the check appears (by the third search at the latest).
+    settings.RICERCA_CHECK_RATE = "1/h"
     page.goto("/comune-di-test/")
-    for _ in range(2):
+    widget = page.locator("altcha-widget")
+    for _ in range(3):
         page.get_by_label("Codice Fiscale").fill("RSSMRA80E12H501I")
         page.get_by_label("Riferimento Pratica / IUV").fill("TS-2026-09")
         page.get_by_role("button", name="Trova pratica").click()
         page.wait_for_load_state()
-    widget = page.locator("altcha-widget")
+        if widget.count():
+            break
     expect(widget).to_be_visible()
     assert_accessible(page)
     page.get_by_role("checkbox", name=re.compile("robot|umano|human", re.I)).click(force=True)
