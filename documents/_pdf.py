@@ -364,10 +364,16 @@ class DocPDF(FPDF):
             if len(_shared_wraps) < SHARED_WRAPS_MAX:
                 _shared_wraps[key] = lines
         elif isinstance(font, TTFFont):
-            pick = font.subset.pick
-            for ch in value:
-                pick(ord(ch))
+            self._register_glyphs(font, value)
         return list(lines)
+
+    @staticmethod
+    def _register_glyphs(font: TTFFont, value: str) -> None:
+        """Put ``value``'s glyphs in the document's subset in the text's order, as
+        fpdf2's dry run does, for a line break made without one."""
+        pick = font.subset.pick
+        for ch in value:
+            pick(ord(ch))
 
     def _one_line(self, value: str, width: float) -> list[str] | None:
         """``[value]`` when it clearly fits in ``width`` mm, else None (break it for real).
@@ -383,9 +389,7 @@ class DocPDF(FPDF):
             return None
         if self.get_string_width(value) > width - 2 * self.c_margin - ONE_LINE_SLACK:
             return None
-        pick = font.subset.pick
-        for ch in value:
-            pick(ord(ch))
+        self._register_glyphs(font, value)
         return [value]
 
     def lines(self, text: object, width: float, max_lines: int, *,
