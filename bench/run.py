@@ -145,7 +145,6 @@ class Server:
         queues = set(settings.TASK_QUEUES)
         started: set[str] = set()
         while time.monotonic() < deadline:
-            self.log.flush()
             with open(self.log_path, "rb") as log:
                 log.seek(log_start)
                 started.update(q.decode() for q in re.findall(
@@ -258,17 +257,17 @@ def open_options(count: int, exclude_debtors: list[str]) -> list[PaymentOption]:
     found: dict[int, PaymentOption] = {}
     for _ in range(100):  # a database whose notices are nearly all paid would spin for ever
         if len(found) >= count:
-            return list(found.values())[:count]
+            break
         ids = random.sample(range(low, high + 1), min(count * 3, high - low + 1))
         for option in (PaymentOption.objects.filter(pk__in=ids, status="unpaid")
                        .exclude(position__debtor__fiscal_code__in=exclude_debtors)
                        .select_related("position__debtor")):
             found.setdefault(option.pk, option)
-    if len(found) >= count:
-        return list(found.values())[:count]
-    raise SystemExit(f"only {len(found)} of the {count} unpaid notices the EC benchmark needs "
-                     "were found: the receipts of earlier runs paid the rest; start again "
-                     "from a new database (drop it, then bench/createdb.py)")
+    if len(found) < count:
+        raise SystemExit(f"only {len(found)} of the {count} unpaid notices the EC benchmark "
+                         "needs were found: the receipts of earlier runs paid the rest; start "
+                         "again from a new database (drop it, then bench/createdb.py)")
+    return list(found.values())[:count]
 
 
 def measure_ec(server: Server, clients_levels: list[int], calls: int) -> dict:
