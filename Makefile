@@ -47,7 +47,8 @@ lint: install-test
 	$(BIN)/ruff check .
 
 ## Regenerate bench/RESULTS.md's measured sections on this machine: the portal and the EC
-## endpoint at 10k, 100k and 1M positions, then the deadline day (about an hour). Needs a
+## endpoint at 10k, 100k and 1M positions, the receipt's own SQL replayed bare beside the
+## floor, then the deadline day (about an hour). Needs a
 ## PostgreSQL database of the benchmark's own (created if missing) and Redis.
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/sportello_bench
 BENCH_CACHE_URL ?= redis://127.0.0.1:6379/7
@@ -55,6 +56,8 @@ bench: install-test
 	$(BIN)/python bench/createdb.py $(BENCH_DATABASE_URL)
 	DATABASE_URL=$(BENCH_DATABASE_URL) CACHE_URL=$(BENCH_CACHE_URL) \
 		$(BIN)/python bench/run.py --sizes 10000,100000,1000000
+	DATABASE_URL=$(BENCH_DATABASE_URL) CACHE_URL=$(BENCH_CACHE_URL) \
+		$(BIN)/python bench/receipt_bound.py
 	DATABASE_URL=$(BENCH_DATABASE_URL) CACHE_URL=$(BENCH_CACHE_URL) \
 		$(BIN)/python bench/deadline_day.py --minutes 10 --users 60
 
