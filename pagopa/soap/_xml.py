@@ -142,6 +142,7 @@ def local_name(element: etree._Element) -> tuple[str | None, str]:
 
 @cache
 def _schema() -> etree.XMLSchema:
+    """paForNode.xsd, parsed once per process; call it only under ``_schema_lock``."""
     return etree.XMLSchema(etree.parse(str(PA_FOR_NODE_XSD), parser=safe_parser()))
 
 
@@ -151,10 +152,13 @@ _schema_lock = threading.Lock()
 def schema_errors(payload: etree._Element) -> str | None:
     """First XSD error for ``payload`` (validated as a document root), or None.
 
-    Serialised by a lock: one XMLSchema object keeps one error log.
+    Serialised by a lock: one XMLSchema object keeps one error log. The schema is also
+    built under it: libxml2 sets up its built-in types on the first schema a process
+    parses, and threads doing that at once fail ("not a built-in type", "not valid XML
+    Schema"), which a new gunicorn worker's first concurrent Node calls did (a 500).
     """
-    schema = _schema()
     with _schema_lock:
+        schema = _schema()
         if schema.validate(payload):
             return None
         error = schema.error_log.last_error
