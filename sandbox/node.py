@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import hashlib
 import logging
 import uuid
 
@@ -223,13 +224,37 @@ def check_position(notices: list[dict], now: dt.datetime | None = None) -> str:
         seen.add((ec, number))
         if station_for(ec).check_position_ko:
             return f"checkPosition KO: {number}"
-        payments = Payment.objects.filter(ec_fiscal_code=ec, notice_number=number)
-        if payments.filter(status=Payment.Status.PAID).exists():
-            return f"PPT_PAGAMENTO_DUPLICATO: {number} has already been paid"
-        if payments.filter(status=Payment.Status.ACTIVATED,
-                           created_at__gt=now - TOKEN_LIFETIME).exists():
-            return f"PPT_PAGAMENTO_IN_CORSO: {number} is being paid"
+        refusal = notice_refusal(ec, number, now)
+        if refusal:
+            return refusal
     return ""
+
+
+def notice_refusal(ec_fiscal_code: str, number: str, now: dt.datetime | None = None) -> str:
+    """Why the Node would not let this notice be paid now ('' if it would): already
+    collected, or a payment token still live for it."""
+    now = now or timezone.now()
+    payments = Payment.objects.filter(ec_fiscal_code=ec_fiscal_code, notice_number=number)
+    if payments.filter(status=Payment.Status.PAID).exists():
+        return f"PPT_PAGAMENTO_DUPLICATO: {number} has already been paid"
+    if payments.filter(status=Payment.Status.ACTIVATED,
+                       created_at__gt=now - TOKEN_LIFETIME).exists():
+        return f"PPT_PAGAMENTO_IN_CORSO: {number} is being paid"
+    return ""
+
+
+def lock_notice(ec_fiscal_code: str, number: str) -> None:
+    """Serialise activations of one notice until commit, as the Node's activation is
+    atomic per notice: on PostgreSQL a transaction-scoped advisory lock, held only for a
+    read and an INSERT (the Ente is asked before it); SQLite's writers are serial."""
+    connection = transaction.get_connection()
+    if connection.vendor != "postgresql":
+        return
+    digest = hashlib.blake2b(f"sandbox.notice:{ec_fiscal_code}:{number}".encode(),
+                             digest_size=8).digest()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [int.from_bytes(digest, "big",
+                                                                           signed=True)])
 
 
 def new_token() -> str:

@@ -131,23 +131,35 @@ def _activate(notice: dict, data: dict, note: str, cart: Cart | None, channel: s
               fee_cents: int, transfer_type: str | None = None,
               verified_cents: int | None = None) -> Payment | str:
     """paGetPayment(V2) for one notice; the Payment (the Node's record of the activation,
-    raw answer included), or why the Ente or the Node said no."""
+    raw answer included), or why the Ente or the Node said no.
+
+    Like the Node's activation, refused while the notice has a live token or once it is
+    paid, also when two carts passed checkPosition together: the check is made again,
+    with the INSERT, under the notice's lock (the Ente's answer is awaited before it)."""
+    ec, number = notice["fiscalCode"], notice["noticeNumber"]
+    refusal = node.notice_refusal(ec, number)
+    if refusal:
+        return refusal
     try:
         response, raw, station = node.get_payment(
-            notice["fiscalCode"], notice["noticeNumber"], note, transfer_type=transfer_type,
-            amount_cents=verified_cents)
+            ec, number, note, transfer_type=transfer_type, amount_cents=verified_cents)
     except node.NodeError as exc:
         return str(exc)
     if not response.ok:
         return response.fault.fault_code
-    return Payment.objects.create(
-        token=node.new_token(), cart=cart, channel=channel,
-        ec_fiscal_code=notice["fiscalCode"], notice_number=notice["noticeNumber"],
-        amount_cents=response.data.amount_cents, fee_cents=fee_cents, psp=data["psp"],
-        method=cart.method if cart else "CASH", scenario=data["scenario"],
-        delay_seconds=data.get("delay_seconds") or 0, get_payment_xml=raw.decode(),
-        version=2 if station.stand_in else station.version, stand_in=station.stand_in,
-        transfer_type=transfer_type or "", verified_amount_cents=verified_cents)
+    with transaction.atomic():
+        node.lock_notice(ec, number)
+        refusal = node.notice_refusal(ec, number)
+        if refusal:
+            return refusal
+        return Payment.objects.create(
+            token=node.new_token(), cart=cart, channel=channel, ec_fiscal_code=ec,
+            notice_number=number, amount_cents=response.data.amount_cents,
+            fee_cents=fee_cents, psp=data["psp"], method=cart.method if cart else "CASH",
+            scenario=data["scenario"], delay_seconds=data.get("delay_seconds") or 0,
+            get_payment_xml=raw.decode(),
+            version=2 if station.stand_in else station.version, stand_in=station.stand_in,
+            transfer_type=transfer_type or "", verified_amount_cents=verified_cents)
 
 
 def _pay_cart(cart: Cart, data: dict) -> HttpResponseRedirect:
