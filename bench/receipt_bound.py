@@ -8,7 +8,8 @@ statements of one real paSendRTV2, starts the bench server (``bench/run.py``'s
 ``bench/replay.py`` enabled, and at 1, 8 and 32 clients measures the floor, then three
 replays with no code around them, then paSendRTV2 itself:
 
-- ``insert``: the receipt's INSERT alone, in a transaction of its own (storing it at all);
+- ``store``: the receipt's INSERT and the option's and position's UPDATEs, in one
+  transaction (the least a receipt writes: nothing read, nothing enqueued);
 - ``core``: the minimum of item 1 (lock and read, store, apply to option and position,
   one job with its row);
 - ``all``: every statement paSendRTV2 sends today.
@@ -72,7 +73,7 @@ REPORT = ROOT / "bench" / "RESULTS.md"
 BEGIN, END = "<!-- bench/receipt_bound.py: begin -->", "<!-- bench/receipt_bound.py: end -->"
 LABELS = {
     "floor": "floor (a view that does nothing)",
-    "insert": "replay: the receipt's INSERT alone, one transaction",
+    "store": "replay: the receipt stored, its option and position paid (3 statements)",
     "core": "replay: store, judge, apply, enqueue (7 statements, one transaction)",
     "all": "replay: all of paSendRTV2's 13 statements",
     "paSendRTV2": "paSendRTV2",
@@ -147,7 +148,7 @@ def measure(server: Server, options: list[PaymentOption], clients_levels: list[i
 
 
 def report(result: dict) -> str:
-    lines = [BEGIN, "", "## How fast can any paSendRTV2 be here? (bench/receipt_bound.py)", "",
+    lines = [BEGIN, "", "#### The last run of bench/receipt_bound.py", "",
              f"{result['date']}, {result['machine']}, {result['positions']:,} positions. "
              "Regenerate: `DATABASE_URL=postgres://…/bench .venv/bin/python "
              "bench/receipt_bound.py`. The same server as `bench/run.py`; each replay "

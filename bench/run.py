@@ -96,6 +96,9 @@ def server_env(var_dir: Path) -> dict[str, str]:
             "SITE_URL": "https://bench.example", "ALLOWED_HOSTS": "127.0.0.1,localhost",
             "SPORTELLO_VAR_DIR": str(var_dir), "EMAIL_URL": f"file://{var_dir / 'mail'}",
             "LOG_LEVEL": "WARNING",
+            # The serve command's line with gunicorn's workers × threads, which the report
+            # reads from the log, written at once (a pipe to a file is block-buffered).
+            "PYTHONUNBUFFERED": "1",
             # Many requests from one address (and for one codice fiscale): the limits would
             # answer 429, or ask for the human check, instead of the page measured.
             "RICERCA_RATE": "1000000/m", "RICERCA_CHECK_RATE": "1000000/m",
