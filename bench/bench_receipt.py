@@ -20,7 +20,6 @@ listing, e.g. to the project's files). No assertions: figures only.
 from __future__ import annotations
 
 import os
-import secrets
 import statistics
 import sys
 import time
@@ -28,11 +27,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
-NODE_SECRET = secrets.token_urlsafe(40)
-os.environ.update({"SECRET_KEY": secrets.token_urlsafe(60), "PAGOPA_NODE_SECRET": NODE_SECRET,
-                   "SITE_URL": "https://bench.example", "ALLOWED_HOSTS": "testserver",
-                   "PAGOPA_ACA_URL": "http://127.0.0.1:9/aca/v1", "LOG_LEVEL": "WARNING"})
+from bench.inprocess import configure  # noqa: E402
+
+NODE_SECRET = configure()
 
 import django  # noqa: E402
 

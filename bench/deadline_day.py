@@ -164,14 +164,7 @@ def main() -> None:
     run.RESULTS.mkdir(exist_ok=True)
     (run.RESULTS / "deadline_day.json").write_text(json.dumps(result, indent=1))
     print(json.dumps(result["checks"], indent=1))
-    text = run.REPORT.read_text()
-    section = report(result)
-    if BEGIN in text:
-        head, rest = text.split(BEGIN, 1)
-        text = head + section + rest.split(END, 1)[1]
-    else:
-        text = text.rstrip("\n") + "\n\n" + section + "\n"
-    run.REPORT.write_text(text)
+    run.write_section(report(result), BEGIN, END)
 
 
 if __name__ == "__main__":

@@ -27,7 +27,6 @@ import argparse
 import cProfile
 import os
 import pstats
-import secrets
 import statistics
 import sys
 import time
@@ -35,13 +34,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-SECRET = secrets.token_urlsafe(40)
-os.environ.update({
-    "DJANGO_SETTINGS_MODULE": "bench.settings", "SECRET_KEY": secrets.token_urlsafe(60),
-    "PAGOPA_NODE_SECRET": SECRET, "SITE_URL": "https://bench.example",
-    "ALLOWED_HOSTS": "testserver,127.0.0.1", "LOG_LEVEL": "WARNING",
-    "PAGOPA_ACA_URL": "http://127.0.0.1:9/aca/v1",
-})
+from bench.inprocess import configure  # noqa: E402
+
+SECRET = configure()
 os.environ.setdefault("SPORTELLO_VAR_DIR", "/tmp/sportello-bench-inprocess")
 
 import django  # noqa: E402

@@ -31,18 +31,15 @@ import datetime as dt
 import json
 import os
 import re
-import secrets
 import sys
 import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
-NODE_SECRET = secrets.token_urlsafe(40)
-os.environ.update({"SECRET_KEY": secrets.token_urlsafe(60), "PAGOPA_NODE_SECRET": NODE_SECRET,
-                   "SITE_URL": "https://bench.example", "ALLOWED_HOSTS": "testserver",
-                   "PAGOPA_ACA_URL": "http://127.0.0.1:9/aca/v1", "LOG_LEVEL": "WARNING"})
+from bench.inprocess import configure  # noqa: E402
+
+NODE_SECRET = configure()
 
 import django  # noqa: E402
 
@@ -69,7 +66,6 @@ from positions.models import PaymentOption, PaymentPosition  # noqa: E402
 
 bench.run.NODE_SECRET = NODE_SECRET  # the server started below gets the same secret
 RESULT = ROOT / "bench" / "results" / "receipt_bound.json"
-REPORT = ROOT / "bench" / "RESULTS.md"
 BEGIN, END = "<!-- bench/receipt_bound.py: begin -->", "<!-- bench/receipt_bound.py: end -->"
 LABELS = {
     "floor": "floor (a view that does nothing)",
@@ -168,15 +164,7 @@ def report(result: dict) -> str:
 
 
 def write_report(result: dict) -> None:
-    text = REPORT.read_text()
-    section = report(result)
-    if BEGIN in text:
-        head, rest = text.split(BEGIN, 1)
-        text = head + section + rest.split(END, 1)[1]
-    else:
-        text = text.rstrip("\n") + "\n\n" + section + "\n"
-    REPORT.write_text(text)
-    print(f"wrote {REPORT}")
+    bench.run.write_section(report(result), BEGIN, END)
 
 
 def main() -> None:

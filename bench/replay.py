@@ -70,6 +70,8 @@ NEVER = dt.datetime(9999, 1, 1, tzinfo=dt.UTC)
 
 @dataclass(frozen=True)
 class Capture:
+    """One real paSendRTV2's statements (SQL, parameters) and the ids they hold."""
+
     statements: list[tuple[str, list]]
     option: int
     position: int

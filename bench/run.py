@@ -508,16 +508,21 @@ def report() -> str:
     return "\n".join(lines)
 
 
-def write_report() -> None:
+def write_section(section: str, begin: str, end: str) -> None:
+    """Put ``section`` (which starts with ``begin`` and ends with ``end``) in RESULTS.md
+    where those markers are, or at its end the first time."""
     text = REPORT.read_text()
-    section = report()
-    if BEGIN in text:
-        head, rest = text.split(BEGIN, 1)
-        text = head + section + rest.split(END, 1)[1]
+    if begin in text:
+        head, rest = text.split(begin, 1)
+        text = head + section + rest.split(end, 1)[1]
     else:
         text = text.rstrip("\n") + "\n\n" + section + "\n"
     REPORT.write_text(text)
     print(f"wrote {REPORT}")
+
+
+def write_report() -> None:
+    write_section(report(), BEGIN, END)
 
 
 def main() -> None:
