@@ -5,12 +5,11 @@ API's own idempotency (reference or ``Idempotency-Key``)."""
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable
 from datetime import UTC, datetime
 
 from django.core import signing
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
@@ -20,7 +19,7 @@ from api.schemas import DebtorIn, OptionIn, PositionIn, PositionUpdate, Transfer
 from catalog.models import Service
 from organizations.models import Organization
 from payments.models import Receipt
-from positions import editing
+from positions import bulk, editing
 from positions.models import PaymentOption, PaymentPosition, Transfer
 from positions.services import OptionSpec, TransferSpec
 
@@ -127,18 +126,6 @@ def fresh(position: PaymentPosition) -> dict:
 
 # --- creating ------------------------------------------------------------------------------
 
-def _lock_reference(organization: Organization, reference: str) -> None:
-    """Serialise creates of one (Ente, reference) until commit: on PostgreSQL a
-    transaction-scoped advisory lock (held only for this short write, nothing slow inside);
-    SQLite's write transactions are serial already."""
-    if connection.vendor != "postgresql":
-        return
-    digest = hashlib.sha256(f"api-reference:{organization.pk}:{reference}".encode()).digest()
-    key = int.from_bytes(digest[:8], "big", signed=True)
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])
-
-
 def _existing_by_key(organization: Organization, key: str) -> PaymentPosition | None:
     if not key:
         return None
@@ -157,7 +144,9 @@ def create(token: ApiToken, data: PositionIn, *, idempotency_key: str = "",
     try:
         with transaction.atomic():
             if data.reference:
-                _lock_reference(organization, data.reference)
+                # The bulk writer's lock: an import or a bulk create of the same
+                # reference waits for this one, and this one for them.
+                bulk.lock_references(organization, [data.reference])
                 existing = (PaymentPosition.objects.filter(
                     organization=organization, external_reference=data.reference)
                     .order_by("pk").first())

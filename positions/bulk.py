@@ -23,7 +23,6 @@ up, so the second sees what the first committed.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -48,6 +47,7 @@ from positions.services import (
     plan_of,
     transfer_values,
 )
+from sportello.locks import lock_names
 from sportello.validators import normalize_fiscal_code, normalize_iban, validate_xml_text
 
 BATCH_SIZE = 1000
@@ -211,17 +211,10 @@ class _Context:
     today: dt.date
 
 
-def _lock_references(organization: Organization, references: list[str]) -> None:
-    """Transaction-scoped advisory locks on (Ente, reference), in a fixed order so two
-    batches never deadlock. SQLite needs none: its writers are serialised."""
-    if connection.vendor != "postgresql" or not references:
-        return
-    keys = sorted({int.from_bytes(hashlib.blake2b(
-        f"sportello.position:{organization.pk}:{ref}".encode(), digest_size=8).digest(),
-        "big", signed=True) for ref in references})
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT count(pg_advisory_xact_lock(k)) FROM "
-                       "(SELECT unnest(%s::bigint[]) AS k ORDER BY k) AS keys", [keys])
+def lock_references(organization: Organization, references: list[str]) -> None:
+    """Serialise, until commit, every writer that creates positions by (Ente, reference):
+    this module's batches and the API's single create take the same locks."""
+    lock_names(f"sportello.position:{organization.pk}:{ref}" for ref in references)
 
 
 def _write_batch(ctx: _Context, specs: Sequence[PositionSpec], results: list[ItemResult],
@@ -231,7 +224,7 @@ def _write_batch(ctx: _Context, specs: Sequence[PositionSpec], results: list[Ite
         return
     org = ctx.organization
     references = [results[i].reference for i in indexes]
-    _lock_references(org, references)
+    lock_references(org, references)
     held = _held(org, references)
     slow: list[int] = []  # the specs whose positions are to be read whole (not unchanged)
     new = []
