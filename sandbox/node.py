@@ -246,7 +246,9 @@ def notice_refusal(ec_fiscal_code: str, number: str, now: dt.datetime | None = N
 def lock_notice(ec_fiscal_code: str, number: str) -> None:
     """Serialise activations of one notice until commit, as the Node's activation is
     atomic per notice: on PostgreSQL a transaction-scoped advisory lock, held only for a
-    read and an INSERT (the Ente is asked before it); SQLite's writers are serial."""
+    read and an INSERT (the Ente is asked before it); SQLite's writers are serial. Not
+    ``sportello.locks``: the sandbox is another party and imports nothing of ours but
+    ``pagopa`` (tests/core/test_imports.py)."""
     connection = transaction.get_connection()
     if connection.vendor != "postgresql":
         return
