@@ -8,16 +8,15 @@ any notice here, so each test is only the sandbox's own record of the activation
 
 from __future__ import annotations
 
-import threading
 from types import SimpleNamespace
 
 import pytest
-from django.db import connection, connections, transaction
+from django.db import connection
 from django.utils import timezone
 
 from sandbox import node, views
 from sandbox.models import Payment
-from tests.concurrency import PATIENCE, wait_until_blocked_or_done
+from tests.concurrency import waits_for_holder
 
 EC, NUMBER = "01234567890", "301000000000000123"
 NOTICE = {"fiscalCode": EC, "noticeNumber": NUMBER}
@@ -74,47 +73,7 @@ def test_two_activations_together_make_one_payment():
     refused, leaving one payment."""
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL: run with DATABASE_URL=postgres://… (CI does)")
-    holding, release, done = threading.Event(), threading.Event(), threading.Event()
-    second_pid: list[int] = []
-    outcome: list = []
-    errors: list[BaseException] = []
-
-    def first_activation() -> None:
-        try:
-            with transaction.atomic():
-                node.lock_notice(EC, NUMBER)
-                holding.set()
-                release.wait(PATIENCE)
-                record()
-        except BaseException as exc:  # noqa: BLE001 - reported by the assertion below
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    def second_activation() -> None:
-        try:
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_backend_pid()")
-                second_pid.append(cursor.fetchone()[0])
-            outcome.append(activate())
-        except BaseException as exc:  # noqa: BLE001 - reported by the assertion below
-            errors.append(exc)
-        finally:
-            connections.close_all()
-            done.set()
-
-    first = threading.Thread(target=first_activation)
-    first.start()
-    assert holding.wait(PATIENCE)
-    second = threading.Thread(target=second_activation)
-    second.start()
-    wait_until_blocked_or_done(second_pid, done, "the second activation")
-    try:
-        assert not done.is_set(), "the second activation did not wait for the first"
-    finally:
-        release.set()
-        first.join(PATIENCE)
-        second.join(PATIENCE)
-    assert not errors, errors
-    assert outcome[0].startswith("PPT_PAGAMENTO_IN_CORSO"), outcome
+    outcome = waits_for_holder(lambda: node.lock_notice(EC, NUMBER), activate,
+                               "the second activation", then=record)
+    assert outcome.startswith("PPT_PAGAMENTO_IN_CORSO"), outcome
     assert Payment.objects.filter(notice_number=NUMBER).count() == 1
